@@ -1,0 +1,192 @@
+"""The domain's nouns: what the bureaus know about a credit subject, in one vocabulary.
+
+Connectors map each bureau's payload to these types in one place (units converted there: amounts
+are always yuan as :class:`~decimal.Decimal`).  The types hold facts only; rules that read them
+(publicity windows, classification, eligibility) live in their own modules.
+
+    >>> Registration(uscc="91640100MA00000000", name="宁夏示例科技有限公司", ...)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+__all__ = [
+    "CreditRecord",
+    "EntityType",
+    "OperatingStatus",
+    "RecordKind",
+    "Registration",
+    "RepairStatus",
+    "Severity",
+    "SocialInsuranceMonth",
+    "Source",
+    "TaxGrade",
+    "TaxGradeLetter",
+    "TaxPayment",
+    "UtilityBill",
+    "UtilityKind",
+]
+
+
+class Source(StrEnum):
+    """Where a fact comes from: one bureau, or the platform's own database."""
+
+    COURT = "court"
+    MARKET = "market"
+    TAX = "tax"
+    HRSS = "hrss"
+    UTILITIES = "utilities"
+    NATIONAL = "national"
+    IDENTITY = "identity"
+    PLATFORM = "platform"
+
+
+class EntityType(StrEnum):
+    """Organisation type, from USCC positions 1-2 (GB 32100)."""
+
+    ENTERPRISE = "ENTERPRISE"  # 91 企业
+    INDIVIDUAL_BUSINESS = "INDIVIDUAL_BUSINESS"  # 92 个体工商户
+    COOPERATIVE = "COOPERATIVE"  # 93 农民专业合作社
+    PUBLIC_INSTITUTION = "PUBLIC_INSTITUTION"  # 12 事业单位
+    SOCIAL_ORGANISATION = "SOCIAL_ORGANISATION"  # 51/52 社会团体、民办非企业单位
+    RURAL_COLLECTIVE = "RURAL_COLLECTIVE"  # N 农村集体经济组织
+    OTHER = "OTHER"
+
+
+class OperatingStatus(StrEnum):
+    ACTIVE = "存续"
+    DEREGISTERED = "注销"
+    REVOKED = "吊销"
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """Registration basics from market regulation (or the registering authority)."""
+
+    uscc: str
+    name: str
+    entity_type: EntityType
+    status: OperatingStatus
+    established_on: dt.date
+    registered_capital_yuan: Decimal
+    address: str
+    division_code: str
+    industry: str
+    legal_rep_name: str
+    legal_rep_id: str  # clear ID number: masked at the edge for everyone but its owner
+    phone: str = ""  # masked at the edge likewise
+    deregistered_on: dt.date | None = None
+
+
+class Severity(StrEnum):
+    MINOR = "轻微"
+    GENERAL = "一般"
+    SERIOUS = "严重"
+
+
+class RepairStatus(StrEnum):
+    NONE = "NONE"  # never applied
+    APPLIED = "APPLIED"  # an application is under review
+    REPAIRED = "REPAIRED"  # repaired: no longer shown or shared
+
+
+class RecordKind(StrEnum):
+    """Each kind is one publicity regime of DOMAIN.md §2 (or a positive record)."""
+
+    ADMIN_PENALTY = "ADMIN_PENALTY"  # 行政处罚 (双公示), NDRC Order 36
+    MARKET_PENALTY = "MARKET_PENALTY"  # 市场监管行政处罚, SAMR Order 45 Art. 13
+    PERMIT = "PERMIT"  # 行政许可
+    JUDGMENT_DEFAULTER = "JUDGMENT_DEFAULTER"  # 失信被执行人, SPC 2017
+    CONSUMPTION_RESTRICTION = "CONSUMPTION_RESTRICTION"  # 限制消费令
+    ABNORMAL_OPERATION = "ABNORMAL_OPERATION"  # 经营异常名录
+    SERIOUS_VIOLATION = "SERIOUS_VIOLATION"  # 严重违法失信名单 (market regulation)
+    SERIOUS_DISHONESTY = "SERIOUS_DISHONESTY"  # national serious-dishonesty lists
+    RED_LIST = "RED_LIST"  # 守信激励 (platform)
+    COMMITMENT = "COMMITMENT"  # 信用承诺 (platform)
+    EVALUATION = "EVALUATION"  # 信用评价 (platform)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRecord:
+    """One record about a subject, positive or negative, as its bureau states it.
+
+    Only the facts a regime needs are filled; the publicity window is derived from them by
+    ``credit.publicity`` so that every period lives in the policy, not in the data.
+    """
+
+    id: str  # unique within its source
+    kind: RecordKind
+    source: Source
+    subject_code: str
+    title: str  # e.g. the violation type, the case number, the list name
+    decided_on: dt.date
+    authority: str = ""  # deciding organ or court
+    legal_basis: str = ""
+    severity: Severity | None = None
+    publish_from: dt.date | None = None
+    declared_publicity_until: dt.date | None = None  # what the bureau printed (CF_GSJZQ), if any
+    ended_on: dt.date | None = None  # obligation performed / removed from the list
+    repair_status: RepairStatus = RepairStatus.NONE
+    repaired_on: dt.date | None = None
+    amount_yuan: Decimal | None = None  # fines, arrears: already converted from 万元
+    # JUDGMENT_DEFAULTER: ground 1-6 (SPC 2017 Art. 1) and extra years if aggravated (0-3)
+    defaulter_ground: int | None = None
+    aggravated_years: int = 0
+    # MARKET_PENALTY: warning or small fine only (SAMR Order 45 Art. 13 — 3 months)
+    minor_sanction: bool = False
+    list_name: str = ""  # SERIOUS_DISHONESTY / RED_LIST: which list
+    details: Mapping[str, str] = field(default_factory=dict)  # raw named fields, e.g. CF_WSH
+
+
+class TaxGradeLetter(StrEnum):
+    A = "A"
+    B = "B"
+    M = "M"
+    C = "C"
+    D = "D"
+
+
+@dataclass(frozen=True, slots=True)
+class TaxGrade:
+    """纳税信用等级 for one year (published each April)."""
+
+    year: int
+    grade: TaxGradeLetter
+    score: int | None  # None when assigned directly
+    assigned_directly: bool = False  # a direct D for a serious violation lasts 2 years
+    assigned_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaxPayment:
+    month: dt.date  # first day of the month
+    amount_yuan: Decimal
+    zero_return: bool  # 零申报
+
+
+@dataclass(frozen=True, slots=True)
+class SocialInsuranceMonth:
+    month: dt.date
+    headcount: int
+    social_insurance_paid_yuan: Decimal
+    housing_fund_paid_yuan: Decimal
+    arrears_yuan: Decimal = Decimal(0)
+
+
+class UtilityKind(StrEnum):
+    WATER = "WATER"
+    ELECTRICITY = "ELECTRICITY"
+    GAS = "GAS"
+
+
+@dataclass(frozen=True, slots=True)
+class UtilityBill:
+    month: dt.date
+    kind: UtilityKind
+    amount_yuan: Decimal
+    arrears_yuan: Decimal = Decimal(0)

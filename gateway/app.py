@@ -1,0 +1,95 @@
+"""The Starlette app factory and the lifespan that owns every long-lived resource.
+
+    app = create_app(load_settings())
+    uvicorn.run(app, host=..., port=...)
+
+Routes: ``/graphql`` (GET and POST; a ``Mount`` would 307 a POST), ``/healthz`` (the process is
+alive), ``/readyz`` (the database answers; 503 otherwise).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.extensions import ParserCache, ValidationCache
+
+from connectors.market import MarketConnector
+from gateway.database import Database, open_database
+from gateway.graphql_view import GraphQLView, ProvenanceExtension
+from gateway.migrations import apply_migrations
+from gateway.request_id import RequestIdMiddleware
+from gateway.settings import Settings
+from gateway.state import GatewayState, gateway_state
+from resolvers.context import Connectors
+from resolvers.schema import build_schema
+
+__all__ = ["build_connectors", "create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def build_connectors(settings: Settings, http: httpx.AsyncClient) -> Connectors:
+    return Connectors(market=MarketConnector(http, settings.bureaus.market))
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    if await gateway_state(request).database.is_ready():
+        return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
+    """Build the ASGI app.  ``database`` lets tests and the demo hand in an open one."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            db = (
+                database
+                if database is not None
+                else await stack.enter_async_context(open_database(settings))
+            )
+            async with db.pool.acquire() as conn:
+                await apply_migrations(conn)
+            http = await stack.enter_async_context(
+                httpx.AsyncClient(
+                    limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
+                )
+            )
+            app.state.gateway = GatewayState(
+                settings=settings,
+                database=db,
+                http=http,
+                connectors=build_connectors(settings, http),
+            )
+            log.info("gateway ready")
+            yield
+
+    schema = build_schema(
+        [
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+            ProvenanceExtension,
+        ]
+    )
+    app = Starlette(
+        routes=[
+            Route("/graphql", GraphQLView(schema, settings), methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app

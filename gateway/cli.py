@@ -1,0 +1,135 @@
+"""``creditgw`` (or ``python -m gateway``): serve, demo, migrate, export-schema.
+
+creditgw serve                 # the gateway, configured from GATEWAY_* settings
+creditgw demo                  # embedded PostgreSQL + simulators + gateway, for trying it
+creditgw migrate               # apply pending SQL migrations and exit
+creditgw export-schema [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from gateway.settings import SettingsError, load_settings
+
+__all__ = ["main"]
+
+SCHEMA_FILE = Path("schema.graphql")
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
+    )
+
+
+def _serve() -> int:
+    import uvicorn
+
+    from gateway.app import create_app
+
+    settings = load_settings()
+    _configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def _migrate() -> int:
+    from gateway.database import open_database
+    from gateway.migrations import apply_migrations
+
+    settings = load_settings()
+    _configure_logging(settings.log_level)
+
+    async def run() -> list[int]:
+        async with open_database(settings) as db, db.pool.acquire() as conn:
+            return await apply_migrations(conn)
+
+    applied = asyncio.run(run())
+    print(f"applied: {', '.join(f'{v:04d}' for v in applied) or 'nothing (up to date)'}")
+    return 0
+
+
+def _export_schema(check: bool) -> int:
+    from resolvers.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if check:
+        current = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else ""
+        if current != sdl:
+            print("schema.graphql is out of date: run `make schema`", file=sys.stderr)
+            return 1
+        print("schema.graphql is up to date")
+        return 0
+    SCHEMA_FILE.write_text(sdl, encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE}")
+    return 0
+
+
+README_FILE = Path("README.md")
+_TABLE_BEGIN, _TABLE_END = "<!-- settings:begin -->\n", "<!-- settings:end -->"
+
+
+def readme_with_settings(readme: str) -> str:
+    """README text with its configuration table regenerated from the settings object."""
+    from gateway.settings import settings_table
+
+    head, _, rest = readme.partition(_TABLE_BEGIN)
+    _, _, tail = rest.partition(_TABLE_END)
+    return head + _TABLE_BEGIN + settings_table() + _TABLE_END + tail
+
+
+def _docs() -> int:
+    README_FILE.write_text(readme_with_settings(README_FILE.read_text(encoding="utf-8")))
+    print(f"updated the configuration table in {README_FILE}")
+    return 0
+
+
+def _demo(enterprises: int) -> int:
+    from gateway.demo import run_demo
+
+    try:
+        return asyncio.run(run_demo(enterprises=enterprises))
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it caught; everything is closed
+        print("已停止 / stopped.")
+        return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="creditgw", description="信用图谱网关 Credit Graph Gateway"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the gateway")
+    demo = sub.add_parser("demo", help="run everything locally with synthetic data")
+    demo.add_argument("--enterprises", type=int, default=5000)
+    sub.add_parser("migrate", help="apply pending database migrations")
+    export = sub.add_parser("export-schema", help="write schema.graphql from the code")
+    export.add_argument("--check", action="store_true", help="fail if the file differs")
+    sub.add_parser("docs", help="regenerate the README's configuration table")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            code = _serve()
+        elif args.command == "demo":
+            code = _demo(args.enterprises)
+        elif args.command == "migrate":
+            code = _migrate()
+        elif args.command == "docs":
+            code = _docs()
+        else:
+            code = _export_schema(args.check)
+    except SettingsError as exc:
+        print(f"creditgw: {exc}", file=sys.stderr)
+        code = 2
+    sys.exit(code)

@@ -1,0 +1,90 @@
+"""The GraphQL-over-HTTP endpoint: strawberry's ASGI view with our context and result shape.
+
+POST with a JSON body runs any operation; GET runs queries only (strawberry refuses mutations
+over GET); a browser asking for HTML gets GraphiQL when the mode allows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.base import BaseSchema
+from strawberry.types.execution import ExecutionResult
+
+from connectors.http import utc_now
+from gateway.errors import format_error
+from gateway.settings import Settings
+from gateway.state import gateway_state
+from resolvers.context import GraphContext, Loaders, ProvenanceLog
+
+__all__ = ["GraphQLView", "ProvenanceExtension"]
+
+
+def provenance_extension(log: ProvenanceLog, now: dt.datetime) -> list[dict[str, Any]]:
+    """One entry per source answer, with the response paths it fed."""
+    paths: dict[Any, list[str]] = defaultdict(list)
+    for provenance, path in log.entries:
+        paths[provenance].append(path)
+    return [
+        {
+            "source": p.source,
+            "fetchedAt": p.fetched_at.isoformat(),
+            "ageSeconds": round(p.age_s(now), 3),
+            "cached": p.cached,
+            "stale": p.stale,
+            "paths": sorted(set(fed)),
+        }
+        for p, fed in paths.items()
+    ]
+
+
+class GraphQLView(GraphQL[GraphContext, None]):
+    def __init__(self, schema: BaseSchema, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.mode == "demo" else None,
+            allow_queries_via_get=True,
+        )
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None
+    ) -> GraphContext:
+        state = gateway_state(request)
+        return GraphContext(
+            connectors=state.connectors,
+            loaders=Loaders(state.connectors),
+            today=state.today(),
+            request_id=request.state.request_id,
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        request_id: str = request.state.request_id
+        body: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            body["errors"] = [format_error(e, request_id) for e in result.errors]
+        body["extensions"] = {"requestId": request_id, **(result.extensions or {})}
+        return body
+
+
+class ProvenanceExtension(SchemaExtension):
+    """Adds ``extensions.provenance``: every source that fed this response, and where."""
+
+    def get_results(self) -> dict[str, Any]:
+        context = self.execution_context.context
+        if not isinstance(context, GraphContext) or not context.provenance.entries:
+            return {}
+        return {"provenance": provenance_extension(context.provenance, utc_now())}

@@ -1,0 +1,131 @@
+"""One typed settings object, read once at start-up (``GATEWAY_`` prefix, ``__`` for nesting).
+
+    GATEWAY_PORT=8080 GATEWAY_BUREAUS__MARKET__TIMEOUT_S=1.5 creditgw serve
+
+``DATABASE_URL`` and ``REDIS_URL`` are also read without the prefix, as platforms set them.
+A wrong value stops start-up with :class:`SettingsError`, whose message names the variable.
+Secrets are :class:`~pydantic.SecretStr`: they print as ``**********``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from connectors.config import BureauConfig
+
+__all__ = [
+    "Bureaus",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+    "settings_rows",
+    "settings_table",
+]
+
+ENV_PREFIX = "GATEWAY_"
+
+
+class Bureaus(BaseModel):
+    model_config = {"frozen": True}
+
+    court: BureauConfig = BureauConfig()
+    market: BureauConfig = BureauConfig()
+    tax: BureauConfig = BureauConfig()
+    hrss: BureauConfig = BureauConfig()
+    utilities: BureauConfig = BureauConfig()
+    national: BureauConfig = BureauConfig()
+    identity: BureauConfig = BureauConfig()
+
+
+class Settings(BaseSettings):
+    """Every knob of the gateway; the README's configuration table is generated from this."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        frozen=True,
+        populate_by_name=True,
+        extra="ignore",
+    )
+
+    mode: Literal["demo", "production"] = Field(
+        "production", description="demo: GraphiQL and introspection for everyone; demo data"
+    )
+    host: str = Field("127.0.0.1", description="Address the gateway listens on")
+    port: int = Field(8000, ge=1, le=65535, description="Port the gateway listens on")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level")
+    database_url: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("GATEWAY_DATABASE_URL", "DATABASE_URL"),
+        description="PostgreSQL DSN; unset starts an embedded PostgreSQL under the state dir",
+    )
+    embedded_postgres: bool = Field(
+        False, description="Start the embedded PostgreSQL even when DATABASE_URL is set"
+    )
+    redis_url: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("GATEWAY_REDIS_URL", "REDIS_URL"),
+        description="Redis URL for shared caches and limits; unset uses in-process ones",
+    )
+    state_dir: Path = Field(Path(".state"), description="Folder for local state (embedded DB)")
+    db_pool_min: int = Field(1, ge=0, le=100, description="Smallest asyncpg pool size")
+    db_pool_max: int = Field(10, ge=1, le=200, description="Largest asyncpg pool size")
+    request_deadline_s: float = Field(
+        5.0, gt=0, le=120, description="No request waits longer than this for bureaus, seconds"
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, description="Largest accepted request body, bytes"
+    )
+    bureaus: Bureaus = Field(Bureaus(), description="Per-bureau URL, key and timeout")
+
+
+class SettingsError(Exception):
+    """A setting is invalid; the message names the environment variable."""
+
+
+def _env_name(loc: tuple[int | str, ...]) -> str:
+    return ENV_PREFIX + "__".join(str(part).upper() for part in loc)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment once (plus explicit overrides, as tests and the CLI pass them)."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid setting — {problems}") from None
+
+
+def settings_table() -> str:
+    """The README's configuration table, in Markdown."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{env}` | `{default}` | {meaning} |" for env, default, meaning in settings_rows()]
+    return "\n".join(lines) + "\n"
+
+
+def settings_rows() -> list[tuple[str, str, str]]:
+    """(env name, default, meaning) for every setting, nested ones flattened — the README table."""
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            env = prefix + name.upper()
+            annotation = info.annotation
+            if annotation is Bureaus:  # seven identical blocks: one row per knob
+                walk(BureauConfig, env + "__<BUREAU>__")
+                continue
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, env + "__")
+                continue
+            default = info.default
+            shown = (
+                "(unset)" if default in (None, "") or isinstance(default, SecretStr) else default
+            )
+            rows.append((env, str(shown), info.description or ""))
+
+    walk(Settings, ENV_PREFIX)
+    return rows

@@ -1,0 +1,32 @@
+"""What the lifespan owns and hands to every request, typed (STYLE.md §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from starlette.requests import HTTPConnection
+
+from gateway.database import Database
+from gateway.settings import Settings
+from resolvers.context import Connectors
+
+__all__ = ["GatewayState", "gateway_state"]
+
+
+@dataclass
+class GatewayState:
+    settings: Settings
+    database: Database
+    http: httpx.AsyncClient
+    connectors: Connectors
+    today: Callable[[], dt.date] = field(default=dt.date.today)
+
+
+def gateway_state(connection: HTTPConnection) -> GatewayState:
+    """The state the lifespan stored on the app (``app.state.gateway``)."""
+    state = connection.app.state.gateway
+    assert isinstance(state, GatewayState)
+    return state

@@ -1,0 +1,125 @@
+"""Session fixtures: a real PostgreSQL, the bureau simulators, and the gateway over real HTTP.
+
+PostgreSQL: ``DATABASE_URL`` when set; otherwise the local server at 127.0.0.1:5432 when it
+answers; otherwise an embedded server from the wheel.  Each session gets its own fresh
+database, dropped at the end, so runs never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.database import Database, EmbeddedPostgres
+from gateway.demo import with_bureaus
+from gateway.settings import Settings, load_settings
+from simulators.runner import BUREAUS, RunningBureau, run_bureaus
+from simulators.world import World, WorldConfig
+from tests.fakes.servers import serve_app
+
+LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
+TEST_WORLD = WorldConfig(seed=424242, enterprises=400)
+
+
+async def _answers(dsn: str) -> bool:
+    try:
+        conn = await asyncpg.connect(dsn, timeout=2)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    await conn.close()
+    return True
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(server_dsn: str) -> AsyncIterator[str]:
+    """CREATE a uniquely named database on the server, yield its DSN, DROP it after."""
+    name = f"cgw_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield urlsplit(server_dsn)._replace(path=f"/{name}").geturl()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def pg_dsn() -> AsyncIterator[str]:
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        async with fresh_database(configured) as dsn:
+            yield dsn
+        return
+    if await _answers(LOCAL_PG):
+        async with fresh_database(LOCAL_PG) as dsn:
+            yield dsn
+        return
+    with tempfile.TemporaryDirectory(prefix="cgw-pg-") as folder:
+        embedded = EmbeddedPostgres(Path(folder) / "pgdata")
+        try:
+            yield embedded.start()
+        finally:
+            embedded.close()
+
+
+@pytest.fixture(scope="session")
+async def database(pg_dsn: str) -> AsyncIterator[Database]:
+    pool = await asyncpg.create_pool(pg_dsn, min_size=1, max_size=10)
+    try:
+        yield Database(pool=pool, dsn=pg_dsn)
+    finally:
+        await pool.close()
+
+
+@pytest.fixture(scope="session")
+def world() -> World:
+    return World.generate(TEST_WORLD)
+
+
+@pytest.fixture(scope="session")
+def bureau_keys() -> dict[str, str]:
+    return {name: f"test-{name}-{secrets.token_hex(8)}" for name in BUREAUS}
+
+
+@pytest.fixture(scope="session")
+async def bureaus(
+    world: World, bureau_keys: dict[str, str]
+) -> AsyncIterator[dict[str, RunningBureau]]:
+    async with run_bureaus(world, bureau_keys) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _reset_bureaus(request: pytest.FixtureRequest) -> None:
+    """Every test starts with well-behaved bureaus and zeroed counters."""
+    if "bureaus" in request.fixturenames:
+        for bureau in request.getfixturevalue("bureaus").values():
+            bureau.service.state.reset()
+
+
+@pytest.fixture(scope="session")
+def settings(bureaus: dict[str, RunningBureau], bureau_keys: dict[str, str]) -> Settings:
+    base = load_settings(mode="demo")
+    return with_bureaus(base, {n: b.url for n, b in bureaus.items()}, bureau_keys)
+
+
+@pytest.fixture(scope="session")
+async def gateway_url(settings: Settings, database: Database) -> AsyncIterator[str]:
+    async with serve_app(create_app(settings, database=database)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def client(gateway_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as http:
+        yield http

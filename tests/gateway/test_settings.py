@@ -1,0 +1,58 @@
+"""Settings: one object, validated at start-up, secrets that never print."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.settings import SettingsError, load_settings
+
+
+def test_defaults_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = load_settings()
+    assert settings.port == 8000
+    assert settings.host == "127.0.0.1"
+    assert settings.database_url is None
+
+
+def test_environment_with_prefix_and_nesting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_PORT", "9123")
+    monkeypatch.setenv("GATEWAY_BUREAUS__COURT__TIMEOUT_S", "0.5")
+    settings = load_settings()
+    assert settings.port == 9123
+    assert settings.bureaus.court.timeout_s == 0.5
+
+
+def test_wrong_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_PORT", "eighty")
+    with pytest.raises(SettingsError, match="GATEWAY_PORT"):
+        load_settings()
+
+
+def test_nested_wrong_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_BUREAUS__TAX__TIMEOUT_S", "-1")
+    with pytest.raises(SettingsError, match="GATEWAY_BUREAUS__TAX__TIMEOUT_S"):
+        load_settings()
+
+
+def test_secrets_never_print(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:hunter2secret@h/db")
+    monkeypatch.setenv("GATEWAY_BUREAUS__MARKET__API_KEY", "k-very-secret")
+    settings = load_settings()
+    shown = repr(settings) + str(settings)
+    assert "hunter2secret" not in shown
+    assert "k-very-secret" not in shown
+    assert settings.database_url is not None
+    assert "hunter2secret" in settings.database_url.get_secret_value()
+
+
+def test_cli_refuses_to_start_with_a_bad_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gateway.cli import main
+
+    monkeypatch.setenv("GATEWAY_MODE", "staging")
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve"])
+    assert exit_.value.code == 2
+    assert "GATEWAY_MODE" in capsys.readouterr().err
