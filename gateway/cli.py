@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
+from gateway.logs import configure_logging
 from gateway.settings import SettingsError, load_settings
 
 __all__ = ["main"]
 
 SCHEMA_FILE = Path("schema.graphql")
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
-    )
 
 
 def _serve() -> int:
@@ -33,7 +27,7 @@ def _serve() -> int:
     from gateway.app import create_app
 
     settings = load_settings()
-    _configure_logging(settings.log_level)
+    configure_logging(settings.log_level)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -49,7 +43,7 @@ def _migrate() -> int:
     from gateway.migrations import apply_migrations
 
     settings = load_settings()
-    _configure_logging(settings.log_level)
+    configure_logging(settings.log_level)
 
     async def run() -> list[int]:
         async with open_database(settings) as db, db.pool.acquire() as conn:

@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from credit.records import OperatingStatus
 from gateway.app import create_app
 from gateway.database import Database, open_database
+from gateway.logs import configure_logging
 from gateway.migrations import apply_migrations
 from gateway.settings import Settings, load_settings
 from simulators.runner import BUREAUS
@@ -104,6 +105,7 @@ def _banner(settings: Settings, world: World) -> str:
 
 async def run_demo(*, enterprises: int = 5000) -> int:
     settings = load_settings(mode="demo")
+    configure_logging(settings.log_level)
     world = World.generate(WorldConfig(enterprises=enterprises))
     keys = {name: secrets.token_urlsafe(24) for name in BUREAUS}
     async with (
