@@ -1,38 +1,50 @@
-"""The shared HTTP request loop: auth, error translation, JSON decoding.
+"""The shared HTTP request loop: auth, bulkhead, breaker, retries, error translation, caching.
 
 Each bureau connector subclasses :class:`HttpBureau` and declares only what differs — its
-``source`` name, how its key is sent, its paths and its payload mapping.  httpx exceptions are
-translated to the connector error tree here and nowhere else.
+``source`` name and data ``kinds``, how it authenticates (:meth:`authorise`), its paths, its
+envelope and its payload mapping.  httpx exceptions are translated to the connector error tree
+here and nowhere else.  One upstream attempt is::
+
+    breaker.guard() → bulkhead.slot() → client.send() → status check → parse(response)
+
+so a malformed payload counts against the breaker like a 5xx does.  Reads are retried
+(:mod:`connectors.retry`); writes never.  Results are cached per data kind
+(:mod:`connectors.cache`), each kind's TTL from :class:`BureauConfig`.
 
     class MarketConnector(HttpBureau):
         source = "market"
+        kinds = ("registration", "penalties")
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 import orjson
 
+from connectors.breaker import CircuitBreaker
+from connectors.bulkhead import Bulkhead
+from connectors.cache import Fetch, Key, SubjectCache
+from connectors.clock import SYSTEM_CLOCK, Clock, utc_now
 from connectors.config import BureauConfig
 from connectors.errors import (
+    ConnectorError,
     SourceProtocolError,
     SourceRejected,
     SourceTimeout,
     SourceUnavailable,
 )
-from connectors.provenance import Provenance
+from connectors.protocol import Grant
+from connectors.provenance import Provenance, Sourced
+from connectors.retry import RetryPolicy, is_retriable
 
-__all__ = ["Clock", "HttpBureau", "utc_now"]
+__all__ = ["HttpBureau", "utc_now"]
 
-Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -42,71 +54,204 @@ def _retry_after(response: httpx.Response) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
-        return None
+        return None  # an HTTP-date: rare from bureaus; fall back to our own backoff
 
 
 class HttpBureau:
     """Base of every HTTP bureau connector.  Receives its client; never builds one."""
 
     source: ClassVar[str] = "bureau"
+    kinds: ClassVar[tuple[str, ...]] = ()  # data kinds cached separately, each with its TTL
 
     def __init__(
-        self, client: httpx.AsyncClient, config: BureauConfig, *, clock: Clock = utc_now
+        self,
+        client: httpx.AsyncClient,
+        config: BureauConfig,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        rng: random.Random | None = None,
     ) -> None:
+        unknown = set(config.ttl_by_kind_s) - set(self.kinds)
+        if unknown:
+            raise ValueError(
+                f"GATEWAY_BUREAUS__{self.source.upper()}__TTL_BY_KIND_S: unknown kinds "
+                f"{sorted(unknown)}; known: {list(self.kinds)}"
+            )
         self._client = client
         self._config = config
         self._clock = clock
+        self.breaker = CircuitBreaker(self.source, config, clock)
+        self.bulkhead = Bulkhead(
+            self.source, max_in_flight=config.max_in_flight, max_queued=config.max_queued
+        )
+        self.retry = RetryPolicy.from_config(config, rng=rng)
+        self._caches: dict[str, SubjectCache[Any]] = {
+            kind: SubjectCache(
+                self.source,
+                kind,
+                ttl_s=config.ttl_for(kind),
+                stale_if_error_s=config.stale_if_error_s,
+                maxsize=config.cache_max_entries,
+                clock=clock,
+            )
+            for kind in self.kinds
+        }
         self._closed = False
 
-    def auth_headers(self) -> dict[str, str]:
-        """How this bureau wants its key; override when it differs."""
-        return {"X-Api-Key": self._config.api_key.get_secret_value()}
+    # --- what a bureau may override ----------------------------------------------------------
+
+    def authorise(self, request: httpx.Request) -> None:
+        """Add this bureau's credentials to an outgoing request; override when it differs."""
+        request.headers["X-Api-Key"] = self._config.api_key.get_secret_value()
+
+    # --- the request loop --------------------------------------------------------------------
 
     def provenance(self) -> Provenance:
-        return Provenance(source=self.source, fetched_at=self._clock())
+        return Provenance(source=self.source, fetched_at=self._clock.now())
 
-    async def request(
+    async def call(
         self,
         method: str,
         path: str,
+        parse: Callable[[httpx.Response], R],
         *,
         json: Any = None,
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
+        read: bool = True,
+    ) -> R:
+        """Send one logical request (retried if ``read``) and return ``parse(response)``."""
+        self._check_open()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with self.breaker.guard(), self.bulkhead.slot():
+                    response = await self._send(method, path, json, params, headers)
+                    result = parse(response)
+            except ConnectorError as exc:
+                delay = (
+                    self.retry.delay(attempt=attempt, retry_after=_retry_after_of(exc))
+                    if read and is_retriable(exc)
+                    else None
+                )
+                if delay is None:
+                    raise
+                await self._clock.sleep(delay)
+                continue
+            self.retry.budget.earn()
+            return result
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        json: Any,
+        params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str] | None,
     ) -> httpx.Response:
         """One attempt; a non-2xx answer or a transport failure raises a ConnectorError."""
+        request = self._client.build_request(
+            method,
+            self._config.url.rstrip("/") + path,
+            content=None if json is None else orjson.dumps(json),
+            params=params,
+            headers={
+                **({"Content-Type": "application/json"} if json is not None else {}),
+                **(headers or {}),
+            },
+            timeout=self._config.timeout_s,
+        )
+        self.authorise(request)
         try:
-            response = await self._client.request(
-                method,
-                self._config.url.rstrip("/") + path,
-                content=None if json is None else orjson.dumps(json),
-                params=params,
-                headers={
-                    **self.auth_headers(),
-                    **({"Content-Type": "application/json"} if json is not None else {}),
-                    **(headers or {}),
-                },
-                timeout=self._config.timeout_s,
-            )
+            response = await self._client.send(request)
         except httpx.TimeoutException:
-            raise SourceTimeout(self.source, "no answer within the timeout") from None
+            raise SourceTimeout(self.source, "部门接口在规定时间内未应答") from None
         except httpx.TransportError as exc:
-            raise SourceUnavailable(self.source, type(exc).__name__) from None
-        status = response.status_code
-        if status == 429 or status >= 500:
             raise SourceUnavailable(
-                self.source, f"HTTP {status}", retry_after=_retry_after(response)
+                self.source, f"无法连接部门接口（{type(exc).__name__}）"
+            ) from None
+        status = response.status_code
+        if status == 429:
+            raise SourceUnavailable(
+                self.source, "部门接口限流（HTTP 429）", retry_after=_retry_after(response)
+            )
+        if status >= 500:
+            raise SourceUnavailable(
+                self.source,
+                f"部门接口暂不可用（HTTP {status}）",
+                retry_after=_retry_after(response),
             )
         if status >= 400:
-            raise SourceRejected(self.source, f"HTTP {status}", status=status)
+            raise SourceRejected(self.source, f"部门接口拒绝了请求（HTTP {status}）", status=status)
         return response
 
     def decode(self, response: httpx.Response) -> Any:
         try:
             return orjson.loads(response.content)
         except orjson.JSONDecodeError:
-            raise SourceProtocolError(self.source, "response is not valid JSON") from None
+            raise SourceProtocolError(self.source, "应答不是有效的 JSON") from None
+
+    # --- caching -----------------------------------------------------------------------------
+
+    async def batch(
+        self,
+        kind: str,
+        codes: Sequence[str],
+        fetch: Callable[[list[str]], Awaitable[Mapping[str, T]]],
+    ) -> dict[str, Sourced[T]]:
+        """Public data of ``kind`` for ``codes``: cached ones served, the rest in one ``fetch``."""
+
+        async def by_key(keys: list[Key]) -> dict[Key, T]:
+            got = await fetch([code for _, code in keys])
+            return {("", code): value for code, value in got.items()}
+
+        return await self._cached(kind, [("", code) for code in codes], by_key)
+
+    async def gated_batch(
+        self,
+        kind: str,
+        grants: Mapping[str, Grant],
+        fetch: Callable[[dict[str, Grant]], Awaitable[Mapping[str, T]]],
+    ) -> dict[str, Sourced[T]]:
+        """Consent-gated data of ``kind``, cached under each subject's consent id."""
+
+        async def by_key(keys: list[Key]) -> dict[Key, T]:
+            got = await fetch({code: grants[code] for _, code in keys})
+            return {(grants[code].consent_id, code): value for code, value in got.items()}
+
+        return await self._cached(
+            kind, [(grant.consent_id, code) for code, grant in grants.items()], by_key
+        )
+
+    async def _cached(self, kind: str, keys: list[Key], fetch: Fetch[T]) -> dict[str, Sourced[T]]:
+        self._check_open()
+        try:
+            found: dict[Key, Sourced[T]] = await self._caches[kind].get_many(keys, fetch)
+        except ConnectorError as exc:
+            raise exc.with_partial({code: v for (_, code), v in exc.partial.items()}) from None
+        return {code: value for (_, code), value in found.items()}
+
+    def drop_consent(self, consent_id: str) -> int:
+        """Forget every cached answer fetched under ``consent_id`` (revocation); how many."""
+        return sum(cache.drop_scope(consent_id) for cache in self._caches.values())
+
+    def clear_cache(self) -> None:
+        for cache in self._caches.values():
+            cache.clear()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SourceUnavailable(self.source, "连接器已关闭")
 
     async def aclose(self) -> None:
         """Idempotent.  The client belongs to whoever handed it in and is not closed here."""
+        if self._closed:
+            return
         self._closed = True
+        for cache in self._caches.values():
+            await cache.aclose()
+
+
+def _retry_after_of(error: ConnectorError) -> float | None:
+    return error.retry_after if isinstance(error, SourceUnavailable) else None

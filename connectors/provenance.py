@@ -34,3 +34,6 @@ class Sourced(Generic[T]):
 
     value: T
     provenance: Provenance
+
+    def as_cached(self, *, stale: bool = False) -> Sourced[T]:
+        return Sourced(self.value, self.provenance.as_cached(stale=stale))
