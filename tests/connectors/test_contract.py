@@ -391,3 +391,16 @@ async def test_close_does_not_close_the_client_it_was_handed(
 ) -> None:
     await build().aclose()
     assert not http.is_closed
+
+
+async def test_retry_budget_stops_retries_multiplying_load(
+    case: ConnectorCase, build: Build, world: World, bureau: RunningBureau
+) -> None:
+    connector = build(
+        retry_attempts=3, retry_budget_tokens=2, retry_budget_refill=0.1, breaker_failures=100
+    )
+    bureau.service.state.behaviour = Behaviour(down=True)
+    for _ in range(3):
+        with pytest.raises(SourceUnavailable):
+            await case.fetch(connector, case.known(world)[:1])
+    assert bureau.service.state.total_calls == 3 + 1 + 1  # two retries, then the budget is dry
