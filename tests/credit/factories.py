@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 from typing import Any
 
-from credit.records import CreditRecord, RecordKind, Source
+from credit.records import (
+    CreditRecord,
+    EntityType,
+    OperatingStatus,
+    RecordKind,
+    Registration,
+    Source,
+    TaxGrade,
+    TaxGradeLetter,
+)
 
 SUBJECT = "91640104MA0K3P7W1C"  # shape only: these tests never validate it
 
@@ -35,3 +45,25 @@ def rec(kind: RecordKind, decided_on: dt.date, **fields: Any) -> CreditRecord:
     fields.setdefault("title", f"测试{kind.value}")
     fields.setdefault("authority", "银川市市场监督管理局")
     return CreditRecord(kind=kind, decided_on=decided_on, **fields)
+
+
+def registration(status: OperatingStatus = OperatingStatus.ACTIVE) -> Registration:
+    return Registration(
+        uscc=SUBJECT,
+        name="宁夏示例塞上科技有限公司",
+        entity_type=EntityType.ENTERPRISE,
+        status=status,
+        established_on=dt.date(2017, 1, 19),
+        registered_capital_yuan=Decimal("5000000.00"),
+        address="宁夏回族自治区银川市金凤区示例路1号",
+        division_code="640106",
+        industry="软件和信息技术服务业",
+        legal_rep_name="马示例",
+        legal_rep_id="640106199001011234",
+    )
+
+
+def grade(year: int, letter: str, **fields: Any) -> TaxGrade:
+    return TaxGrade(
+        year=year, grade=TaxGradeLetter(letter), score=fields.pop("score", None), **fields
+    )
