@@ -1,0 +1,122 @@
+"""Joint punishment in force on a day ("一处失信、处处受制"), each linked to its measure and cause.
+
+:func:`sanctions_for` turns a subject's active listings (:func:`credit.publicity.active_listings`,
+so expired, removed and repaired entries set nothing off) and tax grade into one
+:class:`Sanction` per (cause, measure) pair of the catalogue in :mod:`credit.measures`.
+:func:`discipline_check` is the 逢办必查 question: which of those restrict this matter?
+
+A tax D grade (the current grade, or a direct D within its two years) is a cause too; its
+sanctions carry the grade instead of a record.
+
+    >>> hits = discipline_check(records, Matter.GOVERNMENT_PROCUREMENT, day, PublicityPolicy())
+    >>> [(s.measure.id, s.trigger, s.record.id) for s in hits]  # doctest: +SKIP
+    [('JC-05', <Trigger.JUDGMENT_DEFAULTER: '失信被执行人'>, 'C-2025-0001')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from credit.calendar import add_years
+from credit.classification import active_direct_d, current_tax_grade, grade_published_on
+from credit.measures import MEASURES, Matter, Measure, Trigger
+from credit.policy import PublicityPolicy
+from credit.publicity import active_listings, escalation, publicity_window
+from credit.records import CreditRecord, RecordKind, RepairStatus, TaxGrade, TaxGradeLetter
+
+__all__ = ["Sanction", "discipline_check", "sanctions_for"]
+
+_TRIGGER_OF = {
+    RecordKind.JUDGMENT_DEFAULTER: Trigger.JUDGMENT_DEFAULTER,
+    RecordKind.CONSUMPTION_RESTRICTION: Trigger.CONSUMPTION_RESTRICTION,
+    RecordKind.ABNORMAL_OPERATION: Trigger.ABNORMAL_OPERATION,
+    RecordKind.SERIOUS_VIOLATION: Trigger.SERIOUS_VIOLATION,
+    RecordKind.SERIOUS_DISHONESTY: Trigger.SERIOUS_DISHONESTY,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sanction:
+    """One measure applied because of one cause: a record's listing, or a tax D grade.
+
+    ``until`` is the last day the cause is known to last (``None``: until it is removed or
+    the grade is replaced).
+    """
+
+    measure: Measure
+    trigger: Trigger
+    record: CreditRecord | None
+    tax_grade: TaxGrade | None
+    until: dt.date | None
+
+
+def _listing_until(
+    record: CreditRecord, kind: RecordKind, policy: PublicityPolicy
+) -> dt.date | None:
+    escalated = escalation(record, policy)
+    if kind is RecordKind.SERIOUS_VIOLATION and escalated is not None:
+        repaired = record.repaired_on if record.repair_status is RepairStatus.REPAIRED else None
+        if repaired is not None:
+            return min(escalated.until, repaired - dt.timedelta(days=1))
+        return escalated.until
+    return publicity_window(record, policy).visible_until
+
+
+def _tax_cause(
+    grades: Iterable[TaxGrade], day: dt.date, policy: PublicityPolicy
+) -> tuple[TaxGrade, dt.date | None] | None:
+    grades = list(grades)
+    direct = active_direct_d(grades, day, policy)
+    if direct is not None:
+        return direct, add_years(grade_published_on(direct, policy), policy.tax_direct_d_years)
+    current = current_tax_grade(grades, day, policy)
+    if current is not None and current.grade is TaxGradeLetter.D:
+        return current, None
+    return None
+
+
+def sanctions_for(
+    records: Iterable[CreditRecord],
+    day: dt.date,
+    policy: PublicityPolicy,
+    *,
+    tax_grades: Iterable[TaxGrade] = (),
+) -> list[Sanction]:
+    """Every sanction in force on ``day``: records in the given order, then the tax grade;
+    measures in catalogue order within each cause."""
+    found: list[Sanction] = []
+    for record in records:
+        listed = active_listings(record, day, policy)
+        for kind in sorted(listed, key=list(RecordKind).index):
+            trigger = _TRIGGER_OF[kind]
+            until = _listing_until(record, kind, policy)
+            found.extend(
+                Sanction(m, trigger, record, None, until) for m in MEASURES if trigger in m.triggers
+            )
+    cause = _tax_cause(tax_grades, day, policy)
+    if cause is not None:
+        grade, until = cause
+        found.extend(
+            Sanction(m, Trigger.TAX_GRADE_D, None, grade, until)
+            for m in MEASURES
+            if Trigger.TAX_GRADE_D in m.triggers
+        )
+    return found
+
+
+def discipline_check(
+    records: Iterable[CreditRecord],
+    matter: Matter,
+    day: dt.date,
+    policy: PublicityPolicy,
+    *,
+    tax_grades: Iterable[TaxGrade] = (),
+) -> list[Sanction]:
+    """逢办必查: the sanctions restricting ``matter`` on ``day`` (empty: nothing in the way)."""
+    return [
+        s
+        for s in sanctions_for(records, day, policy, tax_grades=tax_grades)
+        if matter in s.measure.matters
+    ]
