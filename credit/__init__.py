@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from credit.advice import Advice, AdviceCode
+from credit.classification import Badge, Classification, CreditClass, Reason, classify
 from credit.errors import DomainError
 from credit.identifiers import (
     CodeKind,
@@ -10,6 +12,15 @@ from credit.identifiers import (
     validate_citizen_id,
     validate_code,
     validate_uscc,
+)
+from credit.measures import MEASURES, Matter, Measure, Trigger
+from credit.policy import PublicityPolicy
+from credit.publicity import (
+    PublicityWindow,
+    publicity_window,
+    repairable_from,
+    shareable_with_bank,
+    visible_to_public,
 )
 from credit.records import (
     CreditRecord,
@@ -21,21 +32,47 @@ from credit.records import (
     Severity,
     Source,
 )
+from credit.report import CreditReport, InvalidReportPeriod, ReportSection, credit_report
+from credit.sanctions import Sanction, discipline_check, sanctions_for
 
 __all__ = [
+    "MEASURES",
+    "Advice",
+    "AdviceCode",
+    "Badge",
+    "Classification",
     "CodeKind",
+    "CreditClass",
     "CreditRecord",
+    "CreditReport",
     "DomainError",
     "EntityType",
     "InvalidCodeReason",
     "InvalidCreditCode",
+    "InvalidReportPeriod",
+    "Matter",
+    "Measure",
     "OperatingStatus",
+    "PublicityPolicy",
+    "PublicityWindow",
+    "Reason",
     "RecordKind",
     "Registration",
     "RepairStatus",
+    "ReportSection",
+    "Sanction",
     "Severity",
     "Source",
+    "Trigger",
+    "classify",
+    "credit_report",
+    "discipline_check",
+    "publicity_window",
+    "repairable_from",
+    "sanctions_for",
+    "shareable_with_bank",
     "validate_citizen_id",
     "validate_code",
     "validate_uscc",
+    "visible_to_public",
 ]

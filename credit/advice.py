@@ -1,0 +1,169 @@
+"""Concrete advice on improving a subject's credit standing, derived from its records.
+
+:func:`advise` reads every record visible on the day (whatever its date: advice is about the
+standing now) and the tax grade, and says, citing the rule: from which date each record can be
+repaired through 信用中国, that performing a judgment gets the entry removed within 3 working
+days, that filing the annual report takes a firm off the abnormal-operations list (and when it
+would otherwise escalate), how to lift a consumption restriction, and what keeps an A grade.
+Periods come from the :class:`~credit.policy.PublicityPolicy`, never from this module.
+
+    >>> [a.message for a in advise(records, dt.date(2026, 1, 15), PublicityPolicy())]
+    ... # doctest: +SKIP
+    ['“虚假宣传”（银川市市场监督管理局，2025-01-10）最短公示期已于2025-04-10届满，自2025-04-11起…']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from credit.classification import current_tax_grade
+from credit.policy import PublicityPolicy
+from credit.publicity import escalation, publicity_window, visible_to_public
+from credit.records import CreditRecord, RecordKind, RepairStatus, TaxGrade, TaxGradeLetter
+
+__all__ = ["Advice", "AdviceCode", "advise"]
+
+_SPC_PUBLISH = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第十条"
+_SPC_CONSUME = "《最高人民法院关于限制被执行人高消费及有关消费的若干规定》"
+_TAX_RULE = "《纳税信用管理办法》"
+_REPAIR_STEPS = "纠正失信行为、履行相关义务并作出信用承诺后"
+_PENALTIES = frozenset({RecordKind.ADMIN_PENALTY, RecordKind.MARKET_PENALTY})
+
+
+class AdviceCode(StrEnum):
+    REPAIR_AVAILABLE = "REPAIR_AVAILABLE"  # the minimum period has passed
+    REPAIR_LATER = "REPAIR_LATER"  # repairable from a future date
+    REPAIR_PENDING = "REPAIR_PENDING"  # an application is under review
+    EXPIRES_BY_ITSELF = "EXPIRES_BY_ITSELF"  # a short window with no repair route
+    PERFORM_JUDGMENT = "PERFORM_JUDGMENT"
+    REMOVAL_DUE = "REMOVAL_DUE"  # performed: the court must remove the entry by a date
+    LEAVE_ABNORMAL_LIST = "LEAVE_ABNORMAL_LIST"
+    LIFT_RESTRICTION = "LIFT_RESTRICTION"
+    LEAVE_SERIOUS_LIST = "LEAVE_SERIOUS_LIST"
+    KEEP_A_GRADE = "KEEP_A_GRADE"
+    IMPROVE_TAX_GRADE = "IMPROVE_TAX_GRADE"
+    KEEP_GOOD_RECORD = "KEEP_GOOD_RECORD"
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    code: AdviceCode
+    message: str
+    record_id: str | None = None
+
+
+def _instrument(legal_basis: str) -> str:
+    """The instrument a basis text cites: the part before its first "：" (colon)."""
+    return legal_basis.split("：", 1)[0]
+
+
+def _label(record: CreditRecord) -> str:
+    return f"“{record.title}”（{record.authority or '—'}，{record.decided_on.isoformat()}）"
+
+
+def _record_advice(record: CreditRecord, day: dt.date, policy: PublicityPolicy) -> Iterator[Advice]:
+    window = publicity_window(record, policy)
+    label, rid, kind = _label(record), record.id, record.kind
+    if record.repair_status is RepairStatus.APPLIED:
+        text = f"{label}的信用修复申请正在审核中，请留意“信用中国”网站的反馈"
+        yield Advice(AdviceCode.REPAIR_PENDING, text, rid)
+    elif window.repairable_from is not None and window.min_until is not None:
+        passed = day >= window.repairable_from
+        text = (
+            f"{label}最短公示期{'已于' if passed else '将于'}{window.min_until.isoformat()}届满，"
+            f"{_REPAIR_STEPS}，自{window.repairable_from.isoformat()}起可通过“信用中国”网站"
+            f"申请信用修复（{_instrument(window.legal_basis)}）"
+        )
+        code = AdviceCode.REPAIR_AVAILABLE if passed else AdviceCode.REPAIR_LATER
+        yield Advice(code, text, rid)
+    elif kind in _PENALTIES and window.visible_until is not None:
+        text = (
+            f"{label}公示期至{window.visible_until.isoformat()}届满后自动停止公示，"
+            f"无需申请信用修复（{_instrument(window.legal_basis)}）"
+        )
+        yield Advice(AdviceCode.EXPIRES_BY_ITSELF, text, rid)
+    if kind is RecordKind.JUDGMENT_DEFAULTER:
+        days = policy.defaulter_removal_working_days
+        if record.ended_on is None:
+            text = (
+                f"{label}：履行生效法律文书确定的全部义务后，人民法院应在{days}个工作日内"
+                f"删除失信信息（{_SPC_PUBLISH}）"
+            )
+            yield Advice(AdviceCode.PERFORM_JUDGMENT, text, rid)
+        elif window.visible_until is not None:
+            text = (
+                f"{label}：义务已于{record.ended_on.isoformat()}履行，人民法院应于"
+                f"{window.visible_until.isoformat()}前删除失信信息（{_SPC_PUBLISH}）"
+            )
+            yield Advice(AdviceCode.REMOVAL_DUE, text, rid)
+    if kind is RecordKind.ABNORMAL_OPERATION:
+        escalated = escalation(record, policy)
+        if record.ended_on is None:
+            text = f"{label}：补报年度报告或履行相应公示义务后，可申请移出经营异常名录"
+            if escalated is not None and day < escalated.listed_from:
+                text += (
+                    f"；逾期未移出的，将自{escalated.listed_from.isoformat()}起列入严重违法失信名单"
+                    f"{policy.escalated_serious_violation_years}年"
+                )
+            yield Advice(
+                AdviceCode.LEAVE_ABNORMAL_LIST, text + "（《企业信息公示暂行条例》第十七条）", rid
+            )
+        if escalated is not None and escalated.listed_from <= day <= escalated.until:
+            text = f"{label}已转入严重违法失信名单，至{escalated.until.isoformat()}止"
+            if record.ended_on is None:
+                text += "；请尽快补报年度报告、履行公示义务"
+            text += "（《企业信息公示暂行条例》第十七条）"
+            yield Advice(AdviceCode.LEAVE_SERIOUS_LIST, text, rid)
+    if kind is RecordKind.CONSUMPTION_RESTRICTION:
+        text = (
+            f"{label}：履行义务或提供确实有效的担保后，可向人民法院申请解除限制消费措施"
+            f"（{_SPC_CONSUME}）"
+        )
+        yield Advice(AdviceCode.LIFT_RESTRICTION, text, rid)
+    if kind is RecordKind.SERIOUS_DISHONESTY:
+        name = record.list_name or "严重失信主体名单"
+        text = f"{label}：纠正失信行为、履行相关义务后，可按{name}的管理规定向列入部门申请移出"
+        yield Advice(AdviceCode.LEAVE_SERIOUS_LIST, text, rid)
+
+
+def _tax_advice(
+    grades: Iterable[TaxGrade], day: dt.date, policy: PublicityPolicy
+) -> Iterator[Advice]:
+    current = current_tax_grade(grades, day, policy)
+    if current is None:
+        return
+    if current.grade is TaxGradeLetter.A:
+        text = (
+            f"{current.year}年度纳税信用等级为A级：请继续依法按时申报缴税，保持A级以持续享受"
+            f"守信激励措施（{_TAX_RULE}）"
+        )
+        yield Advice(AdviceCode.KEEP_A_GRADE, text)
+    elif current.grade in {TaxGradeLetter.C, TaxGradeLetter.D}:
+        text = (
+            f"{current.year}年度纳税信用等级为{current.grade.value}级：纠正纳税失信行为、"
+            f"依法按时申报缴税后，可在下一评价年度提升等级，符合条件的可向税务机关申请纳税信用修复"
+            f"（{_TAX_RULE}）"
+        )
+        yield Advice(AdviceCode.IMPROVE_TAX_GRADE, text)
+
+
+def advise(
+    records: Iterable[CreditRecord],
+    day: dt.date,
+    policy: PublicityPolicy,
+    *,
+    tax_grades: Iterable[TaxGrade] = (),
+) -> list[Advice]:
+    """Advice for the subject on ``day``; never empty (a clean record is told to keep it)."""
+    found: list[Advice] = []
+    for record in records:
+        if visible_to_public(record, day, policy):
+            found.extend(_record_advice(record, day, policy))
+    found.extend(_tax_advice(tax_grades, day, policy))
+    if all(a.code is AdviceCode.KEEP_A_GRADE for a in found):
+        text = "当前无需要修复的失信记录，请继续保持良好信用；作出并履行信用承诺有助于积累守信记录"
+        found.append(Advice(AdviceCode.KEEP_GOOD_RECORD, text))
+    return found
