@@ -7,9 +7,12 @@ days, that filing the annual report takes a firm off the abnormal-operations lis
 would otherwise escalate), how to lift a consumption restriction, and what keeps an A grade.
 Periods come from the :class:`~credit.policy.PublicityPolicy`, never from this module.
 
-    >>> [a.message for a in advise(records, dt.date(2026, 1, 15), PublicityPolicy())]
-    ... # doctest: +SKIP
-    ['“虚假宣传”（银川市市场监督管理局，2025-01-10）最短公示期已于2025-04-10届满，自2025-04-11起…']
+    >>> from credit.records import CreditRecord, RecordKind, Source
+    >>> penalty = CreditRecord(id="P1", kind=RecordKind.ADMIN_PENALTY, source=Source.MARKET,
+    ...     subject_code="91640104MA0K3P7W1C", title="虚假宣传", authority="银川市市场监管局",
+    ...     decided_on=dt.date(2025, 1, 10))
+    >>> print(advise([penalty], dt.date(2025, 6, 1), PublicityPolicy())[0].message)
+    “虚假宣传”（银川市市场监管局，2025-01-10）最短公示期已于2025-04-10届满，...
 """
 
 from __future__ import annotations

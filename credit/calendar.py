@@ -17,7 +17,6 @@ are skipped.
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -28,8 +27,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The corresponding day ``months`` later, clamped to the month's end (民法典 第二百零二条)."""
     index = day.year * 12 + day.month - 1 + months
     year, month0 = divmod(index, 12)
-    last = _stdlib_calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
+    first = dt.date(year, month0 + 1, 1)
+    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

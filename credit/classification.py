@@ -19,9 +19,12 @@ Rules (each finding → class):
 Badges: 存续 / 注销 / 吊销 from the registration; 守信激励对象 for a visible red-list entry or a
 current A grade, unless the class is 失信 or worse; 失信惩戒对象 while on a serious list.
 
-    >>> result = classify(records, dt.date(2026, 5, 1), PublicityPolicy(), tax_grades=grades)
-    >>> result.credit_class, [r.code for r in result.reasons]  # doctest: +SKIP
-    (<CreditClass.DISHONEST: '失信'>, [<ReasonCode.GENERAL_PENALTY: 'GENERAL_PENALTY'>])
+    >>> from credit.records import CreditRecord, RecordKind, Source
+    >>> penalty = CreditRecord(id="P1", kind=RecordKind.ADMIN_PENALTY, source=Source.MARKET,
+    ...     subject_code="91640104MA0K3P7W1C", title="虚假宣传", decided_on=dt.date(2025, 6, 1))
+    >>> result = classify([penalty], dt.date(2026, 5, 1), PublicityPolicy())
+    >>> result.credit_class, [r.code.value for r in result.reasons]
+    (<CreditClass.DISHONEST: '失信'>, ['GENERAL_PENALTY'])
 """
 
 from __future__ import annotations

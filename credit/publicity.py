@@ -15,9 +15,14 @@ the windows are derived from a record's facts by :func:`publicity_window`.  Conv
 shareable for ``bank_sharing_years`` after the conduct ended (征信业管理条例 第十六条), and
 always while it is public.
 
-    >>> window = publicity_window(record, PublicityPolicy())  # doctest: +SKIP
-    >>> window.max_until, window.repairable_from, window.legal_basis  # doctest: +SKIP
-    (datetime.date(2026, 1, 14), datetime.date(2025, 4, 15), '国家发展改革委令第36号：一般…')
+    >>> from credit.records import Source
+    >>> penalty = CreditRecord(id="P1", kind=RecordKind.ADMIN_PENALTY, source=Source.MARKET,
+    ...     subject_code="91640104MA0K3P7W1C", title="虚假宣传", decided_on=dt.date(2025, 1, 15))
+    >>> window = publicity_window(penalty, PublicityPolicy())
+    >>> window.min_until, window.repairable_from, window.max_until
+    (datetime.date(2025, 4, 15), datetime.date(2025, 4, 16), datetime.date(2026, 1, 15))
+    >>> window.legal_basis
+    '国家发展改革委令第36号：一般失信行为公示期最短3个月、最长1年'
 """
 
 from __future__ import annotations

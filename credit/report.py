@@ -10,10 +10,15 @@ Advice (:mod:`credit.advice`) is about the subject's standing on the report day.
 The legal representative's name is masked unless ``reveal_personal`` (the subject's own
 report); no ID or phone number ever enters a report.
 
-    >>> report = credit_report(code, dt.date(2025, 1, 1), dt.date(2025, 12, 31),
-    ...                        dt.date(2026, 1, 15), PublicityPolicy(), records=records)
-    >>> report.section(SectionKey.ADMINISTRATIVE).count  # doctest: +SKIP
+    >>> from credit.records import CreditRecord, RecordKind, Source
+    >>> penalty = CreditRecord(id="P1", kind=RecordKind.ADMIN_PENALTY, source=Source.MARKET,
+    ...     subject_code="91640104MA0K3P7W1C", title="虚假宣传", decided_on=dt.date(2025, 6, 1))
+    >>> report = credit_report("91640104MA0K3P7W1C", dt.date(2025, 1, 1), dt.date(2025, 12, 31),
+    ...     dt.date(2026, 1, 15), PublicityPolicy(), records=[penalty])
+    >>> report.section(SectionKey.ADMINISTRATIVE).count
     1
+    >>> report.section(SectionKey.ABNORMAL).empty_text
+    '查询期内无相关信息'
 
 Errors::
 

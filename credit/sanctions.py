@@ -8,9 +8,14 @@ so expired, removed and repaired entries set nothing off) and tax grade into one
 A tax D grade (the current grade, or a direct D within its two years) is a cause too; its
 sanctions carry the grade instead of a record.
 
-    >>> hits = discipline_check(records, Matter.GOVERNMENT_PROCUREMENT, day, PublicityPolicy())
-    >>> [(s.measure.id, s.trigger, s.record.id) for s in hits]  # doctest: +SKIP
-    [('JC-05', <Trigger.JUDGMENT_DEFAULTER: '失信被执行人'>, 'C-2025-0001')]
+    >>> from credit.records import CreditRecord, RecordKind, Source
+    >>> entry = CreditRecord(id="C1", kind=RecordKind.JUDGMENT_DEFAULTER, source=Source.COURT,
+    ...     subject_code="91640104MA0K3P7W1C", title="(2025)宁01执1号",
+    ...     decided_on=dt.date(2025, 3, 1), defaulter_ground=1)
+    >>> hits = discipline_check(
+    ...     [entry], Matter.GOVERNMENT_PROCUREMENT, dt.date(2026, 5, 1), PublicityPolicy())
+    >>> [(s.measure.id, s.trigger.value, s.record and s.record.id) for s in hits]
+    [('JC-05', '失信被执行人', 'C1')]
 """
 
 from __future__ import annotations
