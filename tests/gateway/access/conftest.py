@@ -1,0 +1,59 @@
+"""Fixtures for the access-control tests: a migrated database, and the real Redis.
+
+Redis: ``REDIS_URL`` when set (the session fails if it does not answer); otherwise the server
+at 127.0.0.1:6379 when one answers; otherwise the Redis tests are skipped with the reason
+shown in the summary (``-ra``), never silently.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from gateway.database import Database
+from gateway.migrations import apply_migrations
+
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="session")
+async def migrated(database: Database) -> Database:
+    async with database.pool.acquire() as conn:
+        await apply_migrations(conn)
+    return database
+
+
+@pytest.fixture(scope="session")
+async def redis_url() -> str:
+    configured = os.environ.get("REDIS_URL")
+    url = configured or DEFAULT_REDIS
+    client = aioredis.Redis.from_url(url)
+    try:
+        await client.ping()
+    except (RedisConnectionError, OSError) as exc:
+        if configured:
+            pytest.fail(f"REDIS_URL is set but Redis does not answer: {exc}")
+        pytest.skip(f"no REDIS_URL and no Redis answering at {DEFAULT_REDIS}")
+    finally:
+        await client.aclose()
+    return url
+
+
+@pytest.fixture
+async def redis_client(redis_url: str) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+def unique() -> str:
+    """A short random token to keep one test's rows and keys apart from every other's."""
+    return secrets.token_hex(6)
