@@ -59,7 +59,7 @@ def registration(status: OperatingStatus = OperatingStatus.ACTIVE) -> Registrati
         division_code="640106",
         industry="软件和信息技术服务业",
         legal_rep_name="马示例",
-        legal_rep_id="640106199001011234",
+        legal_rep_id="640106199001011234",  # wrong check char on purpose: no one has it
     )
 
 
