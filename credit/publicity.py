@@ -66,7 +66,7 @@ LISTING_KINDS = frozenset(
 """Records that put a subject on a list while they are visible (sanctions trigger on these)."""
 
 _NDRC = "国家发展改革委令第36号"
-_SAMR = "市场监管总局令第45号第十三条"
+_SAMR = "市场监管总局令第45号"
 _SPC = "最高人民法院关于公布失信被执行人名单信息的若干规定"
 _DISCLOSURE = "《企业信息公示暂行条例》第十七条"
 
@@ -126,9 +126,13 @@ def _rule(
     if kind is RecordKind.MARKET_PENALTY:
         if record.minor_sanction:
             hi = policy.market_minor_months
-            return None, hi, None, f"{_SAMR}：仅受警告或较低数额罚款的，公示{_span(hi)}"
+            basis = f"{_SAMR}：仅受警告或较低数额罚款的，公示{_span(hi)}（第十三条）"
+            return None, hi, None, basis
         lo, hi = policy.market_repairable_after_months, policy.market_other_months
-        basis = f"{_SAMR}：其他行政处罚信息公示{_span(hi)}；公示满{_span(lo)}后可申请信用修复"
+        basis = (
+            f"{_SAMR}：其他行政处罚信息公示{_span(hi)}（第十三条），"
+            f"公示满{_span(lo)}后可申请信用修复"
+        )
         return lo, hi, None, basis
     if kind is RecordKind.JUDGMENT_DEFAULTER:
         removal = policy.working_calendar().add_working_days
@@ -143,6 +147,7 @@ def _rule(
             if extra:
                 basis += f"，情节严重延长{extra}年"
             return None, 12 * years, deadline, basis + tail
+        # ground 1, or a ground the court did not state: no fixed term, listed until performed
         basis = f"{_SPC}第一条第一项：有履行能力而拒不履行的，至履行完毕时止"
         return None, None, deadline, basis + tail
     if kind is RecordKind.ABNORMAL_OPERATION:

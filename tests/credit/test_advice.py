@@ -56,7 +56,7 @@ def test_serious_violation_early_removal_cites_its_rule() -> None:
 
 def test_market_penalty_repair_cites_samr() -> None:
     entry = rec(K.MARKET_PENALTY, D(2025, 3, 10))
-    assert "（市场监管总局令第45号第十三条）" in only([entry], D(2025, 6, 1)).message
+    assert only([entry], D(2025, 6, 1)).message.endswith("（市场监管总局令第45号）")
 
 
 def test_pending_repair() -> None:
