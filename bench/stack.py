@@ -1,0 +1,94 @@
+"""The product as separate processes for benchmarks: simulators, gateway, and a database.
+
+    async with running_stack(enterprises=5000) as stack:
+        stack.gateway_url, stack.bureau_urls, stack.keys
+
+The gateway runs as ``creditgw serve`` in its own process (one uvicorn worker), against a
+fresh database on ``DATABASE_URL`` (default: the local server), dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+
+from gateway.demo import start_simulators
+from simulators.runner import BUREAUS
+from simulators.serving import listen
+
+LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@dataclass
+class Stack:
+    gateway_url: str
+    bureau_urls: dict[str, str]
+    keys: dict[str, str]
+
+    async def set_behaviour(self, http: httpx.AsyncClient, **behaviour: object) -> None:
+        """Apply one fault/latency setting to every bureau through its control route."""
+        for name, url in self.bureau_urls.items():
+            response = await http.post(
+                f"{url}/_control/behaviour", json=behaviour, headers={"X-Api-Key": self.keys[name]}
+            )
+            response.raise_for_status()
+
+
+@contextlib.asynccontextmanager
+async def fresh_db(server_dsn: str) -> AsyncIterator[str]:
+    name = f"cgw_bench_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield urlsplit(server_dsn)._replace(path=f"/{name}").geturl()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@contextlib.asynccontextmanager
+async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> AsyncIterator[Stack]:
+    keys = {name: secrets.token_urlsafe(16) for name in BUREAUS}
+    sock = listen("127.0.0.1")
+    port = sock.getsockname()[1]
+    sock.close()  # the gateway process binds it again; a race here only costs a retry
+    async with (
+        start_simulators(keys, seed=seed, enterprises=enterprises) as urls,
+        fresh_db(os.environ.get("DATABASE_URL", LOCAL_PG)) as dsn,
+    ):
+        env = {
+            **os.environ,
+            "DATABASE_URL": dsn,
+            "GATEWAY_PORT": str(port),
+            "GATEWAY_MODE": "demo",
+            "GATEWAY_LOG_LEVEL": "WARNING",
+        }
+        for name, url in urls.items():
+            env[f"GATEWAY_BUREAUS__{name.upper()}__URL"] = url
+            env[f"GATEWAY_BUREAUS__{name.upper()}__API_KEY"] = keys[name]
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "gateway", "serve", env=env
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            async with httpx.AsyncClient() as http:
+                for _ in range(300):
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await http.get(f"{base}/readyz")).status_code == 200:
+                            break
+                    await asyncio.sleep(0.1)
+                else:
+                    raise RuntimeError("the gateway did not become ready")
+            yield Stack(gateway_url=base, bureau_urls=urls, keys=keys)
+        finally:
+            proc.terminate()
+            await proc.wait()
