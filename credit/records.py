@@ -19,6 +19,7 @@ __all__ = [
     "CreditRecord",
     "EntityType",
     "OperatingStatus",
+    "Person",
     "RecordKind",
     "Registration",
     "RepairStatus",
@@ -81,6 +82,17 @@ class Registration:
     legal_rep_id: str  # clear ID number: masked at the edge for everyone but its owner
     phone: str = ""  # masked at the edge likewise
     deregistered_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A natural person: legal representative, shareholder or individual (GB 11643 ID number)."""
+
+    id_number: str  # clear ID number: masked at the edge for everyone but its owner
+    name: str
+    birth_date: dt.date
+    male: bool  # the ID number's sequence digit is odd
+    division_code: str  # of the ID number's address code
 
 
 class Severity(StrEnum):

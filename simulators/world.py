@@ -1,167 +1,222 @@
 """The synthetic credit world: deterministic (same seed → same world), valid codes throughout.
 
     world = World.generate(WorldConfig(seed=7, enterprises=5000))
-    world.registrations["91640104…"].name
+    world.registrations["91640104MA…"].name          # any organisation's registration
+    world.persons["640104198…"].name                  # any person (legal rep, individual)
+    world.facts(code).penalties                       # what every bureau holds about a subject
+    world.boundary["penalty_publicity_ends_tomorrow"] # a subject placed on a rule's edge
 
-Everything here is invented: names are drawn from word lists, ID numbers are generated with
-valid check characters for birth dates and Ningxia division codes, and no real person or firm
-is meant.
+Subjects: ``enterprises`` enterprises (91) and, by default in proportion, individual businesses
+(92), cooperatives (93), public institutions (12), social organisations (51/52) and rural
+collectives (N2); persons are the legal representatives plus ``individuals`` more.  Nothing is
+materialised up front: registrations and facts are derived on demand from (seed, index) and kept
+in bounded caches (``cache_size``), so a million enterprises cost seconds, not gigabytes.
+:mod:`simulators.facts` says which bureau knows whom; :mod:`simulators.boundary` lists the
+boundary subjects.
+
+Everything here is invented: names come from word lists, codes carry valid check characters,
+and no real person or firm is meant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import random
+import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from credit.identifiers import (
-    USCC_ALPHABET,
-    citizen_id_check_char,
-    gb11714_check_char,
-    uscc_check_char,
-)
-from credit.records import EntityType, OperatingStatus, Registration
+from credit.policy import PublicityPolicy
+from credit.records import EntityType, Person, Registration
+from simulators import boundary
+from simulators.codes import make_citizen_id, make_uscc
+from simulators.facts import SubjectFacts, derive_facts
+from simulators.names import DIVISIONS
+from simulators.population import Population
+from simulators.subject import subject_rng
 
 __all__ = ["DIVISIONS", "World", "WorldConfig", "make_citizen_id", "make_uscc"]
 
-# DOMAIN.md §7: Ningxia division codes used for synthetic data.
-DIVISIONS: dict[str, str] = {
-    "640104": "宁夏回族自治区银川市兴庆区",
-    "640105": "宁夏回族自治区银川市西夏区",
-    "640106": "宁夏回族自治区银川市金凤区",
-    "640200": "宁夏回族自治区石嘴山市",
-    "640302": "宁夏回族自治区吴忠市利通区",
-    "640324": "宁夏回族自治区吴忠市同心县",
-    "640400": "宁夏回族自治区固原市",
-    "640500": "宁夏回族自治区中卫市",
-}
-_ORG_ALPHABET = USCC_ALPHABET  # the 组织机构代码 body must also fit the USCC alphabet
-
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
-    "杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙"
-    "史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
-_GIVEN = (
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华玉兰志强海燕春梅晓"
-    "东红梅立新文博子涵宇轩欣怡浩然梓萱思远雨桐嘉怡"
-)
-_TRADE_WORDS = [
-    "塞上",
-    "贺兰",
-    "六盘",
-    "沙湖",
-    "黄河",
-    "凤城",
-    "宁安",
-    "朔方",
-    "西夏",
-    "银川",
-    "枸杞",
-    "滩羊",
-    "金沙",
-    "长城",
-    "丝路",
-    "星河",
-    "瑞丰",
-    "鑫源",
-    "恒通",
-    "汇达",
-    "中宁",
-    "明德",
-    "泰和",
-    "嘉禾",
-    "禾丰",
-    "德润",
-    "兴隆",
-    "博远",
-    "天成",
-    "盛世",
-    "华泰",
-    "润泽",
-    "佳美",
-]
-_INDUSTRIES = [
-    ("科技", "软件和信息技术服务业"),
-    ("商贸", "批发业"),
-    ("农业", "农业"),
-    ("食品", "农副食品加工业"),
-    ("建筑工程", "房屋建筑业"),
-    ("物流", "道路运输业"),
-    ("餐饮管理", "餐饮业"),
-    ("能源", "电力、热力生产和供应业"),
-    ("化工", "化学原料和化学制品制造业"),
-    ("酒业", "酒、饮料和精制茶制造业"),
-    ("文化传媒", "文化艺术业"),
-    ("医药", "医药制造业"),
-]
-_STREETS = ["北京路", "解放街", "凤凰街", "文化街", "长城路", "民族街", "宁安大街", "黄河路"]
-
-
-def make_uscc(rng: random.Random, prefix: str, division: str) -> str:
-    """A valid USCC: 2-char prefix (authority + type), division, 组织机构代码, check."""
-    body8 = "".join(rng.choice(_ORG_ALPHABET) for _ in range(8))
-    first17 = prefix + division + body8 + gb11714_check_char(body8)
-    return first17 + uscc_check_char(first17)
-
-
-def make_citizen_id(rng: random.Random, division: str, born: dt.date, male: bool) -> str:
-    seq = rng.randrange(0, 499) * 2 + (1 if male else 0)
-    first17 = f"{division}{born:%Y%m%d}{seq:03d}"
-    return first17 + citizen_id_check_char(first17)
+_MIN_ENTERPRISES = 50  # room for every boundary subject among ordinary ones
 
 
 @dataclass(frozen=True, slots=True)
 class WorldConfig:
+    """How big a world, from which seed, seen on which day.  ``None`` counts scale with
+    ``enterprises``: individual businesses 1/5, cooperatives 1/50, public institutions, social
+    organisations and rural collectives 1/100 each, individuals 1/5 (at least 100)."""
+
     seed: int = 20260401
     enterprises: int = 5000
     today: dt.date = dt.date(2026, 11, 22)
+    individual_businesses: int | None = None
+    cooperatives: int | None = None
+    public_institutions: int | None = None
+    social_organisations: int | None = None
+    rural_collectives: int | None = None
+    individuals: int | None = None
+    cache_size: int = 50_000
+    policy: PublicityPolicy = field(default_factory=PublicityPolicy)
+
+    def counts(self) -> dict[EntityType, int]:
+        n = self.enterprises
+
+        def pick(value: int | None, share: int) -> int:
+            return n // share if value is None else value
+
+        return {
+            EntityType.ENTERPRISE: n,
+            EntityType.INDIVIDUAL_BUSINESS: pick(self.individual_businesses, 5),
+            EntityType.COOPERATIVE: pick(self.cooperatives, 50),
+            EntityType.PUBLIC_INSTITUTION: pick(self.public_institutions, 100),
+            EntityType.SOCIAL_ORGANISATION: pick(self.social_organisations, 100),
+            EntityType.RURAL_COLLECTIVE: pick(self.rural_collectives, 100),
+        }
+
+    def individual_count(self) -> int:
+        return max(100, self.enterprises // 5) if self.individuals is None else self.individuals
 
 
-@dataclass
+class Registrations(Mapping[str, Registration]):
+    """USCC → registration, for every organisation, derived on demand (index order)."""
+
+    def __init__(self, population: Population) -> None:
+        self._population = population
+
+    def __getitem__(self, code: str) -> Registration:
+        index = self._population.org_index(code)
+        if index is None:
+            raise KeyError(code)
+        return self._population.registration(index)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._population.org(i).code for i in range(self._population.organisations))
+
+    def __len__(self) -> int:
+        return self._population.organisations
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self._population.org_index(code) is not None
+
+
+class Persons(Mapping[str, Person]):
+    """ID number → person, for every person, derived on demand (index order)."""
+
+    def __init__(self, population: Population) -> None:
+        self._population = population
+
+    def __getitem__(self, code: str) -> Person:
+        index = self._population.person_index(code)
+        if index is None:
+            raise KeyError("unknown person")  # never the ID number itself
+        return self._population.person(index)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._population.person_codes.code(i) for i in range(self._population.persons))
+
+    def __len__(self) -> int:
+        return self._population.persons
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self._population.person_index(code) is not None
+
+
 class World:
-    """All subjects and the facts each bureau holds about them."""
+    """All subjects and the facts each bureau holds about them.  Build with :meth:`generate`."""
 
-    config: WorldConfig
-    registrations: dict[str, Registration] = field(default_factory=dict)
+    def __init__(self, config: WorldConfig, population: Population) -> None:
+        self.config = config
+        self.population = population
+        self.registrations = Registrations(population)
+        self.persons = Persons(population)
+        self.boundary: dict[str, str] = {}
+        self._boundary_orgs: dict[int, str] = {}
+        self._boundary_persons: dict[int, str] = {}
+        self._org_facts = functools.lru_cache(maxsize=config.cache_size)(self._derive_org)
+        self._person_facts = functools.lru_cache(maxsize=config.cache_size)(self._derive_person)
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
         config = config or WorldConfig()
-        rng = random.Random(config.seed)
-        world = cls(config=config)
-        divisions = list(DIVISIONS)
-        for _ in range(config.enterprises):
-            division = rng.choice(divisions)
-            uscc = make_uscc(rng, "91", division)
-            while uscc in world.registrations:  # vanishingly rare; keep codes unique
-                uscc = make_uscc(rng, "91", division)
-            short, industry = rng.choice(_INDUSTRIES)
-            name = f"宁夏{rng.choice(_TRADE_WORDS)}{rng.choice(_TRADE_WORDS)}{short}有限公司"
-            established = config.today - dt.timedelta(days=rng.randrange(90, 365 * 25))
-            born = dt.date(rng.randrange(1958, 2001), rng.randrange(1, 13), rng.randrange(1, 29))
-            roll = rng.random()
-            status = (
-                OperatingStatus.ACTIVE
-                if roll < 0.9
-                else OperatingStatus.DEREGISTERED
-                if roll < 0.97
-                else OperatingStatus.REVOKED
-            )
-            world.registrations[uscc] = Registration(
-                uscc=uscc,
-                name=name,
-                entity_type=EntityType.ENTERPRISE,
-                status=status,
-                established_on=established,
-                registered_capital_yuan=Decimal(rng.choice([10, 50, 100, 200, 500, 1000, 5000]))
-                * 10_000,
-                address=f"{DIVISIONS[division]}{rng.choice(_STREETS)}{rng.randrange(1, 400)}号",
-                division_code=division,
-                industry=industry,
-                legal_rep_name=rng.choice(_SURNAMES) + rng.choice(_GIVEN),
-                legal_rep_id=make_citizen_id(rng, division, born, male=rng.random() < 0.6),
-                phone=f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}",
-            )
+        if config.enterprises < _MIN_ENTERPRISES:
+            raise ValueError(f"a world needs at least {_MIN_ENTERPRISES} enterprises")
+        population = Population(
+            config.seed, config.today, config.counts(), config.individual_count(),
+            config.cache_size,
+        )  # fmt: skip
+        world = cls(config, population)
+        world._place_boundary()
         return world
+
+    def _place_boundary(self) -> None:
+        population, today = self.population, self.config.today
+        rng = subject_rng(self.config.seed, "boundary", population.persons + 1)
+        cases = list(boundary.ENTERPRISE_CASES)
+        orgs = rng.sample(range(self.config.enterprises), len(cases))
+        individuals = range(population.organisations, population.persons)
+        start = rng.randrange(len(individuals))
+        ordered = [individuals[(start + k) % len(individuals)] for k in range(len(individuals))]
+
+        def age(person: int) -> int:
+            return (today - population.person(person).birth_date).days // 365
+
+        reps = [p for p in ordered if 30 <= age(p) <= 55][: len(cases)]
+        reps += [p for p in ordered if p not in reps][: len(cases) - len(reps)]
+        for case, org, rep in zip(cases, orgs, reps, strict=True):
+            population.pin(org, established=boundary.established_on(case, today), rep=rep)
+            self._boundary_orgs[org] = case
+            self._boundary_persons[rep] = case
+            self.boundary[case] = population.org(org).code
+            if case == "legal_rep_is_defaulter":
+                self.boundary[boundary.PERSON_CASE] = population.person(rep).id_number
+
+    # --- facts -------------------------------------------------------------------------------
+
+    def facts(self, code: str) -> SubjectFacts | None:
+        """Everything known about ``code`` (a USCC or an ID number); None: not in this world."""
+        index = self.population.org_index(code)
+        if index is not None:
+            return self._org_facts(index)
+        index = self.population.person_index(code)
+        return self._person_facts(index) if index is not None else None
+
+    def _derive_org(self, index: int) -> SubjectFacts:
+        subject = self.population.org_subject(index)
+        case = self._boundary_orgs.get(index)
+        if case is not None:
+            return boundary.build(case, subject, self.config.seed, self.config.policy)
+        return derive_facts(subject, self.config.seed, self.config.policy)
+
+    def _derive_person(self, index: int) -> SubjectFacts:
+        subject = self.population.person_subject(index)
+        case = self._boundary_persons.get(index)
+        if case is not None:
+            return boundary.build_person(case, subject)
+        return derive_facts(subject, self.config.seed, self.config.policy)
+
+    # --- who is who --------------------------------------------------------------------------
+
+    def organisation_codes(self, kind: EntityType | None = None) -> Iterator[str]:
+        """USCCs in index order, of one kind or all."""
+        indices = (
+            range(self.population.organisations) if kind is None else self.population.range_of(kind)
+        )
+        return (self.population.org(i).code for i in indices)
+
+    def kind_of(self, code: str) -> EntityType | None:
+        """The organisation kind of a USCC in this world (None: not one of ours)."""
+        index = self.population.org_index(code)
+        return None if index is None else self.population.kind_of(index)
+
+    def represented_by(self, id_number: str) -> list[str]:
+        """USCCs of the organisations whose legal representative this person is."""
+        index = self.population.person_index(id_number)
+        if index is None:
+            return []
+        return [self.population.org(i).code for i in self.population.represented_by(index)]
+
+    def search(self, name_part: str) -> Iterator[Registration]:
+        """Organisations whose name contains ``name_part``, in index order (a full scan)."""
+        population = self.population
+        for index in range(population.organisations):
+            if name_part in population.org_name(index):
+                yield population.registration(index)
