@@ -4,6 +4,7 @@ creditgw serve                 # the gateway, configured from GATEWAY_* settings
 creditgw demo                  # embedded PostgreSQL + simulators + gateway, for trying it
 creditgw migrate               # apply pending SQL migrations and exit
 creditgw export-schema [--check]
+creditgw clients add|list|revoke   # API clients (see gateway.auth.cli)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from gateway.auth.cli import add_clients_parser, run_clients
 from gateway.logs import configure_logging
 from gateway.settings import SettingsError, load_settings
 
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     export = sub.add_parser("export-schema", help="write schema.graphql from the code")
     export.add_argument("--check", action="store_true", help="fail if the file differs")
     sub.add_parser("docs", help="regenerate the README's configuration table")
+    add_clients_parser(sub)
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
@@ -121,6 +124,8 @@ def main(argv: list[str] | None = None) -> None:
             code = _migrate()
         elif args.command == "docs":
             code = _docs()
+        elif args.command == "clients":
+            code = run_clients(args)
         else:
             code = _export_schema(args.check)
     except SettingsError as exc:

@@ -19,6 +19,8 @@ from connectors.config import BureauConfig
 
 __all__ = [
     "Bureaus",
+    "CostBudgets",
+    "RateLimits",
     "Settings",
     "SettingsError",
     "load_settings",
@@ -39,6 +41,31 @@ class Bureaus(BaseModel):
     utilities: BureauConfig = BureauConfig()
     national: BureauConfig = BureauConfig()
     identity: BureauConfig = BureauConfig()
+
+
+class RateLimits(BaseModel):
+    """Token-bucket rates per caller class, requests per minute (the bucket holds one minute)."""
+
+    model_config = {"frozen": True}
+
+    public: int = Field(60, ge=1, description="Anonymous callers, per client address")
+    bot: int = Field(1200, ge=1, description="The bot's own service key, without a citizen")
+    citizen: int = Field(60, ge=1, description="Each citizen acting through the bot")
+    bank: int = Field(600, ge=1, description="Each bank client (a client's own limit wins)")
+    officer: int = Field(300, ge=1, description="Each officer client (a client's own limit wins)")
+    operator: int = Field(600, ge=1, description="The operator key")
+
+
+class CostBudgets(BaseModel):
+    """Largest estimated query cost per principal kind (fields × page sizes, see limits.cost)."""
+
+    model_config = {"frozen": True}
+
+    public: int = Field(500, ge=1, description="Anonymous callers (and the bot without a citizen)")
+    citizen: int = Field(1000, ge=1, description="Citizens through the bot")
+    bank: int = Field(5000, ge=1, description="Bank clients")
+    officer: int = Field(5000, ge=1, description="Officer clients")
+    operator: int = Field(10000, ge=1, description="The operator key")
 
 
 class Settings(BaseSettings):
@@ -81,6 +108,57 @@ class Settings(BaseSettings):
         1_000_000, ge=1024, description="Largest accepted request body, bytes"
     )
     bureaus: Bureaus = Field(Bureaus(), description="Per-bureau URL, key and timeout")
+
+    admin_key: SecretStr | None = Field(
+        None, description="Operator (admin) key; unset disables operator access"
+    )
+    jwt_public_keys: dict[str, str] = Field(
+        {}, description="Client JWT verification keys: JSON object kid → PEM (RS256/ES256)"
+    )
+    jwt_issuer: str | None = Field(None, description="Required `iss` of client JWTs")
+    jwt_audience: str = Field("creditgw", description="Required `aud` of client JWTs")
+    jwt_leeway_s: float = Field(
+        30.0, ge=0, le=300, description="Clock skew allowed on JWT expiry, seconds"
+    )
+    subject_token_secret: SecretStr | None = Field(
+        None,
+        description="Signs citizens' subject tokens; unset: a random one per process (demo only)",
+    )
+    subject_token_ttl_s: int = Field(
+        900, ge=30, le=86_400, description="Lifetime of a citizen's subject token, seconds"
+    )
+    demo_bank_key: SecretStr | None = Field(
+        None, description="Fixed API key of the demo bank (cgw_live_…); unset: a new one per run"
+    )
+    demo_officer_key: SecretStr | None = Field(
+        None, description="Fixed API key of the demo officer; unset: a new one per run"
+    )
+    consent_max_days: int = Field(
+        90, ge=1, le=3660, description="Longest consent term a subject may grant, days"
+    )
+    bureau_token_ttl_s: int = Field(
+        300, ge=10, le=86_400, description="Lifetime of a consent token sent to a bureau, seconds"
+    )
+    max_query_depth: int = Field(15, ge=2, le=100, description="Deepest field nesting accepted")
+    max_aliases: int = Field(30, ge=0, le=10_000, description="Most aliases in one document")
+    max_tokens: int = Field(5000, ge=100, le=1_000_000, description="Most tokens in one document")
+    cost_assumed_list_size: int = Field(
+        20, ge=1, le=1000, description="Query cost: items assumed for a list without `first`"
+    )
+    query_cost_budgets: CostBudgets = Field(CostBudgets(), description="Query cost budgets")
+    rate_limits: RateLimits = Field(RateLimits(), description="Rate limits per minute")
+    trusted_documents_only: list[
+        Literal["public", "bot", "citizen", "bank", "officer", "operator"]
+    ] = Field(
+        ["bot"],
+        description="Callers that may run only registered documents (JSON list of kinds, `bot`)",
+    )
+    cors_origins: list[str] = Field(
+        [], description="Origins browsers may call from (JSON list); empty: no CORS headers"
+    )
+    audit_partitions_ahead: int = Field(
+        2, ge=1, le=24, description="Monthly audit-log partitions kept ready ahead of today"
+    )
 
 
 class SettingsError(Exception):

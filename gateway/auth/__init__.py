@@ -1,0 +1,62 @@
+"""Authentication at the edge: API clients, client JWTs, citizens' subject tokens, operators.
+
+authenticator = Authenticator(settings)
+Middleware(AuthenticationMiddleware, authenticator=authenticator, pool=lambda: db.pool)
+principal = request_principal(request)
+"""
+
+from __future__ import annotations
+
+from gateway.auth.api_keys import KEY_PREFIX, client_id_of, new_api_key
+from gateway.auth.authenticator import SUBJECT_TOKEN_HEADER, Authenticator, utc_now
+from gateway.auth.clients import (
+    Client,
+    ClientKind,
+    add_client,
+    list_clients,
+    principal_for,
+    revoke_client,
+    verify_api_key,
+)
+from gateway.auth.demo import DEMO_BANK_ID, ensure_demo_clients
+from gateway.auth.errors import (
+    AuthError,
+    AuthUnavailable,
+    CredentialsExpired,
+    CredentialsRevoked,
+    Unauthenticated,
+    refusal,
+)
+from gateway.auth.jwt_tokens import JwtVerifier
+from gateway.auth.middleware import AuthenticationMiddleware, request_principal
+from gateway.auth.subject_tokens import SubjectClaims, issue_subject_token, verify_subject_token
+
+__all__ = [
+    "DEMO_BANK_ID",
+    "KEY_PREFIX",
+    "SUBJECT_TOKEN_HEADER",
+    "AuthError",
+    "AuthUnavailable",
+    "AuthenticationMiddleware",
+    "Authenticator",
+    "Client",
+    "ClientKind",
+    "CredentialsExpired",
+    "CredentialsRevoked",
+    "JwtVerifier",
+    "SubjectClaims",
+    "Unauthenticated",
+    "add_client",
+    "client_id_of",
+    "ensure_demo_clients",
+    "issue_subject_token",
+    "list_clients",
+    "new_api_key",
+    "principal_for",
+    "refusal",
+    "request_principal",
+    "revoke_client",
+    "utc_now",
+    "verify_api_key",
+    "verify_subject_token",
+]
