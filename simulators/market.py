@@ -1,16 +1,54 @@
-"""市场监管 bureau simulator: registration basics (and, later, penalties and lists).
+"""市场监管 bureau simulator: registrations, penalties (``CF_``), permits (``XK_``), 经营异常名录,
+严重违法失信名单.
 
-API style (as many provincial market-regulation exchanges do): pinyin-initial field names, an
-envelope with a string status code that is ``"0000"`` on success, HTTP 200 even for "not found",
-amounts in 万元, ISO dates, page/size pagination.  Key in ``X-Api-Key``.
+API style (as many provincial market-regulation exchanges do): pinyin-initial field names for
+registrations and lists, the 双公示 ``CF_``/``XK_`` names for penalties and permits (DOMAIN.md
+§6), one envelope ``{"code": "0000", "msg": "成功", "data": …}``, ISO dates ``2023-05-01``,
+amounts in 万元 as decimal strings, page/size pagination.  The bureau also fronts the
+province's legal-person register, so it knows every organisation (91/92/93/12/51/52/N2).
 
-    GET  /api/v2/enterprises/{uscc}
-    POST /api/v2/enterprises/batch          {"uscc_list": [...]}   (at most 100)
-    GET  /api/v2/enterprises?name=…&page=1&size=20
+Auth: ``X-Api-Key: <api key>``.  Missing or wrong → ``401 {"code": "4010", "msg": …,
+"data": null}``.  Other codes: ``"1004"`` subject unknown (HTTP 200, ``data`` null);
+``"4001"`` bad parameter and ``"4002"`` more than 100 codes (both HTTP 400).
+
+    GET  /api/v2/enterprises/{uscc}                     data: registration | code 1004
+    POST /api/v2/enterprises/batch  {"uscc_list": [...]}  data: {"items": [registration]}
+    GET  /api/v2/enterprises?name=…&page=1&size=20      data: {"total","page","size","items"}
+    POST /api/v2/enterprises/by-legal-rep  {"zjhm": "<ID number>"}   data: {"items": [...]}
+         (the ID number travels in the body, never in a URL; unknown person → empty items)
+    GET  /api/v2/{kind}?uscc=…&page=1&size=20           data: {"total","page","size","items"}
+         code 1004 when the organisation is unknown; size 1-50
+    POST /api/v2/{kind}/batch  {"uscc_list": [...]}       data: {"items": [...]} flat, every
+         item names its subject; unknown codes are simply absent
+    {kind} ∈ penalties | permits | abnormal-operations | serious-violations
+
+Registration: ``tyshxydm qymc qylx (EntityType) djzt (存续/注销/吊销) clrq zczb (万元) zczbbz
+zs djjgxzqh hyml fddbr fddbrzjhm lxdh zxrq``.
+
+Penalty (``CF_`` of the 双公示 standard, plus the marked extensions)::
+
+    CF_ID* record id · CF_WSH decision number · CF_WFXW violation · CF_SY facts · CF_YJ basis
+    CF_CFLB category · CF_NR content · CF_NR_FK fine in 万元 ("0" none) · CF_JDRQ decided
+    CF_GSQSRQ* publicity start · CF_GSJZQ publicity end ("" not published)
+    CF_CFJG authority · CF_XDR_MC name · CF_XDR_SHXYM USCC · CF_SJLY data source
+    CF_SCJG* "1" decided by market regulation (SAMR Order 45 regime), "0" other authority
+             (NDRC Order 36 regime) · CF_YZCD* severity 轻微/一般/严重
+    CF_QWCF* "1" warning or small fine only (SAMR Order 45 Art. 13: 3 months)
+    CF_XFZT* repair "0" none / "1" applied / "2" repaired · CF_XFRQ* repaired on or ""
+
+Permit: ``XK_ID* XK_WSH XK_XKWS (permit name) XK_XKLB XK_NR XK_JDRQ XK_YXQZ (valid from)
+XK_YXQZI (valid to) XK_XKJG XK_XDR_MC XK_XDR_SHXYM``.
+
+Abnormal operation: ``jlbh tyshxydm qymc lrrq (listed) lryy (reason) lryj (basis) lrjg
+(authority) ycrq (removed, or null) ycyy (removal reason, or null)``.  An entry still listed
+after 3 years is not repeated in serious-violations (the rule derives the escalation).
+
+Serious violation: ``jlbh tyshxydm qymc lrrq lrsy (grounds) lryj lrjg ycrq``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -18,17 +56,31 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from credit.records import Registration
-from simulators.service import BureauService
+from credit.money import WAN
+from credit.records import CreditRecord, RecordKind, Registration, RepairStatus
+from simulators.facts import SubjectFacts
+from simulators.service import MAX_BATCH, BureauService
 from simulators.world import World
 
-__all__ = ["MAX_BATCH", "MarketBureau"]
+__all__ = ["MAX_BATCH", "MarketBureau", "registration_payload"]
 
-MAX_BATCH = 100
+_REPAIR = {RepairStatus.NONE: "0", RepairStatus.APPLIED: "1", RepairStatus.REPAIRED: "2"}
 
 
-def _envelope(data: Any, code: str = "0000", msg: str = "成功") -> JSONResponse:
-    return JSONResponse({"code": code, "msg": msg, "data": data})
+def _envelope(data: Any, code: str = "0000", msg: str = "成功", status: int = 200) -> JSONResponse:
+    return JSONResponse({"code": code, "msg": msg, "data": data}, status_code=status)
+
+
+def _bad(msg: str, code: str = "4001") -> JSONResponse:
+    return _envelope(None, code=code, msg=msg, status=400)
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _wan(yuan: Decimal | None) -> str:
+    return f"{(yuan or Decimal(0)) / WAN:f}"
 
 
 def registration_payload(reg: Registration) -> dict[str, Any]:
@@ -38,7 +90,7 @@ def registration_payload(reg: Registration) -> dict[str, Any]:
         "qylx": reg.entity_type.value,
         "djzt": reg.status.value,
         "clrq": reg.established_on.isoformat(),
-        "zczb": f"{reg.registered_capital_yuan / Decimal(10_000):f}",
+        "zczb": _wan(reg.registered_capital_yuan),
         "zczbbz": "人民币",
         "zs": reg.address,
         "djjgxzqh": reg.division_code,
@@ -50,6 +102,84 @@ def registration_payload(reg: Registration) -> dict[str, Any]:
     }
 
 
+def penalty_payload(r: CreditRecord, name: str) -> dict[str, Any]:
+    return {
+        "CF_ID": r.id,
+        "CF_WSH": r.details.get("CF_WSH", ""),
+        "CF_WFXW": r.title,
+        "CF_SY": r.details.get("CF_SY", ""),
+        "CF_YJ": r.legal_basis,
+        "CF_CFLB": r.details.get("CF_CFLB", ""),
+        "CF_NR": r.details.get("CF_NR", ""),
+        "CF_NR_FK": _wan(r.amount_yuan),
+        "CF_JDRQ": r.decided_on.isoformat(),
+        "CF_GSQSRQ": _day(r.publish_from),
+        "CF_GSJZQ": _day(r.declared_publicity_until),
+        "CF_CFJG": r.authority,
+        "CF_XDR_MC": name,
+        "CF_XDR_SHXYM": r.subject_code,
+        "CF_SJLY": r.details.get("CF_SJLY", r.authority),
+        "CF_SCJG": "1" if r.kind is RecordKind.MARKET_PENALTY else "0",
+        "CF_YZCD": r.severity.value if r.severity else "",
+        "CF_QWCF": "1" if r.minor_sanction else "0",
+        "CF_XFZT": _REPAIR[r.repair_status],
+        "CF_XFRQ": _day(r.repaired_on),
+    }
+
+
+def permit_payload(r: CreditRecord, name: str) -> dict[str, Any]:
+    return {
+        "XK_ID": r.id,
+        "XK_WSH": r.details.get("XK_WSH", ""),
+        "XK_XKWS": r.title,
+        "XK_XKLB": r.details.get("XK_XKLB", ""),
+        "XK_NR": r.details.get("XK_NR", ""),
+        "XK_JDRQ": r.decided_on.isoformat(),
+        "XK_YXQZ": _day(r.publish_from),
+        "XK_YXQZI": _day(r.ended_on),
+        "XK_XKJG": r.authority,
+        "XK_XDR_MC": name,
+        "XK_XDR_SHXYM": r.subject_code,
+    }
+
+
+def abnormal_payload(r: CreditRecord, name: str) -> dict[str, Any]:
+    return {
+        "jlbh": r.id,
+        "tyshxydm": r.subject_code,
+        "qymc": name,
+        "lrrq": r.decided_on.isoformat(),
+        "lryy": r.title,
+        "lryj": r.legal_basis,
+        "lrjg": r.authority,
+        "ycrq": r.ended_on.isoformat() if r.ended_on else None,
+        "ycyy": r.details.get("removal_reason") if r.ended_on else None,
+    }
+
+
+def serious_payload(r: CreditRecord, name: str) -> dict[str, Any]:
+    return {
+        "jlbh": r.id,
+        "tyshxydm": r.subject_code,
+        "qymc": name,
+        "lrrq": r.decided_on.isoformat(),
+        "lrsy": r.title,
+        "lryj": r.legal_basis,
+        "lrjg": r.authority,
+        "ycrq": r.ended_on.isoformat() if r.ended_on else None,
+    }
+
+
+_Shape = Callable[[CreditRecord, str], dict[str, Any]]
+_Pick = Callable[[SubjectFacts], Iterable[CreditRecord]]
+_KINDS: dict[str, tuple[_Pick, _Shape]] = {
+    "penalties": (lambda f: f.penalties, penalty_payload),
+    "permits": (lambda f: f.permits, permit_payload),
+    "abnormal-operations": (lambda f: f.abnormal, abnormal_payload),
+    "serious-violations": (lambda f: f.serious_violations, serious_payload),
+}
+
+
 class MarketBureau(BureauService):
     name = "market"
 
@@ -57,10 +187,19 @@ class MarketBureau(BureauService):
         super().__init__(api_key)
         self.world = world
 
+    def unauthorised(self) -> Response:
+        return _envelope(None, code="4010", msg="API密钥无效", status=401)
+
     def routes(self) -> list[Route]:
-        return [
+        routes = [
             self.route(
                 "/api/v2/enterprises/batch", self.batch, name="enterprise.batch", methods=["POST"]
+            ),
+            self.route(
+                "/api/v2/enterprises/by-legal-rep",
+                self.by_legal_rep,
+                name="enterprise.by_legal_rep",
+                methods=["POST"],
             ),
             self.route(
                 "/api/v2/enterprises/{uscc}", self.one, name="enterprise.one", methods=["GET"]
@@ -69,6 +208,26 @@ class MarketBureau(BureauService):
                 "/api/v2/enterprises", self.search, name="enterprise.search", methods=["GET"]
             ),
         ]
+        for kind in _KINDS:
+            routes.append(
+                self.route(
+                    f"/api/v2/{kind}/batch",
+                    self._records_batch(kind),
+                    name=f"{kind}.batch",
+                    methods=["POST"],
+                )
+            )
+            routes.append(
+                self.route(
+                    f"/api/v2/{kind}",
+                    self._records_page(kind),
+                    name=f"{kind}.list",
+                    methods=["GET"],
+                )
+            )
+        return routes
+
+    # --- registrations -----------------------------------------------------------------------
 
     async def one(self, request: Request) -> Response:
         reg = self.world.registrations.get(request.path_params["uscc"])
@@ -77,29 +236,94 @@ class MarketBureau(BureauService):
         return _envelope(registration_payload(reg))
 
     async def batch(self, request: Request) -> Response:
-        body = await request.json()
-        codes = body.get("uscc_list") if isinstance(body, dict) else None
-        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            return _envelope(None, code="4001", msg="参数错误：uscc_list 必须是字符串数组")
-        if len(codes) > MAX_BATCH:
-            return _envelope(None, code="4002", msg=f"单次最多查询{MAX_BATCH}个主体")
+        codes = await self._codes(request)
+        if isinstance(codes, Response):
+            return codes
         regs = (self.world.registrations.get(c) for c in codes)
         return _envelope({"items": [registration_payload(r) for r in regs if r is not None]})
 
+    async def by_legal_rep(self, request: Request) -> Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _bad("参数错误：请求体不是有效的JSON")
+        id_number = body.get("zjhm") if isinstance(body, dict) else None
+        if not isinstance(id_number, str):
+            return _bad("参数错误：zjhm 必须是字符串")
+        codes = self.world.represented_by(id_number.strip().upper())
+        items = [registration_payload(self.world.registrations[c]) for c in codes]
+        return _envelope({"items": items})
+
     async def search(self, request: Request) -> Response:
         name = request.query_params.get("name", "")
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-            size = min(50, max(1, int(request.query_params.get("size", "20"))))
-        except ValueError:
-            return _envelope(None, code="4001", msg="参数错误：page/size 必须是整数")
-        hits = [r for r in self.world.registrations.values() if name and name in r.name]
+        paging = self._paging(request)
+        if isinstance(paging, Response):
+            return paging
+        page, size = paging
+        hits = list(self.world.search(name)) if name else []
         start = (page - 1) * size
-        return _envelope(
-            {
-                "total": len(hits),
-                "page": page,
-                "size": size,
-                "items": [registration_payload(r) for r in hits[start : start + size]],
-            }
-        )
+        items = [registration_payload(r) for r in hits[start : start + size]]
+        return _envelope({"total": len(hits), "page": page, "size": size, "items": items})
+
+    # --- records -----------------------------------------------------------------------------
+
+    def _records_page(self, kind: str) -> Callable[[Request], Any]:
+        pick, shape = _KINDS[kind]
+
+        async def handler(request: Request) -> Response:
+            code = request.query_params.get("uscc", "")
+            paging = self._paging(request)
+            if isinstance(paging, Response):
+                return paging
+            page, size = paging
+            reg = self.world.registrations.get(code)
+            facts = self.world.facts(code) if reg is not None else None
+            if reg is None or facts is None:
+                return _envelope(None, code="1004", msg="未查询到该主体")
+            records = list(pick(facts))
+            start = (page - 1) * size
+            items = [shape(r, reg.name) for r in records[start : start + size]]
+            return _envelope({"total": len(records), "page": page, "size": size, "items": items})
+
+        return handler
+
+    def _records_batch(self, kind: str) -> Callable[[Request], Any]:
+        pick, shape = _KINDS[kind]
+
+        async def handler(request: Request) -> Response:
+            codes = await self._codes(request)
+            if isinstance(codes, Response):
+                return codes
+            items: list[dict[str, Any]] = []
+            for code in dict.fromkeys(codes):
+                reg = self.world.registrations.get(code)
+                facts = self.world.facts(code) if reg is not None else None
+                if reg is not None and facts is not None:
+                    items.extend(shape(r, reg.name) for r in pick(facts))
+            return _envelope({"items": items})
+
+        return handler
+
+    # --- parameters --------------------------------------------------------------------------
+
+    async def _codes(self, request: Request) -> list[str] | Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _bad("参数错误：请求体不是有效的JSON")
+        codes = body.get("uscc_list") if isinstance(body, dict) else None
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            return _bad("参数错误：uscc_list 必须是字符串数组")
+        if len(codes) > MAX_BATCH:
+            return _bad(f"单次最多查询{MAX_BATCH}个主体", code="4002")
+        return codes
+
+    def _paging(self, request: Request) -> tuple[int, int] | Response:
+        try:
+            page = int(request.query_params.get("page", "1"))
+            size = int(request.query_params.get("size", "20"))
+        except ValueError:
+            return _bad("参数错误：page/size 必须是整数")
+        if page < 1 or not 1 <= size <= 50:
+            return _bad("参数错误：page 从1开始，size 在1至50之间")
+        return page, size

@@ -2,7 +2,11 @@
 
 A bureau subclasses :class:`BureauService`, names itself, and lists its routes; each route
 handler is wrapped so the key is checked, the call counted and the configured faults applied
-before the handler runs.
+before the handler runs.  A bureau with its own way of presenting the key overrides
+:meth:`~BureauService.authenticated` and :meth:`~BureauService.unauthorised`; the control routes
+(``/_control/...``) accept the key in ``X-Api-Key`` on every bureau as well, so tests and
+benchmarks drive all seven the same way.  Consent-gated bureaus (tax, hrss, utilities) subclass
+:class:`ConsentGatedService`, which checks a per-subject token (:mod:`credit.authorisation`).
 
     class Market(BureauService):
         name = "market"
@@ -11,6 +15,7 @@ before the handler runs.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections.abc import Awaitable, Callable
 
@@ -19,11 +24,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from credit.authorisation import verify_subject_token
 from simulators.behaviour import BehaviourState
 
-__all__ = ["BureauService", "Handler"]
+__all__ = ["MAX_BATCH", "BureauService", "Clock", "ConsentGatedService", "Handler", "utc_now"]
 
 Handler = Callable[[Request], Awaitable[Response]]
+Clock = Callable[[], dt.datetime]
+MAX_BATCH = 100  # every bureau's batch limit: more subjects in one call is a 4xx
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class BureauService:
@@ -39,9 +51,15 @@ class BureauService:
     def routes(self) -> list[Route]:
         raise NotImplementedError
 
-    def authenticated(self, request: Request) -> bool:
-        presented = request.headers.get(self.api_key_header, "")
+    def key_matches(self, presented: str) -> bool:
+        """Constant-time comparison with this bureau's key."""
         return hmac.compare_digest(presented.encode(), self.api_key.encode())
+
+    def authenticated(self, request: Request) -> bool:
+        return self.key_matches(request.headers.get(self.api_key_header, ""))
+
+    def control_authenticated(self, request: Request) -> bool:
+        return self.key_matches(request.headers.get("X-Api-Key", "")) or self.authenticated(request)
 
     def unauthorised(self) -> Response:
         return JSONResponse({"error": "invalid api key"}, status_code=401)
@@ -59,7 +77,7 @@ class BureauService:
 
     def _control(self, handler: Handler) -> Handler:
         async def endpoint(request: Request) -> Response:
-            if not self.authenticated(request):
+            if not self.control_authenticated(request):
                 return self.unauthorised()
             return await handler(request)
 
@@ -72,3 +90,22 @@ class BureauService:
             Route("/_control/reset", self._control(self.state.reset_route), methods=["POST"]),
         ]
         return Starlette(routes=[*control, *self.routes()])
+
+
+class ConsentGatedService(BureauService):
+    """A bureau that serves a subject's data only with that subject's authorisation token."""
+
+    scope = ""  # "tax", "hrss" or "utilities" (credit.authorisation.AuthorisationScope)
+
+    def __init__(self, api_key: str, secret: bytes, *, clock: Clock = utc_now) -> None:
+        super().__init__(api_key)
+        self.secret = secret
+        self.clock = clock
+
+    def consented(self, subject: str, token: object) -> bool:
+        """Whether ``token`` authorises this bureau's scope on ``subject`` right now."""
+        if not isinstance(token, str) or not token:
+            return False
+        return verify_subject_token(
+            self.secret, token, subject=subject, scope=self.scope, now=self.clock()
+        )

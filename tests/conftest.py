@@ -23,7 +23,7 @@ from gateway.app import create_app
 from gateway.database import Database, EmbeddedPostgres
 from gateway.demo import with_bureaus
 from gateway.settings import Settings, load_settings
-from simulators.runner import BUREAUS, RunningBureau, run_bureaus
+from simulators.runner import BUREAUS, CONSENT_GATED, RunningBureau, run_bureaus
 from simulators.world import World, WorldConfig
 from tests.fakes.servers import serve_app
 
@@ -92,10 +92,16 @@ def bureau_keys() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def bureau_secrets() -> dict[str, bytes]:
+    """Subject-token secrets of the consent-gated bureaus (tax, hrss, utilities)."""
+    return {name: secrets.token_bytes(32) for name in CONSENT_GATED}
+
+
+@pytest.fixture(scope="session")
 async def bureaus(
-    world: World, bureau_keys: dict[str, str]
+    world: World, bureau_keys: dict[str, str], bureau_secrets: dict[str, bytes]
 ) -> AsyncIterator[dict[str, RunningBureau]]:
-    async with run_bureaus(world, bureau_keys) as running:
+    async with run_bureaus(world, bureau_keys, secrets=bureau_secrets) as running:
         yield running
 
 
