@@ -19,6 +19,7 @@ import uvicorn
 from pydantic import SecretStr
 
 from credit.records import OperatingStatus
+from gateway import seed
 from gateway.app import create_app
 from gateway.database import Database, open_database
 from gateway.logs import configure_logging
@@ -79,12 +80,7 @@ def with_bureaus(settings: Settings, urls: Mapping[str, str], keys: Mapping[str,
 async def seed_platform(db: Database, world: World) -> None:
     async with db.pool.acquire() as conn:
         await apply_migrations(conn)
-        await conn.execute(
-            """INSERT INTO world_seed (seed, enterprises) VALUES ($1, $2)
-               ON CONFLICT (id) DO UPDATE SET seed = $1, enterprises = $2, seeded_at = now()""",
-            world.config.seed,
-            world.config.enterprises,
-        )
+        await seed.seed_platform(conn, world)
 
 
 def _banner(settings: Settings, world: World) -> str:

@@ -364,7 +364,13 @@ ENTERPRISE_CASES: dict[str, _Builder] = {
 def build(case: str, subject: Subject, seed: int, policy: PublicityPolicy) -> SubjectFacts:
     """The facts of boundary enterprise ``case``."""
     good = dataclasses.replace(subject, tier=Tier.GOOD)
-    return ENTERPRISE_CASES[case](good, _clean(good, seed, policy), policy)
+    facts = ENTERPRISE_CASES[case](good, _clean(good, seed, policy), policy)
+    # Cases add commitments to the clean ones: number them afresh so ids stay unique.
+    pledges = tuple(
+        dataclasses.replace(c, id=f"CN-{subject.serial}-{n}")
+        for n, c in enumerate(facts.commitments)
+    )
+    return dataclasses.replace(facts, commitments=pledges)
 
 
 def build_person(case: str, person: Subject) -> SubjectFacts:

@@ -97,8 +97,15 @@ class SubjectFacts:
         return any(r.kind in NEGATIVE_KINDS for r in self.records())
 
 
-def derive_facts(subject: Subject, seed: int, policy: PublicityPolicy) -> SubjectFacts:
-    """The subject's facts; the same (subject, seed, policy) always gives the same facts."""
+def derive_facts(
+    subject: Subject, seed: int, policy: PublicityPolicy, *, ledgers: bool = True
+) -> SubjectFacts:
+    """The subject's facts; the same (subject, seed, policy) always gives the same facts.
+
+    ``ledgers=False`` leaves out the monthly ledgers (tax payments, social insurance,
+    utilities) — the bulk of the work — and changes nothing else: each bureau draws from its
+    own stream.  Seeding the platform tables needs only the records.
+    """
     index = subject.index
     court_stream = "court_person" if subject.is_person else "court"  # person i ≠ organisation i
     court = court_records(subject, subject_rng(seed, court_stream, index))
@@ -110,7 +117,9 @@ def derive_facts(subject: Subject, seed: int, policy: PublicityPolicy) -> Subjec
     abnormal = abnormal_records(subject, market)
     serious = serious_violation_records(subject, market)
     national = national_records(subject, subject_rng(seed, "national", index))
-    tax = tax_ledger(subject, subject_rng(seed, "tax", index), national, policy)
+    tax = tax_ledger(
+        subject, subject_rng(seed, "tax", index), national, policy, with_payments=ledgers
+    )
     negatives = bool(court or abnormal or serious or national) or any(
         p.severity is Severity.SERIOUS for p in penalties
     )
@@ -124,8 +133,12 @@ def derive_facts(subject: Subject, seed: int, policy: PublicityPolicy) -> Subjec
         serious_violations=serious,
         national=national,
         tax=tax,
-        social_insurance=social_insurance(subject, subject_rng(seed, "hrss", index)),
-        utilities=utility_bills(subject, subject_rng(seed, "utilities", index)),
+        social_insurance=(
+            social_insurance(subject, subject_rng(seed, "hrss", index)) if ledgers else None
+        ),
+        utilities=utility_bills(subject, subject_rng(seed, "utilities", index))
+        if ledgers
+        else None,
         red_lists=red_lists(subject, platform, tax.grades if tax else (), negatives, policy),
         commitments=commitments(subject, platform, permits + penalties),
         evaluations=evaluations(subject, platform),

@@ -124,7 +124,7 @@ def payments(
         if n in zeros:
             rows.append(TaxPayment(month, fen(0), zero_return=True))
             continue
-        amount = fen(base * rng.randint(50, 160) // 100)
+        amount = fen(base * (50 + int(rng.random() * 111)) // 100)
         rows.append(TaxPayment(month, amount, zero_return=False))
     return tuple(rows)
 
@@ -134,9 +134,16 @@ def tax_ledger(
     rng: random.Random,
     national: tuple[CreditRecord, ...],
     policy: PublicityPolicy,
+    *,
+    with_payments: bool = True,
 ) -> TaxLedger | None:
-    """None: not a taxpayer this bureau knows (persons, 事业单位, 社会组织, 农村集体)."""
+    """None: not a taxpayer this bureau knows (persons, 事业单位, 社会组织, 农村集体).
+
+    Grades are drawn before payments, so ``with_payments=False`` gives the same grades.
+    """
     if subject.kind not in TAXPAYER_KINDS:
         return None
     grades = _grades(subject, rng, national, policy)
+    if not with_payments:
+        return TaxLedger(grades, ())
     return TaxLedger(grades, payments(subject, rng, zero_months(subject, rng, 24)))

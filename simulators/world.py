@@ -179,6 +179,16 @@ class World:
         index = self.population.person_index(code)
         return self._person_facts(index) if index is not None else None
 
+    def records(self, code: str) -> SubjectFacts | None:
+        """Like :meth:`facts` without the monthly ledgers (tax paid, social insurance,
+        utilities: ``()``/None), several times cheaper and not cached — for full sweeps such as
+        seeding the platform tables.  Every record is the same as in :meth:`facts`."""
+        index = self.population.org_index(code)
+        if index is None or index in self._boundary_orgs:
+            return self.facts(code)
+        subject = self.population.org_subject(index)
+        return derive_facts(subject, self.config.seed, self.config.policy, ledgers=False)
+
     def _derive_org(self, index: int) -> SubjectFacts:
         subject = self.population.org_subject(index)
         case = self._boundary_orgs.get(index)

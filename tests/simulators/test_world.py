@@ -188,3 +188,14 @@ def test_a_million_enterprises_are_served_without_materialising_them() -> None:
 def test_the_policy_is_the_worlds(world: World) -> None:
     assert world.config.policy == PublicityPolicy()
     assert world.config.today == dt.date(2026, 11, 22)
+
+
+def test_records_without_ledgers_are_the_same_records(world: World) -> None:
+    for code in world.registrations:
+        full, light = world.facts(code), world.records(code)
+        assert full is not None
+        assert light is not None
+        assert light.records() == full.records()
+        assert (light.tax is None) == (full.tax is None)
+        if full.tax is not None and light.tax is not None:
+            assert light.tax.grades == full.tax.grades
