@@ -28,25 +28,26 @@ async def migrated(database: Database) -> Database:
     return database
 
 
-@pytest.fixture(scope="session")
-async def redis_url() -> str:
+async def open_test_redis() -> aioredis.Redis:
+    """A client for the test Redis, per the rules above (fails or skips, never silently)."""
     configured = os.environ.get("REDIS_URL")
-    url = configured or DEFAULT_REDIS
-    client = aioredis.Redis.from_url(url)
+    pool = aioredis.BlockingConnectionPool.from_url(
+        configured or DEFAULT_REDIS, max_connections=32, timeout=5
+    )
+    client = aioredis.Redis.from_pool(pool)
     try:
         await client.ping()
     except (RedisConnectionError, OSError) as exc:
+        await client.aclose()
         if configured:
             pytest.fail(f"REDIS_URL is set but Redis does not answer: {exc}")
         pytest.skip(f"no REDIS_URL and no Redis answering at {DEFAULT_REDIS}")
-    finally:
-        await client.aclose()
-    return url
+    return client
 
 
 @pytest.fixture
-async def redis_client(redis_url: str) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis.from_url(redis_url)
+async def redis_client() -> AsyncIterator[aioredis.Redis]:
+    client = await open_test_redis()
     try:
         yield client
     finally:
@@ -57,3 +58,9 @@ async def redis_client(redis_url: str) -> AsyncIterator[aioredis.Redis]:
 def unique() -> str:
     """A short random token to keep one test's rows and keys apart from every other's."""
     return secrets.token_hex(6)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "edge_settings(**changes): settings overrides for the test's inline edge"
+    )

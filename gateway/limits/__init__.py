@@ -1,0 +1,58 @@
+"""Limits and hardening at the edge: body size and type, rate limits, operation limits,
+trusted documents — and :class:`Edge`, which assembles them with authentication.
+
+    edge = Edge(settings)
+    Starlette(..., middleware=edge.middleware())
+    build_schema([*edge.schema_extensions(), ...])
+"""
+
+from __future__ import annotations
+
+from gateway.limits.body import BodyLimitMiddleware, JsonContentTypeMiddleware
+from gateway.limits.cost import estimate_cost
+from gateway.limits.edge import GRAPHQL_PATH, Edge
+from gateway.limits.operation import OperationLimits, OperationPolicy, refusal_error
+from gateway.limits.rate_limit import (
+    Decision,
+    FallbackRateLimiter,
+    MemoryRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+)
+from gateway.limits.rate_middleware import RateLimitMiddleware, bucket_for
+from gateway.limits.shape import Shape, count_tokens, measure
+from gateway.limits.trusted_documents import (
+    DocumentRegistry,
+    TrustedDocumentsView,
+    bot_operations,
+    document_hash,
+    register_document,
+    requested_hash,
+)
+
+__all__ = [
+    "GRAPHQL_PATH",
+    "BodyLimitMiddleware",
+    "Decision",
+    "DocumentRegistry",
+    "Edge",
+    "FallbackRateLimiter",
+    "JsonContentTypeMiddleware",
+    "MemoryRateLimiter",
+    "OperationLimits",
+    "OperationPolicy",
+    "RateLimitMiddleware",
+    "RateLimiter",
+    "RedisRateLimiter",
+    "Shape",
+    "TrustedDocumentsView",
+    "bot_operations",
+    "bucket_for",
+    "count_tokens",
+    "document_hash",
+    "estimate_cost",
+    "measure",
+    "refusal_error",
+    "register_document",
+    "requested_hash",
+]

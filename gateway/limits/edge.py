@@ -1,0 +1,159 @@
+"""The access-control edge of one app, assembled from settings: one object to wire in.
+
+    edge = Edge(settings)
+    app = Starlette(routes=..., lifespan=lifespan, middleware=edge.middleware())
+    schema = build_schema([*edge.schema_extensions(), ParserCache..., ValidationCache..., ...])
+    # in the lifespan, once the database is open:
+    async with edge.running(db.pool): ...
+
+``middleware()`` (outermost first): CORS (when origins are configured) → request id →
+body size (413) → JSON content type (415) → authentication (401) → rate limit (429).
+``schema_extensions()``: :class:`~gateway.limits.operation.OperationLimits` — list it before
+the parser and validation caches.  ``running()`` binds the pool, prepares audit partitions,
+and (with ``REDIS_URL``) listens for other replicas' consent revocations; it closes Redis on
+exit.  ``edge.revocations`` is the :class:`~gateway.consents.RevocationBus` to publish on
+and to subscribe connector caches to; ``edge.authenticator.issue_subject_token`` issues
+citizens' tokens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Callable
+
+import asyncpg
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.exceptions import RedisError
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from strawberry.extensions import SchemaExtension
+
+from gateway.audit import ensure_partitions
+from gateway.auth.authenticator import SUBJECT_TOKEN_HEADER, Authenticator, utc_now
+from gateway.auth.middleware import AuthenticationMiddleware
+from gateway.consents import RevocationBus
+from gateway.limits.body import BodyLimitMiddleware, JsonContentTypeMiddleware
+from gateway.limits.operation import OperationLimits, OperationPolicy
+from gateway.limits.rate_limit import (
+    FallbackRateLimiter,
+    MemoryRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+)
+from gateway.limits.rate_middleware import RateLimitMiddleware
+from gateway.limits.trusted_documents import DocumentRegistry, bot_operations
+from gateway.request_id import RequestIdMiddleware
+from gateway.settings import Settings
+
+__all__ = ["GRAPHQL_PATH", "Edge"]
+
+log = logging.getLogger(__name__)
+
+GRAPHQL_PATH = "/graphql"
+
+
+class Edge:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        rate_limiter: RateLimiter | None = None,
+        documents: dict[str, str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._pool: asyncpg.Pool | None = None
+        self.redis = (
+            # A blocking pool waits for a free connection under bursts instead of failing.
+            Redis.from_pool(  # owns the pool: aclose() closes its connections
+                BlockingConnectionPool.from_url(
+                    settings.redis_url.get_secret_value(), max_connections=64, timeout=2
+                )
+            )
+            if settings.redis_url is not None
+            else None
+        )
+        self.authenticator = Authenticator(settings, clock=clock)
+        self.revocations = RevocationBus(self.redis)
+        self.policy = OperationPolicy.from_settings(settings)
+        self.documents = DocumentRegistry(
+            bot_operations() if documents is None else documents, pool=lambda: self._pool
+        )
+        if rate_limiter is not None:
+            self.rate_limiter = rate_limiter
+        elif self.redis is not None:
+            self.rate_limiter = FallbackRateLimiter(
+                RedisRateLimiter(self.redis), MemoryRateLimiter()
+            )
+        else:
+            self.rate_limiter = MemoryRateLimiter()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the edge is not running: enter `edge.running(pool)` first")
+        return self._pool
+
+    def middleware(self, *, request_id: bool = True) -> list[Middleware]:
+        """The HTTP middleware stack, outermost first (``Starlette(middleware=...)``)."""
+        stack: list[Middleware] = []
+        if self.settings.cors_origins:
+            stack.append(
+                Middleware(
+                    CORSMiddleware,
+                    allow_origins=self.settings.cors_origins,
+                    allow_methods=["GET", "POST"],
+                    allow_headers=[
+                        "authorization",
+                        "content-type",
+                        "x-request-id",
+                        SUBJECT_TOKEN_HEADER,
+                    ],
+                    expose_headers=["x-request-id", "retry-after"],
+                    max_age=600,
+                )
+            )
+        if request_id:
+            stack.append(Middleware(RequestIdMiddleware))
+        stack += [
+            Middleware(BodyLimitMiddleware, max_bytes=self.settings.max_body_bytes),
+            Middleware(JsonContentTypeMiddleware, paths=[GRAPHQL_PATH]),
+            Middleware(
+                AuthenticationMiddleware, authenticator=self.authenticator, pool=lambda: self.pool
+            ),
+            Middleware(
+                RateLimitMiddleware,
+                limiter=self.rate_limiter,
+                limits=self.settings.rate_limits,
+                paths=[GRAPHQL_PATH],
+            ),
+        ]
+        return stack
+
+    def schema_extensions(self) -> list[Callable[[], SchemaExtension]]:
+        """Extension factories for the schema; put them before the parser/validation caches."""
+        return [lambda: OperationLimits(self.policy, self.documents)]
+
+    @contextlib.asynccontextmanager
+    async def running(self, pool: asyncpg.Pool) -> AsyncIterator[None]:
+        self._pool = pool
+        try:
+            async with pool.acquire() as conn:
+                await ensure_partitions(
+                    conn, dt.datetime.now(dt.UTC).date(), self.settings.audit_partitions_ahead
+                )
+            if self.redis is not None:
+                try:
+                    await self.redis.ping()
+                except (RedisError, OSError) as exc:
+                    raise RuntimeError(
+                        "REDIS_URL is set but Redis does not answer: " + type(exc).__name__
+                    ) from exc
+            async with self.revocations.running():
+                yield
+        finally:
+            self._pool = None
+            if self.redis is not None:
+                await self.redis.aclose()

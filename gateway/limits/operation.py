@@ -1,0 +1,184 @@
+"""Operation limits: a strawberry extension that refuses a document before any resolver runs.
+
+    policy = OperationPolicy.from_settings(settings)
+    schema = strawberry.Schema(Query, extensions=[
+        lambda: OperationLimits(policy, documents),      # first: before the caches
+        lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), ...])
+
+The context must carry the caller as ``context.principal`` (a missing one counts as anonymous).
+Each refusal is one GraphQL error with its own ``extensions.code`` and a Chinese message:
+
+    on_operation  PERSISTED_QUERY_NOT_FOUND, PERSISTED_QUERY_HASH_MISMATCH,
+                  TRUSTED_DOCUMENT_REQUIRED (callers named in GATEWAY_TRUSTED_DOCUMENTS_ONLY)
+    on_parse      TOO_MANY_TOKENS        (counted before parsing)
+    on_validate   QUERY_TOO_DEEP, TOO_MANY_ALIASES, INTROSPECTION_DISABLED
+                  (measured before validation: 10,000 aliases never reach its O(n²) rule)
+    after it      QUERY_TOO_COSTLY       (fields × page sizes, against the caller's budget)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+
+from cachetools import LRUCache
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from credit.access import ANONYMOUS, Principal, PrincipalKind, may_introspect
+from gateway.limits.cost import estimate_cost
+from gateway.limits.shape import Shape, count_tokens, measure
+from gateway.limits.trusted_documents import DocumentRegistry, document_hash, requested_hash
+from gateway.settings import Settings
+
+__all__ = ["OperationLimits", "OperationPolicy", "refusal_error"]
+
+
+def refusal_error(code: str, message: str, **extra: object) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code, **extra})
+
+
+@dataclass
+class OperationPolicy:
+    """The limits, from settings, plus small caches of per-text measurements (shared by
+    every request of one app, so a hot query is lexed and measured once)."""
+
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    assumed_list_size: int
+    budgets: dict[PrincipalKind, int]
+    demo: bool
+    trusted_only: frozenset[str]
+    _tokens: LRUCache[str, int] = field(default_factory=lambda: LRUCache(maxsize=512))
+    _shapes: LRUCache[tuple[str, str | None], Shape] = field(
+        default_factory=lambda: LRUCache(maxsize=512)
+    )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OperationPolicy:
+        budgets = settings.query_cost_budgets
+        return cls(
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            assumed_list_size=settings.cost_assumed_list_size,
+            budgets={kind: getattr(budgets, kind.value) for kind in PrincipalKind},
+            demo=settings.mode == "demo",
+            trusted_only=frozenset(settings.trusted_documents_only),
+        )
+
+    def tokens(self, text: str) -> int:
+        if text not in self._tokens:
+            self._tokens[text] = count_tokens(text, self.max_tokens)
+        return self._tokens[text]
+
+
+class OperationLimits(SchemaExtension):
+    def __init__(self, policy: OperationPolicy, documents: DocumentRegistry | None = None) -> None:
+        super().__init__()
+        self.policy = policy
+        self.documents = documents
+
+    def _principal(self) -> Principal:
+        principal = getattr(self.execution_context.context, "principal", None)
+        return principal if isinstance(principal, Principal) else ANONYMOUS
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        await self._resolve_document()
+        yield
+
+    async def _resolve_document(self) -> None:
+        ctx = self.execution_context
+        wanted = requested_hash(ctx.operation_extensions)
+        if wanted is not None:
+            if ctx.query:
+                if document_hash(ctx.query) != wanted:
+                    raise refusal_error(
+                        "PERSISTED_QUERY_HASH_MISMATCH", "查询文本与所给的 sha256 不一致"
+                    )
+            else:
+                found = await self.documents.get(wanted) if self.documents else None
+                if found is None:
+                    raise refusal_error(
+                        "PERSISTED_QUERY_NOT_FOUND", "未找到该持久化查询（按 sha256 查找）"
+                    )
+                ctx.query = found
+        if not (self._principal().labels() & self.policy.trusted_only) or not ctx.query:
+            return
+        known = await self.documents.get(document_hash(ctx.query)) if self.documents else None
+        if known is None:
+            raise refusal_error(
+                "TRUSTED_DOCUMENT_REQUIRED", "此调用方只能执行已登记的查询文档（按 sha256 引用）"
+            )
+
+    def on_parse(self) -> Iterator[None]:
+        query = self.execution_context.query
+        if query and self.policy.tokens(query) > self.policy.max_tokens:
+            raise refusal_error(
+                "TOO_MANY_TOKENS",
+                f"查询文档过长：超过 {self.policy.max_tokens} 个词法单元",
+                maximum=self.policy.max_tokens,
+            )
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        self._check_shape()
+        yield
+        if not self.execution_context.pre_execution_errors:
+            self._check_cost()
+
+    def _check_shape(self) -> None:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        if document is None:
+            return
+        key = (ctx.query or "", ctx.operation_name)
+        shape = self.policy._shapes.get(key) if ctx.query else None
+        if shape is None:
+            shape = measure(document, ctx.operation_name)
+            if ctx.query:
+                self.policy._shapes[key] = shape
+        policy = self.policy
+        if shape.depth > policy.max_depth:
+            raise refusal_error(
+                "QUERY_TOO_DEEP",
+                f"查询嵌套过深：{shape.depth} 层，最多允许 {policy.max_depth} 层",
+                depth=shape.depth,
+                maximum=policy.max_depth,
+            )
+        if shape.aliases > policy.max_aliases:
+            raise refusal_error(
+                "TOO_MANY_ALIASES",
+                f"别名过多：{shape.aliases} 个，最多允许 {policy.max_aliases} 个",
+                aliases=shape.aliases,
+                maximum=policy.max_aliases,
+            )
+        if shape.introspection and not may_introspect(self._principal(), demo=policy.demo):
+            raise refusal_error(
+                "INTROSPECTION_DISABLED",
+                "生产环境下不开放 schema 内省：请使用带 schema:read 权限的凭证，"
+                "或查阅发布的 schema.graphql",
+            )
+
+    def _check_cost(self) -> None:
+        ctx = self.execution_context
+        if ctx.graphql_document is None:
+            return
+        principal = self._principal()
+        budget = self.policy.budgets[principal.kind]
+        cost = estimate_cost(
+            ctx.schema._schema,
+            ctx.graphql_document,
+            operation_name=ctx.operation_name,
+            variables=ctx.variables,
+            assumed_list_size=self.policy.assumed_list_size,
+        )
+        if cost > budget:
+            raise refusal_error(
+                "QUERY_TOO_COSTLY",
+                f"查询代价过高：估算 {cost}，上限 {budget}。"
+                "请减小分页大小（first）或减少嵌套的列表",
+                cost=cost,
+                budget=budget,
+            )
