@@ -7,7 +7,15 @@ principal = request_principal(request)
 
 from __future__ import annotations
 
-from gateway.auth.api_keys import KEY_PREFIX, client_id_of, new_api_key
+from gateway.auth.api_keys import (
+    KEY_PREFIX,
+    NewKey,
+    client_id_of,
+    digest,
+    matches,
+    new_api_key,
+    new_client_id,
+)
 from gateway.auth.authenticator import SUBJECT_TOKEN_HEADER, Authenticator, utc_now
 from gateway.auth.clients import (
     Client,
@@ -44,14 +52,18 @@ __all__ = [
     "CredentialsExpired",
     "CredentialsRevoked",
     "JwtVerifier",
+    "NewKey",
     "SubjectClaims",
     "Unauthenticated",
     "add_client",
     "client_id_of",
+    "digest",
     "ensure_demo_clients",
     "issue_subject_token",
     "list_clients",
+    "matches",
     "new_api_key",
+    "new_client_id",
     "principal_for",
     "refusal",
     "request_principal",

@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
 from cachetools import LRUCache
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from credit.access import ANONYMOUS, Principal, PrincipalKind, may_introspect
@@ -73,6 +73,14 @@ class OperationPolicy:
             self._tokens[text] = count_tokens(text, self.max_tokens)
         return self._tokens[text]
 
+    def shape(self, document: DocumentNode, text: str | None, operation: str | None) -> Shape:
+        if text is None:
+            return measure(document, operation)
+        key = (text, operation)
+        if key not in self._shapes:
+            self._shapes[key] = measure(document, operation)
+        return self._shapes[key]
+
 
 class OperationLimits(SchemaExtension):
     def __init__(self, policy: OperationPolicy, documents: DocumentRegistry | None = None) -> None:
@@ -85,6 +93,8 @@ class OperationLimits(SchemaExtension):
         return principal if isinstance(principal, Principal) else ANONYMOUS
 
     async def on_operation(self) -> AsyncIterator[None]:
+        # A belt under on_parse's count, should this extension be listed after a parser cache.
+        self.execution_context.parse_options["max_tokens"] = self.policy.max_tokens + 1
         await self._resolve_document()
         yield
 
@@ -133,13 +143,8 @@ class OperationLimits(SchemaExtension):
         document = ctx.graphql_document
         if document is None:
             return
-        key = (ctx.query or "", ctx.operation_name)
-        shape = self.policy._shapes.get(key) if ctx.query else None
-        if shape is None:
-            shape = measure(document, ctx.operation_name)
-            if ctx.query:
-                self.policy._shapes[key] = shape
         policy = self.policy
+        shape = policy.shape(document, ctx.query or None, ctx.operation_name)
         if shape.depth > policy.max_depth:
             raise refusal_error(
                 "QUERY_TOO_DEEP",
