@@ -14,6 +14,7 @@ Auth: ``X-Api-Key: <api key>``.  Missing or wrong → ``401 {"code": "4010", "ms
     GET  /api/v2/enterprises/{uscc}                     data: registration | code 1004
     POST /api/v2/enterprises/batch  {"uscc_list": [...]}  data: {"items": [registration]}
     GET  /api/v2/enterprises?name=…&page=1&size=20      data: {"total","page","size","items"}
+         (a substring match over every organisation: a full scan, seconds at a million)
     POST /api/v2/enterprises/by-legal-rep  {"zjhm": "<ID number>"}   data: {"items": [...]}
          (the ID number travels in the body, never in a URL; unknown person → empty items)
     GET  /api/v2/{kind}?uscc=…&page=1&size=20           data: {"total","page","size","items"}

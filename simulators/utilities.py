@@ -32,7 +32,7 @@ HTTP   status            error.code               when
 
 Bill: ``{"utility": "water", "period": 1727712000000, "amountFen": 123456,
 "arrearsFen": 0}`` — ``arrearsFen`` is the unpaid part of that bill.  Bills are sorted by
-period, then utility; ``since``/``until`` bound ``period`` inclusively.
+period, then water, electricity, gas; ``since``/``until`` bound ``period`` inclusively.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ Subjects: ``enterprises`` enterprises (91) and, by default in proportion, indivi
 (92), cooperatives (93), public institutions (12), social organisations (51/52) and rural
 collectives (N2); persons are the legal representatives plus ``individuals`` more.  Nothing is
 materialised up front: registrations and facts are derived on demand from (seed, index) and kept
-in bounded caches (``cache_size``), so a million enterprises cost seconds, not gigabytes.
+in bounded caches (``cache_size``, ``facts_cache_size``), so a million enterprises cost
+milliseconds and megabytes, not minutes and gigabytes.
 :mod:`simulators.facts` says which bureau knows whom; :mod:`simulators.boundary` lists the
 boundary subjects.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -54,7 +56,8 @@ class WorldConfig:
     social_organisations: int | None = None
     rural_collectives: int | None = None
     individuals: int | None = None
-    cache_size: int = 50_000
+    cache_size: int = 50_000  # organisations and persons (~1 KiB each)
+    facts_cache_size: int = 4_096  # subjects' facts (~20 KiB each: the monthly ledgers)
     policy: PublicityPolicy = field(default_factory=PublicityPolicy)
 
     def counts(self) -> dict[EntityType, int]:
@@ -131,8 +134,10 @@ class World:
         self.boundary: dict[str, str] = {}
         self._boundary_orgs: dict[int, str] = {}
         self._boundary_persons: dict[int, str] = {}
-        self._org_facts = functools.lru_cache(maxsize=config.cache_size)(self._derive_org)
-        self._person_facts = functools.lru_cache(maxsize=config.cache_size)(self._derive_person)
+        self._org_facts = functools.lru_cache(maxsize=config.facts_cache_size)(self._derive_org)
+        self._person_facts = functools.lru_cache(maxsize=config.facts_cache_size)(
+            self._derive_person
+        )
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
@@ -154,13 +159,17 @@ class World:
         orgs = rng.sample(range(self.config.enterprises), len(cases))
         individuals = range(population.organisations, population.persons)
         start = rng.randrange(len(individuals))
-        ordered = [individuals[(start + k) % len(individuals)] for k in range(len(individuals))]
+
+        def ordered() -> Iterator[int]:
+            return (individuals[(start + k) % len(individuals)] for k in range(len(individuals)))
 
         def age(person: int) -> int:
             return (today - population.person(person).birth_date).days // 365
 
-        reps = [p for p in ordered if 30 <= age(p) <= 55][: len(cases)]
-        reps += [p for p in ordered if p not in reps][: len(cases) - len(reps)]
+        # Lazily: a million-person world must not look at every individual.
+        reps = list(itertools.islice((p for p in ordered() if 30 <= age(p) <= 55), len(cases)))
+        fallback = (p for p in ordered() if p not in reps)
+        reps += itertools.islice(fallback, len(cases) - len(reps))
         for case, org, rep in zip(cases, orgs, reps, strict=True):
             population.pin(org, established=boundary.established_on(case, today), rep=rep)
             self._boundary_orgs[org] = case
