@@ -15,6 +15,8 @@ Auth: ``X-Api-Key: <api key>``.  Missing or wrong → ``401 {"code": "4010", "ms
     POST /api/v2/enterprises/batch  {"uscc_list": [...]}  data: {"items": [registration]}
     GET  /api/v2/enterprises?name=…&page=1&size=20      data: {"total","page","size","items"}
          (a substring match over every organisation: a full scan, seconds at a million)
+    GET  /api/v2/enterprises/{uscc}/shareholders        data: {"items": [shareholder]} | 1004
+         (natural-person shareholders of an enterprise; other kinds: empty items)
     POST /api/v2/enterprises/by-legal-rep  {"zjhm": "<ID number>"}   data: {"items": [...]}
          (the ID number travels in the body, never in a URL; unknown person → empty items)
     GET  /api/v2/{kind}?uscc=…&page=1&size=20           data: {"total","page","size","items"}
@@ -25,6 +27,9 @@ Auth: ``X-Api-Key: <api key>``.  Missing or wrong → ``401 {"code": "4010", "ms
 
 Registration: ``tyshxydm qymc qylx (EntityType) djzt (存续/注销/吊销) clrq zczb (万元) zczbbz
 zs djjgxzqh hyml fddbr fddbrzjhm lxdh zxrq``.
+
+Shareholder: ``gdmc (name) gdlx (自然人股东) zjlx (居民身份证) zjhm (ID number, clear: mask it
+at the edge) rjcze (subscribed, 万元) cgbl (share, percent with two decimals)``.
 
 Penalty (``CF_`` of the 双公示 standard, plus the marked extensions)::
 
@@ -203,6 +208,12 @@ class MarketBureau(BureauService):
                 methods=["POST"],
             ),
             self.route(
+                "/api/v2/enterprises/{uscc}/shareholders",
+                self.shareholders,
+                name="enterprise.shareholders",
+                methods=["GET"],
+            ),
+            self.route(
                 "/api/v2/enterprises/{uscc}", self.one, name="enterprise.one", methods=["GET"]
             ),
             self.route(
@@ -242,6 +253,23 @@ class MarketBureau(BureauService):
             return codes
         regs = (self.world.registrations.get(c) for c in codes)
         return _envelope({"items": [registration_payload(r) for r in regs if r is not None]})
+
+    async def shareholders(self, request: Request) -> Response:
+        code = request.path_params["uscc"]
+        if code not in self.world.registrations:
+            return _envelope(None, code="1004", msg="未查询到该主体")
+        items = [
+            {
+                "gdmc": s.name,
+                "gdlx": "自然人股东",
+                "zjlx": "居民身份证",
+                "zjhm": s.person_id,
+                "rjcze": _wan(s.subscribed_yuan),
+                "cgbl": f"{s.share_percent:.2f}",
+            }
+            for s in self.world.shareholders(code)
+        ]
+        return _envelope({"items": items})
 
     async def by_legal_rep(self, request: Request) -> Response:
         try:

@@ -53,6 +53,7 @@ _SALTS = {
     "boundary": 11,
     "court_person": 12,
     "person_tier": 13,
+    "shareholders": 14,
 }
 
 

@@ -34,6 +34,7 @@ from simulators.codes import make_citizen_id, make_uscc
 from simulators.facts import SubjectFacts, derive_facts
 from simulators.names import DIVISIONS
 from simulators.population import Population
+from simulators.shareholders import Shareholding, shareholders
 from simulators.subject import subject_rng
 
 __all__ = ["DIVISIONS", "World", "WorldConfig", "make_citizen_id", "make_uscc"]
@@ -232,6 +233,11 @@ class World:
         if index is None:
             return []
         return [self.population.org(i).code for i in self.population.represented_by(index)]
+
+    def shareholders(self, code: str) -> tuple[Shareholding, ...]:
+        """Natural-person shareholders of an enterprise (empty for other kinds, unknown codes)."""
+        index = self.population.org_index(code)
+        return () if index is None else shareholders(self.population, index)
 
     def search(self, name_part: str) -> Iterator[Registration]:
         """Organisations whose name contains ``name_part``, in index order (a full scan)."""

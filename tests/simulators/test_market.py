@@ -121,3 +121,17 @@ async def test_record_paging_and_errors(api: Api, world: World) -> None:
     too_many = await client.post("/api/v2/permits/batch", json={"uscc_list": [code] * 101})
     assert too_many.status_code == 400
     assert too_many.json()["code"] == "4002"
+
+
+async def test_shareholders_hold_the_whole_capital(api: Api, world: World) -> None:
+    client = api("market")
+    code = world.boundary["every_kind"]
+    reg = world.registrations[code]
+    items = (await client.get(f"/api/v2/enterprises/{code}/shareholders")).json()["data"]["items"]
+    assert items[0]["zjhm"] == reg.legal_rep_id
+    assert items[0]["gdmc"] == reg.legal_rep_name
+    assert sum(Decimal(i["cgbl"]) for i in items) == 100
+    assert sum(Decimal(i["rjcze"]) for i in items) * WAN == reg.registered_capital_yuan
+    assert all(i["zjhm"] in world.persons for i in items)
+    unknown = await client.get("/api/v2/enterprises/91640104MA00000000/shareholders")
+    assert unknown.json()["code"] == "1004"

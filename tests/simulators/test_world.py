@@ -199,3 +199,15 @@ def test_records_without_ledgers_are_the_same_records(world: World) -> None:
         assert (light.tax is None) == (full.tax is None)
         if full.tax is not None and light.tax is not None:
             assert light.tax.grades == full.tax.grades
+
+
+def test_enterprises_have_natural_person_shareholders(world: World) -> None:
+    for code in world.organisation_codes(EntityType.ENTERPRISE):
+        holders = world.shareholders(code)
+        assert 1 <= len(holders) <= 3
+        assert holders[0].person_id == world.registrations[code].legal_rep_id
+        assert sum(h.share_percent for h in holders) == 100
+        assert holders[0].share_percent == max(h.share_percent for h in holders)
+        assert len({h.person_id for h in holders}) == len(holders)
+    cooperative = next(world.organisation_codes(EntityType.COOPERATIVE))
+    assert world.shareholders(cooperative) == ()
