@@ -11,11 +11,13 @@ once — including fetches still in flight, whose answers are then not stored.
 
 ``get_many`` serves fresh entries from the cache (``provenance.cached``), joins fetches already
 in flight for the same keys, and fetches all remaining keys in one ``fetch`` call.  ``fetch``
-returns the values the bureau knows; a key it leaves out is "unknown to the bureau" and is
-absent from the answer (and cached as such).  Failures are never stored.  When a fetch fails
-with a :class:`SourceUnavailable` or :class:`SourceProtocolError`, an entry at most
-``stale_if_error_s`` past its lifetime is served instead, flagged ``provenance.stale``; keys
-with neither raise the error, with ``partial`` holding what could be served.
+returns, per key, the value, or a :class:`ConnectorError` for that key alone (e.g. a refused
+consent token); a key it leaves out is "unknown to the bureau" and is absent from the answer
+(and cached as such).  Failures are never stored.  When a fetch fails with a
+:class:`SourceUnavailable` or :class:`SourceProtocolError`, an entry at most
+``stale_if_error_s`` past its lifetime is served instead, flagged ``provenance.stale``; if any
+key is left without an answer, the first error is raised with ``partial`` (what could be
+served) and ``failed`` (each unserved key's error).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from cachetools import TTLCache
 
@@ -35,7 +37,11 @@ __all__ = ["Key", "SubjectCache"]
 
 T = TypeVar("T")
 Key = tuple[str, str]  # (scope, code); scope "" for public data, the consent id when gated
-Fetch = Callable[[list[Key]], Awaitable[Mapping[Key, T]]]
+# What a fetch answers per key: a value, an error for that key alone, or nothing (unknown).
+Fetch = Callable[[list[Key]], Awaitable[Mapping[Key, T | ConnectorError]]]
+
+
+_UNKNOWN: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +102,7 @@ class SubjectCache(Generic[T]):
             return served
         # The fetch runs in its own task, so a caller that gives up does not fail the others.
         await asyncio.wait(set(pending.values()))
-        failure: BaseException | None = None
+        failed: dict[Key, BaseException] = {}
         for key, future in pending.items():
             error = future.exception()
             if error is None:
@@ -106,14 +112,16 @@ class SubjectCache(Generic[T]):
                 continue
             stale = self._entries.get(key) if _stale_eligible(error) else None
             if stale is None:
-                failure = failure or error
+                failed[key] = error
             elif stale.sourced is not None:
                 served[key] = stale.sourced.as_cached(stale=True)
-        if failure is None:
+        if not failed:
             return served
-        if isinstance(failure, ConnectorError):
-            raise failure.with_partial(served)
-        raise failure
+        first = next(iter(failed.values()))
+        if not isinstance(first, ConnectorError):
+            raise first  # a bug, not a bureau failure: let it surface as one
+        errors = {k: e for k, e in failed.items() if isinstance(e, ConnectorError)}
+        raise first.with_outcome(served, errors)
 
     def _start(self, keys: list[Key], fetch: Fetch[T]) -> dict[Key, asyncio.Future[_Entry[T]]]:
         loop = asyncio.get_running_loop()
@@ -138,7 +146,13 @@ class SubjectCache(Generic[T]):
         provenance = Provenance(source=self.source, fetched_at=self._clock.now())
         stored_at = self._clock.monotonic()
         for key, future in futures.items():
-            entry = _Entry(Sourced(values[key], provenance) if key in values else None, stored_at)
+            value = values.get(key, _UNKNOWN)
+            if isinstance(value, ConnectorError):
+                self._fail({key: future}, value)
+                continue
+            entry: _Entry[T] = _Entry(
+                None if value is _UNKNOWN else Sourced(value, provenance), stored_at
+            )
             # A scope dropped while this fetch was in flight detached its futures: do not
             # store answers fetched under a consent that has since been revoked.
             if self._in_flight.get(key) is future:

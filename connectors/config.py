@@ -23,7 +23,8 @@ class BureauConfig(BaseModel):
     url: str = Field("", description="Base URL; empty means the demo simulators fill it in")
     api_key: SecretStr = Field(SecretStr(""), description="API key for the bureau")
     auth_secret: SecretStr = Field(
-        SecretStr(""), description="Signing secret where the bureau wants signed requests"
+        SecretStr(""),
+        description="Secret shared with a consent-gated bureau, to sign subject tokens",
     )
     timeout_s: float = Field(2.0, gt=0, le=60, description="Per-attempt timeout, seconds")
 

@@ -6,14 +6,16 @@ ConnectorError                      source, message without URLs, keys or person
  │    ├── SourceTimeout             the bureau did not answer in time
  │    ├── BreakerOpen               failing fast: the bureau's circuit breaker is open
  │    └── BulkheadFull              too many requests already waiting for this bureau
- ├── SourceRejected                 4xx: our request was refused (bad key, no consent, ...)
+ ├── SourceRejected                 4xx: our request was refused (bad key, bad request, ...)
+ │    └── ConsentRejected           the bureau refused a subject's authorisation token
  ├── SourceProtocolError            the payload is not the bureau's documented format
  └── NotFound                       the bureau does not know the subject (single lookups)
 
-A batch call that fails for some subjects but could serve others from cache raises the error
-with ``partial`` holding what it could serve (fresh or stale ``Sourced`` values, by code), so
-a DataLoader can still answer those keys.  Messages are for people (Chinese) and name the bureau
-by its ``source`` code only.
+A batch call that fails for some subjects raises the (first) error with ``partial`` holding
+what it could serve (fresh, cached or stale ``Sourced`` values, by code) and ``failed`` the
+error of every code it could not serve; a code in neither is unknown to the source.
+:func:`connectors.protocol.settle` turns that into one answer per code for a DataLoader.
+Messages are for people (Chinese) and name the bureau by its ``source`` code only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "BreakerOpen",
     "BulkheadFull",
     "ConnectorError",
+    "ConsentRejected",
     "NotFound",
     "SourceProtocolError",
     "SourceRejected",
@@ -40,15 +43,18 @@ class ConnectorError(Exception):
 
     def __init__(self, source: str, message: str) -> None:
         self.source = source
-        self.partial: Mapping[Any, Any] = {}
+        self.partial: Mapping[Any, Any] = {}  # code → Sourced value still served
+        self.failed: Mapping[Any, ConnectorError] = {}  # code → why it was not served
         super().__init__(f"{source}: {message}")
 
-    def with_partial(self, partial: Mapping[Any, Any]) -> ConnectorError:
-        """A copy carrying what could still be served (the original may be shared by waiters)."""
+    def with_outcome(
+        self, partial: Mapping[Any, Any], failed: Mapping[Any, ConnectorError]
+    ) -> ConnectorError:
+        """A copy carrying a batch's outcome (the original may be shared by other waiters)."""
         # Not copy.copy: subclasses' __init__ signatures differ from their args.
         clone = type(self).__new__(type(self), *self.args)
         clone.__dict__.update(self.__dict__)
-        clone.partial = dict(partial)
+        clone.partial, clone.failed = dict(partial), dict(failed)
         return clone
 
 
@@ -78,6 +84,16 @@ class SourceRejected(ConnectorError):
     def __init__(self, source: str, message: str, *, status: int) -> None:
         super().__init__(source, message)
         self.status = status
+
+
+class ConsentRejected(SourceRejected):
+    """The bureau refused the authorisation presented for one subject (missing, forged,
+    expired, or for another subject or scope).  Never served stale, never retried."""
+
+    code = "CONSENT_REQUIRED"
+
+    def __init__(self, source: str, message: str = "该主体的授权无效或已过期，部门拒绝提供数据"):
+        super().__init__(source, message, status=403)
 
 
 class SourceProtocolError(ConnectorError):

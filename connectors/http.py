@@ -198,11 +198,11 @@ class HttpBureau:
         self,
         kind: str,
         codes: Sequence[str],
-        fetch: Callable[[list[str]], Awaitable[Mapping[str, T]]],
+        fetch: Callable[[list[str]], Awaitable[Mapping[str, T | ConnectorError]]],
     ) -> dict[str, Sourced[T]]:
         """Public data of ``kind`` for ``codes``: cached ones served, the rest in one ``fetch``."""
 
-        async def by_key(keys: list[Key]) -> dict[Key, T]:
+        async def by_key(keys: list[Key]) -> dict[Key, T | ConnectorError]:
             got = await fetch([code for _, code in keys])
             return {("", code): value for code, value in got.items()}
 
@@ -212,11 +212,11 @@ class HttpBureau:
         self,
         kind: str,
         grants: Mapping[str, Grant],
-        fetch: Callable[[dict[str, Grant]], Awaitable[Mapping[str, T]]],
+        fetch: Callable[[dict[str, Grant]], Awaitable[Mapping[str, T | ConnectorError]]],
     ) -> dict[str, Sourced[T]]:
         """Consent-gated data of ``kind``, cached under each subject's consent id."""
 
-        async def by_key(keys: list[Key]) -> dict[Key, T]:
+        async def by_key(keys: list[Key]) -> dict[Key, T | ConnectorError]:
             got = await fetch({code: grants[code] for _, code in keys})
             return {(grants[code].consent_id, code): value for code, value in got.items()}
 
@@ -229,7 +229,10 @@ class HttpBureau:
         try:
             found: dict[Key, Sourced[T]] = await self._caches[kind].get_many(keys, fetch)
         except ConnectorError as exc:
-            raise exc.with_partial({code: v for (_, code), v in exc.partial.items()}) from None
+            raise exc.with_outcome(
+                {code: v for (_, code), v in exc.partial.items()},
+                {code: e for (_, code), e in exc.failed.items()},
+            ) from None
         return {code: value for (_, code), value in found.items()}
 
     def drop_consent(self, consent_id: str) -> int:

@@ -1,36 +1,74 @@
-"""市场监管 connector: registration basics, mapped to :class:`credit.records.Registration`.
+"""市场监管 connector: registrations, penalties, permits, 经营异常名录, 严重违法失信名单.
 
-The bureau's envelope is ``{"code": "0000", "msg": ..., "data": ...}`` with HTTP 200 even for
-"not found" (``code`` ``"1004"``); amounts in 万元, ISO dates, pinyin-initial field names, key
-in ``X-Api-Key``.  Batch endpoints take at most :data:`BATCH_LIMIT` codes.
+The bureau's envelope is ``{"code": "0000", "msg": ..., "data": ...}``; ``"1004"`` (subject
+unknown) comes with HTTP 200.  Amounts are 万元 (converted to yuan here), dates ISO, key in
+``X-Api-Key``, at most :data:`BATCH_LIMIT` codes per batch.  Registrations use pinyin-initial
+fields; penalties and permits the 双公示 ``CF_``/``XK_`` fields (DOMAIN.md §6).
 
-    found = await market.registrations(codes)      # dict[code, Sourced[Registration]]
+    await market.registrations(codes)        # dict[code, Sourced[Registration]]; unknown: absent
+    await market.penalties(codes)            # dict[code, Sourced[tuple[CreditRecord, ...]]]
+    await market.permits(codes)              # ... every code answered, () when none
+    await market.abnormal_operations(codes)
+    await market.serious_violations(codes)
+    await market.represented_by(id_number)   # Sourced[tuple[Registration, ...]], not cached
+    await market.search(name, page=1, size=20)   # Sourced[RegistrationPage], not cached
+
+The record batches answer a flat list naming each item's subject; the bureau does not say which
+codes it does not know, so a code without records (known or not) gets an empty tuple.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
-from decimal import InvalidOperation
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from connectors.errors import NotFound, SourceProtocolError
+from connectors.errors import ConnectorError, NotFound, SourceProtocolError
 from connectors.http import HttpBureau
+from connectors.market_mapping import (
+    MAPPING_ERRORS,
+    abnormal_record,
+    penalty_record,
+    permit_record,
+    registration,
+    serious_record,
+)
 from connectors.provenance import Sourced
-from credit.money import wan_to_yuan
-from credit.records import EntityType, OperatingStatus, Registration
+from credit.records import CreditRecord, Registration
 
-__all__ = ["BATCH_LIMIT", "MarketConnector"]
+__all__ = ["BATCH_LIMIT", "MarketConnector", "RegistrationPage"]
 
 BATCH_LIMIT = 100
+MAX_PAGE_SIZE = 50
 REGISTRATION = "registration"
+PENALTIES = "penalties"
+PERMITS = "permits"
+ABNORMAL = "abnormal-operations"
+SERIOUS = "serious-violations"
+
+Records = tuple[CreditRecord, ...]
+_RECORD_KINDS: dict[str, tuple[str, Callable[[Mapping[str, Any]], CreditRecord]]] = {
+    # kind: (subject field, mapper)
+    PENALTIES: ("CF_XDR_SHXYM", penalty_record),
+    PERMITS: ("XK_XDR_SHXYM", permit_record),
+    ABNORMAL: ("tyshxydm", abnormal_record),
+    SERIOUS: ("tyshxydm", serious_record),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationPage:
+    total: int
+    page: int
+    size: int
+    items: tuple[Registration, ...]
 
 
 class MarketConnector(HttpBureau):
     source = "market"
-    kinds = (REGISTRATION,)
+    kinds = (REGISTRATION, PENALTIES, PERMITS, ABNORMAL, SERIOUS)
 
     async def registrations(self, codes: Sequence[str]) -> dict[str, Sourced[Registration]]:
         """Registrations for the codes the bureau knows; unknown codes are simply absent."""
@@ -43,17 +81,76 @@ class MarketConnector(HttpBureau):
             raise NotFound(self.source, "该部门未查询到此主体")
         return found[code]
 
+    async def penalties(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
+        """行政处罚 (MARKET_PENALTY by market regulation, ADMIN_PENALTY by other authorities)."""
+        return await self._records(PENALTIES, codes)
+
+    async def permits(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
+        return await self._records(PERMITS, codes)
+
+    async def abnormal_operations(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
+        return await self._records(ABNORMAL, codes)
+
+    async def serious_violations(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
+        return await self._records(SERIOUS, codes)
+
+    async def represented_by(self, id_number: str) -> Sourced[tuple[Registration, ...]]:
+        """Organisations whose legal representative holds ``id_number`` (sent in the body)."""
+        self._check_open()
+        items = await self.call(
+            "POST", "/api/v2/enterprises/by-legal-rep", self._items, json={"zjhm": id_number}
+        )
+        return Sourced(tuple(self._map(registration, i) for i in items), self.provenance())
+
+    async def search(
+        self, name: str, *, page: int = 1, size: int = 20
+    ) -> Sourced[RegistrationPage]:
+        """Organisations whose name contains ``name``; ``size`` at most 50."""
+        self._check_open()
+        params: dict[str, str | int] = {
+            "name": name,
+            "page": page,
+            "size": min(max(size, 1), MAX_PAGE_SIZE),
+        }
+        data = await self.call("GET", "/api/v2/enterprises", self._data, params=params)
+        try:
+            items = tuple(self._map(registration, i) for i in data["items"])
+            found = RegistrationPage(
+                int(data["total"]), int(data["page"]), int(data["size"]), items
+            )
+        except (KeyError, TypeError, ValueError):
+            raise SourceProtocolError(self.source, "检索应答缺少分页字段") from None
+        return Sourced(found, self.provenance())
+
+    # --- fetching ----------------------------------------------------------------------------
+
     async def _fetch_registrations(self, codes: list[str]) -> dict[str, Registration]:
         found: dict[str, Registration] = {}
-        for start in range(0, len(codes), BATCH_LIMIT):
-            chunk = codes[start : start + BATCH_LIMIT]
+        for chunk in _chunks(codes):
             items = await self.call(
                 "POST", "/api/v2/enterprises/batch", self._items, json={"uscc_list": chunk}
             )
-            found.update((reg.uscc, reg) for reg in map(self._registration, items))
+            found.update((reg.uscc, reg) for reg in (self._map(registration, i) for i in items))
         return found
 
-    # --- the bureau's envelope and fields, mapped in one place -------------------------------
+    async def _records(self, kind: str, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
+        subject_field, mapper = _RECORD_KINDS[kind]
+
+        async def fetch(wanted: list[str]) -> dict[str, Records | ConnectorError]:
+            grouped: dict[str, list[CreditRecord]] = {code: [] for code in wanted}
+            for chunk in _chunks(wanted):
+                items = await self.call(
+                    "POST", f"/api/v2/{kind}/batch", self._items, json={"uscc_list": chunk}
+                )
+                for item in items:
+                    subject = item.get(subject_field)
+                    if subject in grouped:
+                        grouped[subject].append(self._map(mapper, item))
+            return {code: tuple(records) for code, records in grouped.items()}
+
+        return await self.batch(kind, codes, fetch)
+
+    # --- the bureau's envelope ---------------------------------------------------------------
 
     def _data(self, response: httpx.Response) -> Any:
         payload = self.decode(response)
@@ -70,23 +167,12 @@ class MarketConnector(HttpBureau):
             raise SourceProtocolError(self.source, "批量应答缺少条目列表")
         return items
 
-    def _registration(self, item: Mapping[str, Any]) -> Registration:
+    def _map(self, mapper: Callable[[Mapping[str, Any]], Any], item: Mapping[str, Any]) -> Any:
         try:
-            closed = item.get("zxrq")
-            return Registration(
-                uscc=str(item["tyshxydm"]),
-                name=str(item["qymc"]),
-                entity_type=EntityType(item["qylx"]),
-                status=OperatingStatus(item["djzt"]),
-                established_on=dt.date.fromisoformat(item["clrq"]),
-                registered_capital_yuan=wan_to_yuan(item["zczb"]),
-                address=str(item["zs"]),
-                division_code=str(item["djjgxzqh"]),
-                industry=str(item["hyml"]),
-                legal_rep_name=str(item["fddbr"]),
-                legal_rep_id=str(item["fddbrzjhm"]),
-                phone=str(item.get("lxdh") or ""),
-                deregistered_on=dt.date.fromisoformat(closed) if closed else None,
-            )
-        except (KeyError, ValueError, TypeError, InvalidOperation):
-            raise SourceProtocolError(self.source, "登记信息条目字段缺失或格式错误") from None
+            return mapper(item)
+        except MAPPING_ERRORS:
+            raise SourceProtocolError(self.source, "条目字段缺失或格式错误") from None
+
+
+def _chunks(codes: list[str]) -> list[list[str]]:
+    return [codes[i : i + BATCH_LIMIT] for i in range(0, len(codes), BATCH_LIMIT)]

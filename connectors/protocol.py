@@ -16,13 +16,14 @@ answers at once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from connectors.errors import ConnectorError
 from connectors.provenance import Sourced
 
-__all__ = ["BatchFetch", "Connector", "ConsentScoped", "GatedBatchFetch", "Grant"]
+__all__ = ["BatchFetch", "Connector", "ConsentScoped", "GatedBatchFetch", "Grant", "settle"]
 
 T = TypeVar("T")
 
@@ -71,3 +72,21 @@ class ConsentScoped(Protocol):
     def drop_consent(self, consent_id: str) -> int:
         """Forget every cached answer fetched under ``consent_id``; returns how many."""
         ...
+
+
+async def settle(
+    codes: Sequence[str], batch: Awaitable[Mapping[str, Sourced[T]]]
+) -> list[Sourced[T] | ConnectorError | None]:
+    """One answer per code, in order — what a DataLoader's load function returns.
+
+    A value; ``None`` when the source does not know the code; or, when the batch failed for
+    that code, its :class:`ConnectorError` (which the DataLoader raises for that key alone)::
+
+        async def load(codes: list[str]) -> list[Sourced[Registration] | ConnectorError | None]:
+            return await settle(codes, market.registrations(codes))
+    """
+    try:
+        found = await batch
+    except ConnectorError as exc:
+        return [exc.partial.get(c) or exc.failed.get(c) for c in codes]
+    return [found.get(code) for code in codes]

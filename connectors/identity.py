@@ -1,0 +1,63 @@
+"""公安 identity-verification connector (身份核验): does this name go with this ID number?
+
+Used only for identity binding: one person per call, a verdict and never data.  Nothing is
+cached — the name and ID number live no longer than the call, appear in no message, and travel
+only in the request body.  HTTP Basic auth (caller id + the bureau's key); result codes are
+numeric strings: ``"0"`` 一致, ``"1"`` 不一致, ``"2"`` 库中无此号.
+
+    verdict = await identity.verify(name, id_number)   # Sourced[IdentityVerdict]
+    verdict.value is IdentityVerdict.MATCH
+"""
+
+from __future__ import annotations
+
+import base64
+from enum import StrEnum
+
+import httpx
+
+from connectors.errors import SourceProtocolError
+from connectors.http import HttpBureau
+from connectors.provenance import Sourced
+
+__all__ = ["CALLER_ID", "IdentityConnector", "IdentityVerdict"]
+
+CALLER_ID = "credit-graph-gateway"
+
+
+class IdentityVerdict(StrEnum):
+    MATCH = "MATCH"  # 一致
+    MISMATCH = "MISMATCH"  # 姓名与公民身份号码不一致
+    UNKNOWN = "UNKNOWN"  # 库中无此号
+
+
+_VERDICTS = {
+    "0": IdentityVerdict.MATCH,
+    "1": IdentityVerdict.MISMATCH,
+    "2": IdentityVerdict.UNKNOWN,
+}
+
+
+class IdentityConnector(HttpBureau):
+    source = "identity"
+    kinds = ()  # personal data: never cached
+
+    def authorise(self, request: httpx.Request) -> None:
+        secret = f"{CALLER_ID}:{self._config.api_key.get_secret_value()}"
+        request.headers["Authorization"] = "Basic " + base64.b64encode(secret.encode()).decode()
+
+    async def verify(self, name: str, id_number: str) -> Sourced[IdentityVerdict]:
+        """The bureau's verdict; a malformed ID number is refused (:class:`SourceRejected`)."""
+        self._check_open()
+        verdict = await self.call(
+            "POST", "/identity/v1/verify", self._verdict, json={"name": name, "idNumber": id_number}
+        )
+        return Sourced(verdict, self.provenance())
+
+    def _verdict(self, response: httpx.Response) -> IdentityVerdict:
+        payload = self.decode(response)
+        code = payload.get("resultCode") if isinstance(payload, dict) else None
+        verdict = _VERDICTS.get(code) if isinstance(code, str) else None
+        if verdict is None:
+            raise SourceProtocolError(self.source, "核验应答缺少有效的结果码")
+        return verdict

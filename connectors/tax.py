@@ -1,0 +1,135 @@
+"""税务 connector (consent-gated): 纳税信用等级 by year and monthly tax paid.
+
+The tax bureau wraps everything in ``{"head": {"rtnCode", "rtnMsg", "tranSeq"}, "body"}``; every
+call is a POST; dates are ``YYYYMMDD``, months ``YYYYMM``, amounts yuan strings; the app key
+goes in ``X-Tax-AppKey`` and each taxpayer's authorisation token in its item's ``sqm``.  In a
+batch each item carries its own ``rtnCode``: ``00`` answered, ``04`` unknown taxpayer (left out
+of the answer), ``20`` token refused (:class:`ConsentRejected` for that subject alone).
+
+    grants = {uscc: Grant(consent_id, token), ...}
+    await tax.grades(grants)     # dict[code, Sourced[tuple[TaxGrade, ...]]], oldest year first
+    await tax.payments(grants)   # dict[code, Sourced[tuple[TaxPayment, ...]]], oldest month first
+
+Answers are cached under each subject's consent id; ``tax.drop_consent(consent_id)`` forgets
+them at once when the consent is revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import httpx
+
+from connectors.errors import ConnectorError, ConsentRejected, SourceProtocolError
+from connectors.http import HttpBureau
+from connectors.protocol import Grant
+from connectors.provenance import Sourced
+from credit.money import yuan
+from credit.records import TaxGrade, TaxGradeLetter, TaxPayment
+
+__all__ = ["BATCH_LIMIT", "TaxConnector"]
+
+BATCH_LIMIT = 100
+GRADES = "grades"
+PAYMENTS = "payments"
+
+T = TypeVar("T")
+
+
+def _yyyymmdd(value: str) -> dt.date:
+    return dt.datetime.strptime(value, "%Y%m%d").date()
+
+
+def _grade(item: Mapping[str, Any]) -> TaxGrade:
+    score, assigned = item.get("pjfs"), item.get("pdrq")
+    return TaxGrade(
+        year=int(item["pjnd"]),
+        grade=TaxGradeLetter(item["xydj"]),
+        score=int(score) if score is not None else None,
+        assigned_directly=item.get("zjpd") == "Y",
+        assigned_on=_yyyymmdd(assigned) if assigned else None,
+    )
+
+
+def _payment(item: Mapping[str, Any]) -> TaxPayment:
+    month = str(item["ssq"])
+    return TaxPayment(
+        month=dt.date(int(month[:4]), int(month[4:6]), 1),
+        amount_yuan=yuan(Decimal(item["sjje"])),
+        zero_return=item["lsbz"] == "Y",
+    )
+
+
+class TaxConnector(HttpBureau):
+    source = "tax"
+    kinds = (GRADES, PAYMENTS)
+
+    def authorise(self, request: httpx.Request) -> None:
+        request.headers["X-Tax-AppKey"] = self._config.api_key.get_secret_value()
+
+    async def grades(self, grants: Mapping[str, Grant]) -> dict[str, Sourced[tuple[TaxGrade, ...]]]:
+        return await self.gated_batch(
+            GRADES, grants, lambda wanted: self._fetch("credit-grade", wanted, "pjxx", _grade)
+        )
+
+    async def payments(
+        self, grants: Mapping[str, Grant]
+    ) -> dict[str, Sourced[tuple[TaxPayment, ...]]]:
+        return await self.gated_batch(
+            PAYMENTS, grants, lambda wanted: self._fetch("payments", wanted, "items", _payment)
+        )
+
+    async def _fetch(
+        self,
+        resource: str,
+        wanted: dict[str, Grant],
+        field: str,
+        mapper: Callable[[Mapping[str, Any]], T],
+    ) -> dict[str, tuple[T, ...] | ConnectorError]:
+        found: dict[str, tuple[T, ...] | ConnectorError] = {}
+        codes = list(wanted)
+        for start in range(0, len(codes), BATCH_LIMIT):
+            chunk = codes[start : start + BATCH_LIMIT]
+            items = await self.call(
+                "POST",
+                f"/tax/api/v1/{resource}/batch-query",
+                self._items,
+                json={"items": [{"nsrsbh": c, "sqm": wanted[c].token} for c in chunk]},
+            )
+            if len(items) != len(chunk):
+                raise SourceProtocolError(self.source, "批量应答条数与请求不符")
+            for code, item in zip(chunk, items, strict=True):
+                status = item.get("rtnCode")
+                if status == "00":
+                    found[code] = self._rows(item.get(field), mapper)
+                elif status == "20":
+                    found[code] = ConsentRejected(self.source)
+                elif status != "04":
+                    raise SourceProtocolError(self.source, f"条目返回码 {status}")
+        return found
+
+    # --- the bureau's envelope ---------------------------------------------------------------
+
+    def _items(self, response: httpx.Response) -> list[Mapping[str, Any]]:
+        payload = self.decode(response)
+        head = payload.get("head") if isinstance(payload, dict) else None
+        if not isinstance(head, dict) or "rtnCode" not in head:
+            raise SourceProtocolError(self.source, "应答不符合该部门的报文格式")
+        if head["rtnCode"] != "00":
+            raise SourceProtocolError(self.source, f"部门返回码 {head['rtnCode']}")
+        body = payload.get("body")
+        items = body.get("items") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise SourceProtocolError(self.source, "批量应答缺少条目列表")
+        return items
+
+    def _rows(self, rows: Any, mapper: Callable[[Mapping[str, Any]], T]) -> tuple[T, ...]:
+        if not isinstance(rows, list):
+            raise SourceProtocolError(self.source, "条目缺少明细列表")
+        try:
+            return tuple(mapper(row) for row in rows)
+        except (KeyError, ValueError, TypeError, InvalidOperation, AttributeError):
+            raise SourceProtocolError(self.source, "明细字段缺失或格式错误") from None
