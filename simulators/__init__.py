@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from simulators.runner import BUREAUS, RunningBureau, run_bureaus
+from simulators.runner import BUREAUS, CONSENT_GATED, RunningBureau, demo_secrets, run_bureaus
 from simulators.world import World, WorldConfig
 
-__all__ = ["BUREAUS", "RunningBureau", "World", "WorldConfig", "run_bureaus"]
+__all__ = [
+    "BUREAUS",
+    "CONSENT_GATED",
+    "RunningBureau",
+    "World",
+    "WorldConfig",
+    "demo_secrets",
+    "run_bureaus",
+]

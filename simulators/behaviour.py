@@ -6,7 +6,8 @@ Tests and benchmarks flip behaviour per bureau, in-process or over HTTP::
     GET  /_control/stats     -> {"calls": 3, "by_route": {"enterprise.batch": 1, ...}}
     POST /_control/reset
 
-Control routes need the bureau's API key like every other route, and are not counted.
+Control routes need the bureau's API key — in ``X-Api-Key`` on every bureau, or in the
+bureau's own style — and are not counted.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 API style: a resource-oriented JSON API in English camelCase (Google-style ``:batchGet``,
 cursor pagination, HTTP status codes carry the outcome).  Dates are ISO ``2023-05-01``; amounts
 are yuan as decimal strings.  The court never returns a person's full ID number: a person's
-``subjectCode`` is masked (``6401**********123X``) as on the public 失信 list.
+``subjectCode`` is masked (``6401**********123X``) as on the public 失信 list.  To look up a
+person, prefer ``subjects:batchGet``: a GET puts the ID number in the URL, and URLs end up in
+proxy and client logs.
 
 Auth: ``Authorization: Bearer <api key>``.  Missing or wrong →
 ``401 {"error": {"code": "UNAUTHENTICATED", "message": …}}`` with ``WWW-Authenticate: Bearer``.

@@ -89,7 +89,7 @@ class Registrations(Mapping[str, Registration]):
     def __getitem__(self, code: str) -> Registration:
         index = self._population.org_index(code)
         if index is None:
-            raise KeyError(code)
+            raise KeyError("unknown organisation")  # never the code: it may be an ID number
         return self._population.registration(index)
 
     def __iter__(self) -> Iterator[str]:
