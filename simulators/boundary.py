@@ -41,6 +41,7 @@ from credit.records import TaxGradeLetter as L
 from simulators.court_facts import defaulter, restriction
 from simulators.facts import SubjectFacts
 from simulators.incentives import (
+    A_GRADE_LIST,
     commitment,
     commitments,
     evaluation,
@@ -298,7 +299,7 @@ def _every_kind(s: Subject, f: SubjectFacts, p: PublicityPolicy) -> SubjectFacts
     old_a = s.today.year - 4
     red = red_list(
         s,
-        "A级纳税人",
+        A_GRADE_LIST,
         "国家税务总局宁夏回族自治区税务局",
         "《纳税信用管理办法》第二十九条",
         number=0,

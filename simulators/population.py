@@ -87,9 +87,13 @@ class Population:
     """Counts per kind, code ↔ index, and the derived attributes of every subject."""
 
     def __init__(
-        self, seed: int, today: dt.date, counts: dict[EntityType, int], individuals: int,
+        self,
+        seed: int,
+        today: dt.date,
+        counts: dict[EntityType, int],
+        individuals: int,
         cache_size: int,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.seed, self.today = seed, today
         self.counts = {kind: counts.get(kind, 0) for kind in ORGANISATION_KINDS}
         self._starts: list[int] = []
@@ -166,9 +170,20 @@ class Population:
             headcount = rng.randint(*_HEADCOUNT[kind])
         phone = f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}"
         return _Org(
-            code, kind, name, division, tier, established, status, ended, industry, capital,
-            headcount, names.street_address(rng, division), phone,
-        )  # fmt: skip
+            code,
+            kind,
+            name,
+            division,
+            tier,
+            established,
+            status,
+            ended,
+            industry,
+            capital,
+            headcount,
+            names.street_address(rng, division),
+            phone,
+        )
 
     def org_name(self, index: int) -> str:
         """The name alone, bypassing the cache (for full scans that should not evict it)."""
@@ -196,11 +211,21 @@ class Population:
     def org_subject(self, index: int) -> Subject:
         org = self.org(index)
         return Subject(
-            index=index, code=org.code, serial=f"O{index:07d}", name=org.name, kind=org.kind,
-            division=org.division, established=org.established, ended=org.ended, tier=org.tier,
-            industry=org.industry, headcount=org.headcount, capital_yuan=org.capital_yuan,
-            legal_rep_name=self.person(self.rep_of(index)).name, today=self.today,
-        )  # fmt: skip
+            index=index,
+            code=org.code,
+            serial=f"O{index:07d}",
+            name=org.name,
+            kind=org.kind,
+            division=org.division,
+            established=org.established,
+            ended=org.ended,
+            tier=org.tier,
+            industry=org.industry,
+            headcount=org.headcount,
+            capital_yuan=org.capital_yuan,
+            legal_rep_name=self.person(self.rep_of(index)).name,
+            today=self.today,
+        )
 
     # --- legal representatives ---------------------------------------------------------------
 
@@ -265,8 +290,18 @@ class Population:
         person = self.person(index)
         adult = person.birth_date.replace(year=person.birth_date.year + 18, day=1)
         return Subject(
-            index=index, code=person.id_number, serial=f"P{index:07d}", name=person.name,
-            kind=None, division=person.division_code, established=adult, ended=None,
-            tier=self.person_tier(index), industry=None, headcount=0, capital_yuan=Decimal(0),
-            legal_rep_name=person.name, today=self.today,
-        )  # fmt: skip
+            index=index,
+            code=person.id_number,
+            serial=f"P{index:07d}",
+            name=person.name,
+            kind=None,
+            division=person.division_code,
+            established=adult,
+            ended=None,
+            tier=self.person_tier(index),
+            industry=None,
+            headcount=0,
+            capital_yuan=Decimal(0),
+            legal_rep_name=person.name,
+            today=self.today,
+        )

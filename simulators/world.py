@@ -146,9 +146,12 @@ class World:
         if config.enterprises < _MIN_ENTERPRISES:
             raise ValueError(f"a world needs at least {_MIN_ENTERPRISES} enterprises")
         population = Population(
-            config.seed, config.today, config.counts(), config.individual_count(),
+            config.seed,
+            config.today,
+            config.counts(),
+            config.individual_count(),
             config.cache_size,
-        )  # fmt: skip
+        )
         world = cls(config, population)
         world._place_boundary()
         return world
