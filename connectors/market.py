@@ -10,15 +10,19 @@ fields; penalties and permits the 双公示 ``CF_``/``XK_`` fields (DOMAIN.md §
     await market.permits(codes)              # ... every code answered, () when none
     await market.abnormal_operations(codes)
     await market.serious_violations(codes)
+    await market.shareholders(codes)         # dict[code, Sourced[tuple[Shareholding, ...]]]
     await market.represented_by(id_number)   # Sourced[tuple[Registration, ...]], not cached
     await market.search(name, page=1, size=20)   # Sourced[RegistrationPage], not cached
 
 The record batches answer a flat list naming each item's subject; the bureau does not say which
-codes it does not know, so a code without records (known or not) gets an empty tuple.
+codes it does not know, so a code without records (known or not) gets an empty tuple.  The
+bureau has no batch endpoint for shareholders: the codes not in cache are asked for one by one,
+concurrently (bounded by the bulkhead); unknown codes are absent.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,9 +38,10 @@ from connectors.market_mapping import (
     permit_record,
     registration,
     serious_record,
+    shareholding,
 )
 from connectors.provenance import Sourced
-from credit.records import CreditRecord, Registration
+from credit.records import CreditRecord, Registration, Shareholding
 
 __all__ = ["BATCH_LIMIT", "MarketConnector", "RegistrationPage"]
 
@@ -47,6 +52,7 @@ PENALTIES = "penalties"
 PERMITS = "permits"
 ABNORMAL = "abnormal-operations"
 SERIOUS = "serious-violations"
+SHAREHOLDERS = "shareholders"
 
 Records = tuple[CreditRecord, ...]
 _RECORD_KINDS: dict[str, tuple[str, Callable[[Mapping[str, Any]], CreditRecord]]] = {
@@ -68,7 +74,7 @@ class RegistrationPage:
 
 class MarketConnector(HttpBureau):
     source = "market"
-    kinds = (REGISTRATION, PENALTIES, PERMITS, ABNORMAL, SERIOUS)
+    kinds = (REGISTRATION, PENALTIES, PERMITS, ABNORMAL, SERIOUS, SHAREHOLDERS)
 
     async def registrations(self, codes: Sequence[str]) -> dict[str, Sourced[Registration]]:
         """Registrations for the codes the bureau knows; unknown codes are simply absent."""
@@ -93,6 +99,12 @@ class MarketConnector(HttpBureau):
 
     async def serious_violations(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
         return await self._records(SERIOUS, codes)
+
+    async def shareholders(
+        self, codes: Sequence[str]
+    ) -> dict[str, Sourced[tuple[Shareholding, ...]]]:
+        """Natural-person shareholders of enterprises (other kinds: an empty tuple)."""
+        return await self.batch(SHAREHOLDERS, codes, self._fetch_shareholders)
 
     async def represented_by(self, id_number: str) -> Sourced[tuple[Registration, ...]]:
         """Organisations whose legal representative holds ``id_number`` (sent in the body)."""
@@ -133,6 +145,15 @@ class MarketConnector(HttpBureau):
             found.update((reg.uscc, reg) for reg in (self._map(registration, i) for i in items))
         return found
 
+    async def _fetch_shareholders(
+        self, codes: list[str]
+    ) -> dict[str, tuple[Shareholding, ...] | ConnectorError]:
+        async def one(code: str) -> tuple[Shareholding, ...] | None:
+            return await self.call("GET", f"/api/v2/enterprises/{code}/shareholders", self._holders)
+
+        answers = await asyncio.gather(*(one(code) for code in codes))
+        return {code: got for code, got in zip(codes, answers, strict=True) if got is not None}
+
     async def _records(self, kind: str, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
         subject_field, mapper = _RECORD_KINDS[kind]
 
@@ -159,6 +180,16 @@ class MarketConnector(HttpBureau):
         if payload["code"] != "0000":
             raise SourceProtocolError(self.source, f"部门返回状态 {payload['code']}")
         return payload.get("data")
+
+    def _holders(self, response: httpx.Response) -> tuple[Shareholding, ...] | None:
+        payload = self.decode(response)
+        if isinstance(payload, dict) and payload.get("code") == "1004":
+            return None  # the bureau does not know this organisation
+        data = self._data(response)
+        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise SourceProtocolError(self.source, "股东应答缺少条目列表")
+        return tuple(self._map(shareholding, item) for item in items)
 
     def _items(self, response: httpx.Response) -> list[Mapping[str, Any]]:
         data = self._data(response)

@@ -3,6 +3,7 @@
 Registrations: pinyin initials (``tyshxydm`` USCC, ``qymc`` name, ``zczb`` capital in 万元 …).
 Penalties: the 双公示 ``CF_`` fields (``CF_NR_FK`` fine in 万元, ``"0"`` for none; ``CF_SCJG``
 ``"1"`` decided by market regulation; ``CF_XFZT`` repair 0/1/2).  Permits: ``XK_`` fields.
+Shareholders: ``gdmc`` name, ``zjhm`` ID number, ``cgbl`` percent, ``rjcze`` subscribed in 万元.
 Lists: ``jlbh`` entry id, ``lrrq`` listed, ``ycrq`` removed.  Dates are ISO; ``""`` or null
 means none.  Each mapper raises one of :data:`MAPPING_ERRORS` on a missing or bad field.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from credit.money import wan_to_yuan
@@ -23,6 +24,7 @@ from credit.records import (
     Registration,
     RepairStatus,
     Severity,
+    Shareholding,
     Source,
 )
 
@@ -33,6 +35,7 @@ __all__ = [
     "permit_record",
     "registration",
     "serious_record",
+    "shareholding",
 ]
 
 MAPPING_ERRORS = (KeyError, ValueError, TypeError, InvalidOperation, AttributeError)
@@ -145,4 +148,13 @@ def serious_record(item: Mapping[str, Any]) -> CreditRecord:
         legal_basis=str(item["lryj"]),
         publish_from=listed,
         ended_on=_day(item.get("ycrq")),
+    )
+
+
+def shareholding(item: Mapping[str, Any]) -> Shareholding:
+    return Shareholding(
+        person_id=str(item["zjhm"]),
+        name=str(item["gdmc"]),
+        share_percent=Decimal(item["cgbl"]),
+        subscribed_yuan=wan_to_yuan(item["rjcze"]),
     )

@@ -24,6 +24,7 @@ __all__ = [
     "Registration",
     "RepairStatus",
     "Severity",
+    "Shareholding",
     "SocialInsuranceMonth",
     "Source",
     "TaxGrade",
@@ -93,6 +94,16 @@ class Person:
     birth_date: dt.date
     male: bool  # the ID number's sequence digit is odd
     division_code: str  # of the ID number's address code
+
+
+@dataclass(frozen=True, slots=True)
+class Shareholding:
+    """A natural-person shareholder of an enterprise (market regulation's register)."""
+
+    person_id: str  # clear ID number: masked at the edge for everyone but its owner
+    name: str
+    share_percent: Decimal  # of the registered capital, two decimals
+    subscribed_yuan: Decimal  # 认缴出资额, already converted from 万元
 
 
 class Severity(StrEnum):
