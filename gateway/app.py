@@ -20,23 +20,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
-from connectors.market import MarketConnector
+from connectors.registry import build_connector_set
 from gateway.database import Database, open_database
-from gateway.graphql_view import GraphQLView, ProvenanceExtension
+from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
 from gateway.migrations import apply_migrations
 from gateway.request_id import RequestIdMiddleware
 from gateway.settings import Settings
 from gateway.state import GatewayState, gateway_state
-from resolvers.context import Connectors
 from resolvers.schema import build_schema
 
-__all__ = ["build_connectors", "create_app"]
+__all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
-
-
-def build_connectors(settings: Settings, http: httpx.AsyncClient) -> Connectors:
-    return Connectors(market=MarketConnector(http, settings.bureaus.market))
 
 
 async def healthz(request: Request) -> Response:
@@ -67,11 +62,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
                     limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
                 )
             )
+            connectors = build_connector_set(settings.bureaus, http, db.pool)
+            stack.push_async_callback(connectors.aclose)
             app.state.gateway = GatewayState(
-                settings=settings,
-                database=db,
-                http=http,
-                connectors=build_connectors(settings, http),
+                settings=settings, database=db, http=http, connectors=connectors
             )
             log.info("gateway ready")
             yield
@@ -81,6 +75,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             ProvenanceExtension,
+            PartialFailureExtension,
         ]
     )
     app = Starlette(

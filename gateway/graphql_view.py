@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -24,9 +26,10 @@ from connectors.http import utc_now
 from gateway.errors import format_error
 from gateway.settings import Settings
 from gateway.state import gateway_state
-from resolvers.context import GraphContext, Loaders, ProvenanceLog
+from resolvers.context import GraphContext, GraphLimits
+from resolvers.data import ProvenanceLog
 
-__all__ = ["GraphQLView", "ProvenanceExtension"]
+__all__ = ["GraphQLView", "PartialFailureExtension", "ProvenanceExtension"]
 
 
 def provenance_extension(log: ProvenanceLog, now: dt.datetime) -> list[dict[str, Any]]:
@@ -62,11 +65,14 @@ class GraphQLView(GraphQL[GraphContext, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> GraphContext:
         state = gateway_state(request)
-        return GraphContext(
+        settings = state.settings
+        return GraphContext.build(
             connectors=state.connectors,
-            loaders=Loaders(state.connectors),
             today=state.today(),
+            policy=settings.publicity,
             request_id=request.state.request_id,
+            deadline_s=settings.request_deadline_s,
+            limits=GraphLimits(max_page_size=settings.max_page_size),
         )
 
     async def process_result(
@@ -88,3 +94,29 @@ class ProvenanceExtension(SchemaExtension):
         if not isinstance(context, GraphContext) or not context.provenance.entries:
             return {}
         return {"provenance": provenance_extension(context.provenance, utc_now())}
+
+
+class PartialFailureExtension(SchemaExtension):
+    """Adds an error for each source that failed under a field that still resolved.
+
+    A records list shows what the healthy sources gave; this error (``SOURCE_UNAVAILABLE`` or
+    ``SOURCE_TIMEOUT`` with ``source``, at the list's path) says what is missing from it.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        result = self.execution_context.result
+        if not isinstance(context, GraphContext) or result is None:
+            return
+        if not context.partial_failures:
+            return
+        added = [
+            GraphQLError(
+                f"部分数据缺失：{failure.error.source} 未能提供数据",
+                path=list(failure.path),
+                original_error=failure.error,
+            )
+            for failure in context.partial_failures
+        ]
+        result.errors = [*(result.errors or []), *added]

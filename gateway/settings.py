@@ -9,6 +9,11 @@ Secrets are :class:`~pydantic.SecretStr`: they print as ``**********``.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import inspect
+import itertools
+import textwrap
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +21,7 @@ from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from connectors.config import BureauConfig
+from credit.policy import PublicityPolicy
 
 __all__ = [
     "Bureaus",
@@ -159,6 +165,13 @@ class Settings(BaseSettings):
     audit_partitions_ahead: int = Field(
         2, ge=1, le=24, description="Monthly audit-log partitions kept ready ahead of today"
     )
+    max_page_size: int = Field(
+        100, ge=1, le=1000, description="Hard maximum `first` of any list (Relay connection)"
+    )
+    publicity: PublicityPolicy = Field(
+        PublicityPolicy(),
+        description="Publicity, sharing and grade periods (DOMAIN.md §2, §3); see credit/policy.py",
+    )
 
 
 class SettingsError(Exception):
@@ -185,6 +198,31 @@ def settings_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _attribute_docs(cls: type) -> dict[str, str]:
+    """Attribute docstrings (the string right under a field), which Python does not keep."""
+    docs: dict[str, str] = {}
+    body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+    assert isinstance(body, ast.ClassDef)
+    for field, doc in itertools.pairwise(body.body):
+        if (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and isinstance(doc, ast.Expr)
+            and isinstance(doc.value, ast.Constant)
+            and isinstance(doc.value.value, str)
+        ):
+            docs[field.target.id] = " ".join(doc.value.value.split())
+    return docs
+
+
+def _dataclass_rows(cls: type, prefix: str) -> list[tuple[str, str, str]]:
+    docs = _attribute_docs(cls)
+    return [
+        (prefix + f.name.upper(), str(f.default), docs.get(f.name, ""))
+        for f in dataclasses.fields(cls)
+    ]
+
+
 def settings_rows() -> list[tuple[str, str, str]]:
     """(env name, default, meaning) for every setting, nested ones flattened — the README table."""
     rows: list[tuple[str, str, str]] = []
@@ -198,6 +236,9 @@ def settings_rows() -> list[tuple[str, str, str]]:
                 continue
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 walk(annotation, env + "__")
+                continue
+            if annotation is PublicityPolicy:
+                rows.extend(_dataclass_rows(PublicityPolicy, env + "__"))
                 continue
             default = info.default
             shown = (

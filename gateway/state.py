@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import httpx
 from starlette.requests import HTTPConnection
 
+from connectors.registry import ConnectorSet
 from gateway.database import Database
 from gateway.settings import Settings
-from resolvers.context import Connectors
 
 __all__ = ["GatewayState", "gateway_state"]
 
@@ -21,7 +21,7 @@ class GatewayState:
     settings: Settings
     database: Database
     http: httpx.AsyncClient
-    connectors: Connectors
+    connectors: ConnectorSet
     today: Callable[[], dt.date] = field(default=dt.date.today)
 
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from resolvers.context import Connectors, GraphContext, Loaders, ProvenanceLog
+from resolvers.context import GraphContext, GraphLimits, PartialFailure
+from resolvers.data import ProvenanceLog, SubjectData
 from resolvers.schema import build_schema, schema_sdl
 
-__all__ = ["Connectors", "GraphContext", "Loaders", "ProvenanceLog", "build_schema", "schema_sdl"]
+__all__ = [
+    "GraphContext",
+    "GraphLimits",
+    "PartialFailure",
+    "ProvenanceLog",
+    "SubjectData",
+    "build_schema",
+    "schema_sdl",
+]

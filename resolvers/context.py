@@ -1,7 +1,7 @@
-"""The per-request context resolvers see: loaders built fresh for each request.
+"""The per-request context resolvers see, built fresh for each request by the gateway.
 
-The gateway builds one :class:`GraphContext` per HTTP request (STYLE.md §6: never module-level
-loaders) from the long-lived connectors the lifespan owns.
+STYLE.md §6: never module-level loaders.  The gateway's lifespan owns the connectors; each
+request gets its own :class:`SubjectData` (loaders), deadline, provenance log and principal.
 """
 
 from __future__ import annotations
@@ -9,49 +9,63 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from strawberry.dataloader import DataLoader
+from connectors.errors import ConnectorError
+from connectors.registry import ConnectorSet
+from credit.access import ANONYMOUS, Principal
+from credit.policy import PublicityPolicy
+from resolvers.data import ProvenanceLog, SubjectData
+from resolvers.source_loader import Deadline
 
-from connectors.market import MarketConnector
-from connectors.provenance import Provenance, Sourced
-from credit.records import Registration
-
-__all__ = ["Connectors", "GraphContext", "Loaders", "ProvenanceLog"]
-
-
-@dataclass(frozen=True)
-class Connectors:
-    """The long-lived bureau connectors (owned by the gateway's lifespan)."""
-
-    market: MarketConnector
+__all__ = ["GraphContext", "GraphLimits", "PartialFailure"]
 
 
-@dataclass
-class ProvenanceLog:
-    """Which sources fed which response paths, for the response's ``extensions``."""
-
-    entries: list[tuple[Provenance, str]] = field(default_factory=list)
-
-    def record(self, provenance: Provenance, path: str) -> None:
-        self.entries.append((provenance, path))
+@dataclass(frozen=True, slots=True)
+class GraphLimits:
+    max_page_size: int = 100
+    max_batch_subjects: int = 100
+    max_search_page_size: int = 50  # the market bureau pages by at most 50
 
 
-class Loaders:
-    """DataLoaders for one request: one batched bureau call per kind per tick."""
+@dataclass(frozen=True, slots=True)
+class PartialFailure:
+    """A source that failed under a field that still resolved with what the others gave."""
 
-    def __init__(self, connectors: Connectors) -> None:
-        async def load_registrations(codes: list[str]) -> list[Sourced[Registration] | None]:
-            found = await connectors.market.registrations(codes)
-            return [found.get(code) for code in codes]
-
-        self.registration: DataLoader[str, Sourced[Registration] | None] = DataLoader(
-            load_fn=load_registrations
-        )
+    path: tuple[str | int, ...]
+    error: ConnectorError
 
 
 @dataclass
 class GraphContext:
-    connectors: Connectors
-    loaders: Loaders
+    connectors: ConnectorSet
+    data: SubjectData
     today: dt.date
+    policy: PublicityPolicy
     request_id: str
-    provenance: ProvenanceLog = field(default_factory=ProvenanceLog)
+    provenance: ProvenanceLog
+    limits: GraphLimits = field(default_factory=GraphLimits)
+    principal: Principal = ANONYMOUS
+    partial_failures: list[PartialFailure] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        connectors: ConnectorSet,
+        today: dt.date,
+        policy: PublicityPolicy,
+        request_id: str,
+        deadline_s: float,
+        limits: GraphLimits,
+        principal: Principal = ANONYMOUS,
+    ) -> GraphContext:
+        provenance = ProvenanceLog()
+        return cls(
+            connectors=connectors,
+            data=SubjectData(connectors, Deadline(deadline_s), provenance),
+            today=today,
+            policy=policy,
+            request_id=request_id,
+            provenance=provenance,
+            limits=limits,
+            principal=principal,
+        )

@@ -9,7 +9,17 @@ from enum import Enum
 
 import strawberry
 
-__all__ = ["RecordKind", "RepairStatus", "Severity", "Source", "SubjectKind"]
+__all__ = [
+    "Badge",
+    "CreditClass",
+    "Matter",
+    "RecordKind",
+    "RepairStatus",
+    "ReportSectionKey",
+    "Severity",
+    "Source",
+    "SubjectKind",
+]
 
 
 @strawberry.enum(description="信用记录类别 / Kind of credit record")
@@ -80,3 +90,67 @@ class SubjectKind(Enum):
     PERSON = strawberry.enum_value(
         "PERSON", description="自然人（公民身份号码） / Natural person (ID number)"
     )
+
+
+@strawberry.enum(description="信用综合评价分类 / Four-class comprehensive credit evaluation")
+class CreditClass(Enum):
+    TRUSTWORTHY = strawberry.enum_value("TRUSTWORTHY", description="守信 / Trustworthy")
+    WARNING = strawberry.enum_value("WARNING", description="警示 / Warning")
+    DISHONEST = strawberry.enum_value("DISHONEST", description="失信 / Dishonest")
+    SERIOUSLY_DISHONEST = strawberry.enum_value(
+        "SERIOUSLY_DISHONEST", description="严重失信 / Seriously dishonest"
+    )
+
+
+@strawberry.enum(description="信用报告标识 / Badge shown on a credit report")
+class Badge(Enum):
+    ACTIVE = strawberry.enum_value("ACTIVE", description="存续 / Active")
+    DEREGISTERED = strawberry.enum_value("DEREGISTERED", description="注销 / Deregistered")
+    REVOKED = strawberry.enum_value("REVOKED", description="吊销 / Licence revoked")
+    INCENTIVE = strawberry.enum_value(
+        "INCENTIVE", description="守信激励对象 / Subject of joint incentives"
+    )
+    PUNISHMENT = strawberry.enum_value(
+        "PUNISHMENT", description="失信惩戒对象 / Subject of joint punishment"
+    )
+
+
+@strawberry.enum(description="办理事项类别（逢办必查） / Kind of matter an officer handles")
+class Matter(Enum):
+    GOVERNMENT_PROCUREMENT = strawberry.enum_value(
+        "GOVERNMENT_PROCUREMENT", description="政府采购 / Government procurement"
+    )
+    BIDDING = strawberry.enum_value("BIDDING", description="招标投标 / Public bidding")
+    SUBSIDY = strawberry.enum_value("SUBSIDY", description="财政资金补贴 / Government subsidy")
+    LICENSING = strawberry.enum_value(
+        "LICENSING", description="行政许可 / Administrative licensing"
+    )
+    FINANCING = strawberry.enum_value("FINANCING", description="融资授信 / Financing and credit")
+    PUBLIC_OFFICE = strawberry.enum_value("PUBLIC_OFFICE", description="任职资格 / Holding office")
+    HONOURS = strawberry.enum_value("HONOURS", description="评优评先 / Honours and awards")
+    HIGH_CONSUMPTION = strawberry.enum_value(
+        "HIGH_CONSUMPTION", description="高消费 / High consumption"
+    )
+    INVOICE = strawberry.enum_value("INVOICE", description="发票领用 / Invoice issuance")
+
+
+@strawberry.enum(description="信用报告栏目 / Section of a public credit report")
+class ReportSectionKey(Enum):
+    ADMINISTRATIVE = strawberry.enum_value(
+        "ADMINISTRATIVE", description="行政管理信息 / Administrative (permits, penalties)"
+    )
+    HONESTY = strawberry.enum_value(
+        "HONESTY", description="诚实守信信息 / Honesty (red lists, A-grade taxpayer)"
+    )
+    SERIOUS_LISTS = strawberry.enum_value(
+        "SERIOUS_LISTS", description="严重失信主体名单信息 / Serious-dishonesty lists"
+    )
+    ABNORMAL = strawberry.enum_value("ABNORMAL", description="经营异常信息 / Abnormal operations")
+    COMMITMENT = strawberry.enum_value(
+        "COMMITMENT", description="信用承诺信息 / Credit commitments"
+    )
+    EVALUATION = strawberry.enum_value(
+        "EVALUATION", description="信用评价信息 / Credit evaluations"
+    )
+    JUDICIAL = strawberry.enum_value("JUDICIAL", description="司法判决信息 / Judicial information")
+    OTHER = strawberry.enum_value("OTHER", description="其他信息 / Other information")

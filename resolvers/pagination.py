@@ -11,15 +11,26 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 import strawberry
 
 from credit.errors import DomainError
 
-__all__ = ["Connection", "Edge", "InvalidCursor", "PageInfo", "PageSizeExceeded", "paginate"]
+__all__ = [
+    "Connection",
+    "Edge",
+    "InvalidCursor",
+    "PageInfo",
+    "PageSizeExceeded",
+    "check_page_size",
+    "decode_cursor",
+    "encode_cursor",
+    "paginate",
+]
 
+S = TypeVar("S")
 T = TypeVar("T")
 _PREFIX = "o:"
 
@@ -83,12 +94,18 @@ class Connection(Generic[T]):
 
 
 def paginate(
-    items: Sequence[T], *, first: int, after: str | None, max_page_size: int
+    items: Sequence[S],
+    *,
+    first: int,
+    after: str | None,
+    max_page_size: int,
+    node: Callable[[S], T],
 ) -> Connection[T]:
+    """One page of ``items``; only the page's items are turned into nodes."""
     check_page_size(first, max_page_size)
     start = decode_cursor(after) + 1 if after is not None else 0
     page = items[start : start + first]
-    edges = [Edge(node=item, cursor=encode_cursor(start + i)) for i, item in enumerate(page)]
+    edges = [Edge(node=node(item), cursor=encode_cursor(start + i)) for i, item in enumerate(page)]
     return Connection(
         edges=edges,
         page_info=PageInfo(

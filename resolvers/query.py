@@ -1,21 +1,98 @@
-"""The root Query: thin resolvers that read arguments, ask a loader, shape the result."""
+"""The root Query: thin resolvers that validate codes, ask the loaders, shape the result."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from credit.identifiers import validate_uscc
+from credit.errors import DomainError
+from credit.identifiers import CodeKind, InvalidCreditCode, validate_code, validate_uscc
+from credit.measures import MEASURES
+from credit.measures import Matter as DomainMatter
+from credit.sanctions import discipline_check
+from resolvers.assessment_types import MeasureNode, SanctionNode
 from resolvers.context import GraphContext
-from resolvers.types import Enterprise
+from resolvers.enums import Matter
+from resolvers.pagination import (
+    Connection,
+    Edge,
+    PageInfo,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+)
+from resolvers.paths import path_key
+from resolvers.subjects import Enterprise, Subject, enterprise_of, person_of
 
 __all__ = ["Query"]
+
+Ctx = Info[GraphContext, None]
+
+
+class TooManySubjects(DomainError):
+    code = "TOO_MANY_SUBJECTS"
+
+    def __init__(self, asked: int, maximum: int) -> None:
+        self.maximum = maximum
+        super().__init__(f"一次最多查询 {maximum} 个主体，请求了 {asked} 个")
+
+    def extensions(self) -> dict[str, object]:
+        return {"code": self.code, "maximum": self.maximum}
+
+
+class InvalidCodeAt(InvalidCreditCode):
+    """An invalid code inside a list: says which one."""
+
+    def __init__(self, cause: InvalidCreditCode, index: int) -> None:
+        super().__init__(cause.reason)
+        self.index = index
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "index": self.index}
+
+
+async def _subject(info: Ctx, raw: str) -> Subject | None:
+    kind, code = validate_code(raw, today=info.context.today)
+    return await _subject_of(info, kind, code)
+
+
+async def _subject_of(info: Ctx, kind: CodeKind, code: str) -> Subject | None:
+    if kind is CodeKind.CITIZEN_ID:
+        return person_of(code)
+    reg = await info.context.data.registration(code, path=path_key(info))
+    return enterprise_of(reg) if reg is not None else None
+
+
+@strawberry.type(description="逢办必查结果 / Result of a discipline check before a matter")
+class DisciplineCheck:
+    subject: Subject | None = strawberry.field(description="被查主体 / The subject checked")
+    matter: Matter = strawberry.field(description="办理事项 / The matter")
+    checked_on: dt.date = strawberry.field(description="核查日期 / Day checked")
+    restricted: bool = strawberry.field(
+        description="是否存在应当适用的惩戒措施 / Whether any measure restricts this matter"
+    )
+    sanctions: list[SanctionNode] = strawberry.field(
+        description="适用的措施、依据及触发名单 / Measures that apply, each with its listing"
+    )
 
 
 @strawberry.type(description="信用图谱查询入口 / Entry points of the credit graph")
 class Query:
+    @strawberry.field(
+        description="按统一社会信用代码或公民身份号码查询信用主体；无任何部门掌握时返回 null / "
+        "A subject by USCC or ID number; null when no bureau knows it"
+    )
+    async def subject(
+        self,
+        info: Ctx,
+        code: Annotated[str, strawberry.argument(description="USCC 或公民身份号码 / Code")],
+    ) -> Subject | None:
+        return await _subject(info, code)
+
     @strawberry.field(
         description=(
             "按统一社会信用代码查询市场主体；代码无效时报 INVALID_CREDIT_CODE，"
@@ -25,14 +102,94 @@ class Query:
     )
     async def enterprise(
         self,
-        info: Info[GraphContext, None],
+        info: Ctx,
         uscc: Annotated[
             str, strawberry.argument(description="统一社会信用代码 / USCC (18 characters)")
         ],
     ) -> Enterprise | None:
-        code = validate_uscc(uscc)
-        found = await info.context.loaders.registration.load(code)
-        if found is None:
-            return None
-        info.context.provenance.record(found.provenance, "enterprise")
-        return Enterprise.from_domain(found.value)
+        reg = await info.context.data.registration(validate_uscc(uscc), path=path_key(info))
+        return enterprise_of(reg) if reg is not None else None
+
+    @strawberry.field(
+        description="批量查询主体（每次最多100个，按请求顺序返回） / Many subjects at once "
+        "(at most 100, in request order)"
+    )
+    async def subjects(
+        self,
+        info: Ctx,
+        codes: Annotated[list[str], strawberry.argument(description="代码列表 / Codes")],
+    ) -> list[Subject | None]:
+        ctx = info.context
+        if len(codes) > ctx.limits.max_batch_subjects:
+            raise TooManySubjects(len(codes), ctx.limits.max_batch_subjects)
+        valid = []
+        for index, raw in enumerate(codes):
+            try:
+                valid.append(validate_code(raw, today=ctx.today))
+            except InvalidCreditCode as exc:
+                raise InvalidCodeAt(exc, index) from None
+        return list(await asyncio.gather(*(_subject_of(info, k, c) for k, c in valid)))
+
+    @strawberry.field(
+        description="按名称检索市场主体（公开，分页） / Search organisations by name (paginated)"
+    )
+    async def search_enterprises(
+        self,
+        info: Ctx,
+        name: Annotated[str, strawberry.argument(description="名称关键字 / Name contains")],
+        first: Annotated[int, strawberry.argument(description="每页条数 / Page size")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="上一页的 endCursor / Cursor")
+        ] = None,
+    ) -> Connection[Enterprise]:
+        ctx = info.context
+        check_page_size(first, ctx.limits.max_search_page_size)
+        start = decode_cursor(after) + 1 if after is not None else 0
+        total, regs = await ctx.data.search(name.strip(), start, first, path=path_key(info))
+        edges = [
+            Edge(node=enterprise_of(reg), cursor=encode_cursor(start + i))
+            for i, reg in enumerate(regs)
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=start + len(regs) < total,
+                has_previous_page=start > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=total,
+        )
+
+    @strawberry.field(
+        description="逢办必查：该主体在此类事项上应适用的惩戒措施（官员使用） / Discipline check "
+        "before handling a matter: the measures that apply, with basis and listing (officers)"
+    )
+    async def discipline_check(
+        self,
+        info: Ctx,
+        code: Annotated[str, strawberry.argument(description="主体代码 / Subject code")],
+        matter: Annotated[Matter, strawberry.argument(description="办理事项 / Matter")],
+    ) -> DisciplineCheck:
+        ctx = info.context
+        subject = await _subject(info, code)
+        found = []
+        if subject is not None:
+            records = await subject.complete_records(info)
+            grades = await subject.tax_grade_facts(info)
+            found = discipline_check(
+                records, DomainMatter[matter.name], ctx.today, ctx.policy, tax_grades=grades
+            )
+        return DisciplineCheck(
+            subject=subject,
+            matter=matter,
+            checked_on=ctx.today,
+            restricted=bool(found),
+            sanctions=[SanctionNode.from_domain(s, ctx.today, ctx.policy) for s in found],
+        )
+
+    @strawberry.field(
+        description="失信惩戒措施目录（全国基础清单） / The catalogue of joint-punishment measures"
+    )
+    def measures(self) -> list[MeasureNode]:
+        return [MeasureNode.from_domain(m) for m in MEASURES]

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 
 from resolvers.query import Query
+from resolvers.subjects import Enterprise, Person
 
 __all__ = ["build_schema", "schema_sdl"]
 
@@ -15,7 +16,7 @@ __all__ = ["build_schema", "schema_sdl"]
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
 ) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, extensions=list(extensions))
+    return strawberry.Schema(query=Query, types=[Enterprise, Person], extensions=list(extensions))
 
 
 def schema_sdl() -> str:

@@ -1,0 +1,156 @@
+"""Per-request access to a subject's facts: one batched loader per bureau call kind.
+
+Resolvers ask this facade, never a connector: every load in a tick becomes one bureau call,
+bounded by the request deadline, and every answer used is written to the provenance log under
+the response path it fed.  Record sources that fail are reported, not hidden: callers get the
+records that did arrive plus the failures, and decide (a list shows what it has; a
+classification refuses to guess).
+
+    data = SubjectData(connectors, deadline, provenance)
+    found = await data.records(code, path="subject.records")
+    found.records, found.failures
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from connectors.errors import ConnectorError
+from connectors.provenance import Provenance, Sourced
+from connectors.registry import ConnectorSet
+from credit.records import CreditRecord, Registration, TaxGrade
+from resolvers.source_loader import Deadline, SourceLoader
+
+__all__ = ["ProvenanceLog", "RecordsFound", "SubjectData"]
+
+T = TypeVar("T")
+Records = tuple[CreditRecord, ...]
+
+
+RecordsFetch = Callable[[Sequence[str]], Awaitable[Mapping[str, Sourced[Records]]]]
+
+
+def _merged(*fetches: RecordsFetch) -> RecordsFetch:
+    """Several record kinds of one source as one fetch (the oldest answer's provenance)."""
+
+    async def fetch(codes: Sequence[str]) -> Mapping[str, Sourced[Records]]:
+        answers = await asyncio.gather(*(f(codes) for f in fetches))
+        merged: dict[str, Sourced[Records]] = {}
+        for code in codes:
+            parts = [a[code] for a in answers if code in a]
+            if parts:
+                oldest = min(parts, key=lambda p: p.provenance.fetched_at).provenance
+                merged[code] = Sourced(tuple(r for p in parts for r in p.value), oldest)
+        return merged
+
+    return fetch
+
+
+async def _no_public_grades(codes: Sequence[str]) -> Mapping[str, Sourced[tuple[TaxGrade, ...]]]:
+    return {}
+
+
+class ProvenanceLog:
+    """Which source answers fed which response paths (``extensions.provenance``)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Provenance, str]] = []
+
+    def record(self, provenance: Provenance, path: str) -> None:
+        self.entries.append((provenance, path))
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsFound:
+    records: Records
+    failures: tuple[ConnectorError, ...]
+
+    def raise_if_incomplete(self) -> None:
+        """For conclusions that must not be drawn from part of the facts."""
+        if self.failures:
+            raise self.failures[0]
+
+
+class SubjectData:
+    def __init__(
+        self, connectors: ConnectorSet, deadline: Deadline, provenance: ProvenanceLog
+    ) -> None:
+        self._provenance = provenance
+
+        def loader(
+            source: str, fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, Sourced[T]]]]
+        ) -> SourceLoader[str, T]:
+            return SourceLoader(source, fetch, deadline)
+
+        market, platform = connectors.market, connectors.platform
+        self._market = market
+        self._registration = loader("market", market.registrations)
+        self._tax_grades = loader("tax", _no_public_grades)
+        # Every source of records, in report order; codes a source does not know answer ().
+        self._record_loaders: tuple[SourceLoader[str, Records], ...] = (
+            loader(
+                "market",
+                _merged(
+                    market.penalties,
+                    market.permits,
+                    market.abnormal_operations,
+                    market.serious_violations,
+                ),
+            ),
+            loader("court", connectors.court.records),
+            loader("national", connectors.national.entries),
+            loader(
+                "platform", _merged(platform.red_lists, platform.commitments, platform.evaluations)
+            ),
+        )
+
+    def _note(self, found: Sourced[T] | None, path: str) -> T | None:
+        if found is None:
+            return None
+        self._provenance.record(found.provenance, path)
+        return found.value
+
+    async def registration(self, code: str, *, path: str) -> Registration | None:
+        """Raises the market connector's error when the bureau fails."""
+        return self._note(await self._registration.load(code), path)
+
+    async def tax_grades(self, code: str, *, path: str) -> tuple[TaxGrade, ...]:
+        return self._note(await self._tax_grades.load(code), path) or ()
+
+    async def records(self, code: str, *, path: str) -> RecordsFound:
+        outcomes = await asyncio.gather(
+            *(loader.load(code) for loader in self._record_loaders), return_exceptions=True
+        )
+        records: list[CreditRecord] = []
+        failures: list[ConnectorError] = []
+        for outcome in outcomes:
+            if isinstance(outcome, ConnectorError):
+                failures.append(outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                found: Records | None = self._note(outcome, path)
+                records.extend(found or ())
+        return RecordsFound(tuple(records), tuple(failures))
+
+    async def search(
+        self, name: str, start: int, count: int, *, path: str
+    ) -> tuple[int, tuple[Registration, ...]]:
+        """``count`` registrations whose name contains ``name``, from offset ``start``.
+
+        The bureau pages by page number; an offset that is not on a page boundary of size
+        ``count`` (the caller changed its page size) takes the two pages around it.
+        """
+        if count == 0:
+            return 0, ()
+        first_page = start // count + 1
+        pages = [first_page] if start % count == 0 else [first_page, first_page + 1]
+        answers = [await self._market.search(name, page=p, size=count) for p in pages]
+        for answer in answers:
+            self._provenance.record(answer.provenance, path)
+        items = tuple(reg for a in answers for reg in a.value.items)
+        skip = start - (first_page - 1) * count
+        return answers[0].value.total, items[skip : skip + count]

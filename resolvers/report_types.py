@@ -1,0 +1,116 @@
+"""GraphQL shape of the 信用中国-style public credit report (DOMAIN.md §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from credit import report as report_
+from credit.policy import PublicityPolicy
+from resolvers.assessment_types import ClassificationNode, TaxGradeNode
+from resolvers.enums import ReportSectionKey
+from resolvers.record_types import CreditRecordNode
+from resolvers.scalars import Money
+
+__all__ = ["CreditReportNode", "ReportPeriod"]
+
+
+@strawberry.input(description="报告查询期间 / The period a report covers")
+class ReportPeriod:
+    from_: dt.date = strawberry.field(name="from", description="起始日 / First day")
+    to: dt.date = strawberry.field(description="截止日 / Last day")
+
+
+@strawberry.type(description="基础信息 / Registration basics on a report")
+class ReportBasics:
+    code: str = strawberry.field(description="统一社会信用代码 / USCC")
+    name: str = strawberry.field(description="名称 / Name")
+    status: str = strawberry.field(description="登记状态 / Status")
+    established_on: dt.date = strawberry.field(description="成立日期 / Established")
+    registered_capital: Money = strawberry.field(description="注册资本 / Registered capital")
+    address: str = strawberry.field(description="住所 / Address")
+    division_code: str = strawberry.field(description="行政区划代码 / Division code")
+    industry: str = strawberry.field(description="行业 / Industry")
+    legal_representative: str = strawberry.field(
+        description="法定代表人（非本人查询时脱敏） / Legal representative, masked unless own"
+    )
+
+
+@strawberry.type(description="报告的一个栏目 / One section of the report")
+class ReportSectionNode:
+    key: ReportSectionKey = strawberry.field(description="栏目 / Section")
+    title: str = strawberry.field(description="栏目标题 / Title")
+    count: int = strawberry.field(description="条数 / Number of entries")
+    empty_text: str | None = strawberry.field(
+        description="为空时的说明（查询期内无相关信息） / Text shown when empty"
+    )
+    records: list[CreditRecordNode] = strawberry.field(description="记录 / Records")
+    tax_grades: list[TaxGradeNode] = strawberry.field(
+        description="纳税信用A级（诚实守信栏目） / A grades, in the honesty section"
+    )
+
+
+@strawberry.type(description="信用提升建议 / Advice on improving the credit status")
+class AdviceNode:
+    code: str = strawberry.field(description="建议代码（稳定） / Stable advice code")
+    message: str = strawberry.field(description="建议（引用规则） / Advice citing the rule")
+    record_id: str | None = strawberry.field(description="相关记录编号 / Record it concerns")
+
+
+@strawberry.type(description="公共信用报告（信用中国样式） / Public credit report")
+class CreditReportNode:
+    subject_code: str = strawberry.field(description="主体代码 / Subject code")
+    generated_on: dt.date = strawberry.field(description="生成日期 / Generated on")
+    period_from: dt.date = strawberry.field(description="查询期起 / Period from")
+    period_to: dt.date = strawberry.field(description="查询期止 / Period to")
+    basics: ReportBasics | None = strawberry.field(description="基础信息 / Basics")
+    basics_empty_text: str | None = strawberry.field(
+        description="无基础信息时的说明 / Text shown without basics"
+    )
+    sections: list[ReportSectionNode] = strawberry.field(description="各栏目 / Sections")
+    classification: ClassificationNode = strawberry.field(description="综合评价 / Class")
+    advice: list[AdviceNode] = strawberry.field(description="信用提升建议 / Advice")
+
+    @classmethod
+    def from_domain(cls, found: report_.CreditReport, policy: PublicityPolicy) -> CreditReportNode:
+        day = found.generated_on
+        basic = found.basic
+        return cls(
+            subject_code=found.subject_code,
+            generated_on=day,
+            period_from=found.period_from,
+            period_to=found.period_to,
+            basics=(
+                ReportBasics(
+                    code=basic.code,
+                    name=basic.name,
+                    status=basic.status.value,
+                    established_on=basic.established_on,
+                    registered_capital=Money(yuan=basic.registered_capital_yuan),
+                    address=basic.address,
+                    division_code=basic.division_code,
+                    industry=basic.industry,
+                    legal_representative=basic.legal_rep_name,
+                )
+                if basic is not None
+                else None
+            ),
+            basics_empty_text=found.basic_empty_text,
+            sections=[
+                ReportSectionNode(
+                    key=ReportSectionKey[s.key.name],
+                    title=s.title,
+                    count=s.count,
+                    empty_text=s.empty_text,
+                    records=[CreditRecordNode.from_domain(r, day, policy) for r in s.records],
+                    tax_grades=[TaxGradeNode.from_domain(g, policy) for g in s.tax_grades],
+                )
+                for s in found.sections
+            ],
+            classification=ClassificationNode.from_domain(found.classification),
+            advice=[
+                AdviceNode(code=a.code.value, message=a.message, record_id=a.record_id)
+                for a in found.advice
+            ],
+        )

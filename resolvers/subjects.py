@@ -1,0 +1,181 @@
+"""Credit subjects: the ``Subject`` interface, ``Enterprise`` and ``Person``.
+
+Field resolvers are thin: they read arguments, ask :class:`~resolvers.data.SubjectData`, call
+a pure ``credit`` function and shape the answer.  Conclusions (classification, sanctions,
+report) are never drawn from part of the facts: if a record source failed they are null with
+that source's error; the records list shows what arrived, and an error names what did not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from credit.classification import classify
+from credit.masking import mask_id_number, mask_name
+from credit.records import CreditRecord, Registration, TaxGrade
+from credit.report import credit_report
+from credit.sanctions import sanctions_for
+from resolvers.assessment_types import ClassificationNode, SanctionNode, TaxGradeNode
+from resolvers.context import GraphContext, PartialFailure
+from resolvers.enums import SubjectKind
+from resolvers.pagination import Connection, paginate
+from resolvers.paths import path_key, path_tuple
+from resolvers.record_types import CreditRecordNode, RecordFilter, filter_records
+from resolvers.report_types import CreditReportNode, ReportPeriod
+from resolvers.scalars import Money
+from resolvers.types import LegalRepresentative, OperatingStatus
+
+__all__ = ["Enterprise", "Person", "Subject", "enterprise_of", "person_of"]
+
+Ctx = Info[GraphContext, None]
+REPORT_DEFAULT_DAYS = 3 * 365  # a report asked for without a period covers about 3 years
+
+
+@strawberry.interface(description="信用主体：法人和非法人组织或自然人 / A credit subject")
+class Subject:
+    code: str = strawberry.field(
+        description="统一社会信用代码，或公民身份号码（对他人脱敏） / USCC, or masked ID number"
+    )
+    kind: SubjectKind = strawberry.field(description="主体类别 / Kind of subject")
+    display_name: str = strawberry.field(description="名称或姓名（自然人脱敏） / Display name")
+    key: strawberry.Private[str]  # the clear, normalised code the bureaus are asked with
+    registration: strawberry.Private[Registration | None]
+
+    async def tax_grade_facts(self, info: Ctx) -> tuple[TaxGrade, ...]:
+        if self.registration is None:
+            return ()
+        return await info.context.data.tax_grades(self.key, path=path_key(info))
+
+    async def complete_records(self, info: Ctx) -> tuple[CreditRecord, ...]:
+        found = await info.context.data.records(self.key, path=path_key(info))
+        found.raise_if_incomplete()
+        return found.records
+
+    @strawberry.field(description="信用记录（分页） / Credit records, paginated")
+    async def records(
+        self,
+        info: Ctx,
+        filter: Annotated[
+            RecordFilter | None, strawberry.argument(description="筛选条件 / Filter")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="每页条数 / Page size")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="上一页的 endCursor / Cursor")
+        ] = None,
+    ) -> Connection[CreditRecordNode]:
+        ctx = info.context
+        found = await ctx.data.records(self.key, path=path_key(info))
+        ctx.partial_failures.extend(PartialFailure(path_tuple(info), f) for f in found.failures)
+        return paginate(
+            filter_records(found.records, filter, ctx.today, ctx.policy),
+            first=first,
+            after=after,
+            max_page_size=ctx.limits.max_page_size,
+            node=lambda r: CreditRecordNode.from_domain(r, ctx.today, ctx.policy),
+        )
+
+    @strawberry.field(description="信用综合评价及理由 / Four-class classification and reasons")
+    async def classification(self, info: Ctx) -> ClassificationNode:
+        ctx = info.context
+        records = await self.complete_records(info)
+        grades = await self.tax_grade_facts(info)
+        found = classify(
+            records, ctx.today, ctx.policy, tax_grades=grades, registration=self.registration
+        )
+        return ClassificationNode.from_domain(found)
+
+    @strawberry.field(description="正在适用的联合惩戒措施 / Joint-punishment measures in force")
+    async def sanctions(self, info: Ctx) -> list[SanctionNode]:
+        ctx = info.context
+        records = await self.complete_records(info)
+        grades = await self.tax_grade_facts(info)
+        found = sanctions_for(records, ctx.today, ctx.policy, tax_grades=grades)
+        return [SanctionNode.from_domain(s, ctx.today, ctx.policy) for s in found]
+
+    @strawberry.field(description="公共信用报告 / Public credit report (信用中国 style)")
+    async def credit_report(
+        self,
+        info: Ctx,
+        period: Annotated[
+            ReportPeriod | None,
+            strawberry.argument(description="查询期间，缺省为近三年 / Period; default 3 years"),
+        ] = None,
+    ) -> CreditReportNode:
+        ctx = info.context
+        records = await self.complete_records(info)
+        grades = await self.tax_grade_facts(info)
+        start = period.from_ if period else ctx.today - dt.timedelta(days=REPORT_DEFAULT_DAYS)
+        found = credit_report(
+            self.key,
+            start,
+            period.to if period else ctx.today,
+            ctx.today,
+            ctx.policy,
+            records=records,
+            tax_grades=grades,
+            registration=self.registration,
+        )
+        return CreditReportNode.from_domain(found, ctx.policy)
+
+
+@strawberry.type(description="法人和非法人组织（市场主体等） / An organisation, keyed by USCC")
+class Enterprise(Subject):
+    uscc: str = strawberry.field(description="统一社会信用代码 / Unified social credit code")
+    name: str = strawberry.field(description="名称 / Registered name")
+    status: OperatingStatus = strawberry.field(description="登记状态 / Registration status")
+    established_on: dt.date = strawberry.field(description="成立日期 / Date established")
+    registered_capital: Money = strawberry.field(description="注册资本 / Registered capital")
+    address: str = strawberry.field(description="住所 / Registered address")
+    division_code: str = strawberry.field(
+        description="登记机关行政区划代码（GB/T 2260） / Division code of the registering authority"
+    )
+    industry: str = strawberry.field(description="行业 / Industry")
+    legal_representative: LegalRepresentative = strawberry.field(
+        description="法定代表人（脱敏） / Legal representative, masked"
+    )
+
+    @strawberry.field(description="纳税信用等级历史（每年4月公布） / Tax credit grades by year")
+    async def tax_grades(self, info: Ctx) -> list[TaxGradeNode]:
+        grades = await self.tax_grade_facts(info)
+        return [TaxGradeNode.from_domain(g, info.context.policy) for g in grades]
+
+
+@strawberry.type(description="自然人 / A natural person, keyed by ID number")
+class Person(Subject):
+    pass
+
+
+def enterprise_of(reg: Registration) -> Enterprise:
+    return Enterprise(
+        code=reg.uscc,
+        kind=SubjectKind.ENTERPRISE,
+        display_name=reg.name,
+        key=reg.uscc,
+        registration=reg,
+        uscc=reg.uscc,
+        name=reg.name,
+        status=OperatingStatus.of(reg.status),
+        established_on=reg.established_on,
+        registered_capital=Money(yuan=reg.registered_capital_yuan),
+        address=reg.address,
+        division_code=reg.division_code,
+        industry=reg.industry,
+        legal_representative=LegalRepresentative(
+            name=mask_name(reg.legal_rep_name), id_number=mask_id_number(reg.legal_rep_id)
+        ),
+    )
+
+
+def person_of(id_number: str) -> Person:
+    masked = mask_id_number(id_number)
+    return Person(
+        code=masked,
+        kind=SubjectKind.PERSON,
+        display_name=masked,
+        key=id_number,
+        registration=None,
+    )
