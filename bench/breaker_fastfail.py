@@ -24,13 +24,13 @@ from connectors.config import BureauConfig
 from connectors.errors import BreakerOpen, SourceUnavailable
 from connectors.market import MarketConnector
 from simulators.behaviour import Behaviour
-from simulators.runner import run_bureaus
+from simulators.runner import BUREAUS, run_bureaus
 from simulators.world import World, WorldConfig
 
 
 async def main(calls: int) -> None:
     world = World.generate(WorldConfig(enterprises=200))
-    keys = {"market": secrets.token_hex(8)}
+    keys = {name: secrets.token_hex(8) for name in BUREAUS}
     codes = sorted(world.registrations)
     async with run_bureaus(world, keys) as running, httpx.AsyncClient() as http:
         market = running["market"]

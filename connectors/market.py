@@ -148,8 +148,13 @@ class MarketConnector(HttpBureau):
     async def _fetch_shareholders(
         self, codes: list[str]
     ) -> dict[str, tuple[Shareholding, ...] | ConnectorError]:
+        # Half the bureau's slots at most: a batch of 100 must not overflow its own queue.
+        lanes = asyncio.Semaphore(max(1, self._config.max_in_flight // 2))
+
         async def one(code: str) -> tuple[Shareholding, ...] | None:
-            return await self.call("GET", f"/api/v2/enterprises/{code}/shareholders", self._holders)
+            async with lanes:
+                path = f"/api/v2/enterprises/{code}/shareholders"
+                return await self.call("GET", path, self._holders)
 
         answers = await asyncio.gather(*(one(code) for code in codes))
         return {code: got for code, got in zip(codes, answers, strict=True) if got is not None}

@@ -223,3 +223,13 @@ async def test_connection_refused_is_unavailable(http: httpx.AsyncClient, sent: 
         await court.records(["91640104MA7K3P2Q1X"])
     assert str(port) not in str(caught.value)
     assert len(sent) == 1
+
+
+async def test_shareholders_of_a_hundred_firms_stay_inside_the_bulkhead(
+    make: Make, world: World, bureaus: dict[str, RunningBureau]
+) -> None:
+    market: MarketConnector = make(MarketConnector, max_in_flight=4, max_queued=0)
+    codes = sorted(world.registrations)[:100]
+    found = await market.shareholders(codes)
+    assert set(found) == set(codes)
+    assert bureaus["market"].service.state.total_calls == 100
