@@ -22,7 +22,7 @@ import asyncpg
 import httpx
 
 from gateway.demo import start_simulators
-from simulators.runner import BUREAUS
+from simulators.runner import BUREAUS, CONSENT_GATED
 from simulators.serving import listen
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -58,11 +58,12 @@ async def fresh_db(server_dsn: str) -> AsyncIterator[str]:
 @contextlib.asynccontextmanager
 async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> AsyncIterator[Stack]:
     keys = {name: secrets.token_urlsafe(16) for name in BUREAUS}
+    token_secrets = {name: secrets.token_urlsafe(32).encode() for name in CONSENT_GATED}
     sock = listen("127.0.0.1")
     port = sock.getsockname()[1]
     sock.close()  # the gateway process binds it again; a race here only costs a retry
     async with (
-        start_simulators(keys, seed=seed, enterprises=enterprises) as urls,
+        start_simulators(keys, seed=seed, enterprises=enterprises, secrets=token_secrets) as urls,
         fresh_db(os.environ.get("DATABASE_URL", LOCAL_PG)) as dsn,
     ):
         env = {
@@ -75,6 +76,8 @@ async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> Asy
         for name, url in urls.items():
             env[f"GATEWAY_BUREAUS__{name.upper()}__URL"] = url
             env[f"GATEWAY_BUREAUS__{name.upper()}__API_KEY"] = keys[name]
+            if name in token_secrets:
+                env[f"GATEWAY_BUREAUS__{name.upper()}__AUTH_SECRET"] = token_secrets[name].decode()
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "gateway", "serve", env=env
         )
@@ -92,3 +95,6 @@ async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> Asy
         finally:
             proc.terminate()
             await proc.wait()
+
+
+__all__ = ["Stack", "running_stack"]

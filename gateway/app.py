@@ -10,8 +10,9 @@ alive), ``/readyz`` (the database answers; 503 otherwise).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 from starlette.applications import Starlette
@@ -44,8 +45,14 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
 
 
-def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
-    """Build the ASGI app.  ``database`` lets tests and the demo hand in an open one."""
+def create_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    today: Callable[[], dt.date] = dt.date.today,
+) -> Starlette:
+    """Build the ASGI app.  ``database`` lets tests and the demo hand in an open one;
+    ``today`` lets tests pin the calendar to the synthetic world's day."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -65,7 +72,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             connectors = build_connector_set(settings.bureaus, http, db.pool)
             stack.push_async_callback(connectors.aclose)
             app.state.gateway = GatewayState(
-                settings=settings, database=db, http=http, connectors=connectors
+                settings=settings, database=db, http=http, connectors=connectors, today=today
             )
             log.info("gateway ready")
             yield

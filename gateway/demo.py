@@ -25,7 +25,7 @@ from gateway.database import Database, open_database
 from gateway.logs import configure_logging
 from gateway.migrations import apply_migrations
 from gateway.settings import Settings, load_settings
-from simulators.runner import BUREAUS
+from simulators.runner import BUREAUS, CONSENT_GATED
 from simulators.serving import StartedServer
 from simulators.world import World, WorldConfig
 
@@ -34,10 +34,21 @@ __all__ = ["run_demo", "start_simulators"]
 
 @contextlib.asynccontextmanager
 async def start_simulators(
-    keys: Mapping[str, str], *, seed: int, enterprises: int
+    keys: Mapping[str, str],
+    *,
+    seed: int,
+    enterprises: int,
+    secrets: Mapping[str, bytes] | None = None,
 ) -> AsyncIterator[dict[str, str]]:
-    """Run ``python -m simulators serve`` and yield the bureaus' URLs once they listen."""
-    env = {**os.environ, **{f"SIM_KEY_{name.upper()}": key for name, key in keys.items()}}
+    """Run ``python -m simulators serve`` and yield the bureaus' URLs once they listen.
+
+    Keys and subject-token secrets travel in the child's environment, never on its command line.
+    """
+    env = {
+        **os.environ,
+        **{f"SIM_KEY_{name.upper()}": key for name, key in keys.items()},
+        **{f"SIM_TOKEN_SECRET_{n.upper()}": v.decode() for n, v in (secrets or {}).items()},
+    }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -65,12 +76,22 @@ async def start_simulators(
                 proc.kill()
 
 
-def with_bureaus(settings: Settings, urls: Mapping[str, str], keys: Mapping[str, str]) -> Settings:
+def with_bureaus(
+    settings: Settings,
+    urls: Mapping[str, str],
+    keys: Mapping[str, str],
+    secrets: Mapping[str, bytes] | None = None,
+) -> Settings:
+    """Settings pointing at running bureaus, with their keys and subject-token secrets."""
+
+    def config(name: str) -> dict[str, object]:
+        update: dict[str, object] = {"url": urls[name], "api_key": SecretStr(keys[name])}
+        if secrets and name in secrets:
+            update["auth_secret"] = SecretStr(secrets[name].decode())
+        return update
+
     updated = {
-        name: getattr(settings.bureaus, name).model_copy(
-            update={"url": urls[name], "api_key": SecretStr(keys[name])}
-        )
-        for name in urls
+        name: getattr(settings.bureaus, name).model_copy(update=config(name)) for name in urls
     }
     return settings.model_copy(
         update={"bureaus": settings.bureaus.model_copy(update=updated), "mode": "demo"}
@@ -104,12 +125,15 @@ async def run_demo(*, enterprises: int = 5000) -> int:
     configure_logging(settings.log_level)
     world = World.generate(WorldConfig(enterprises=enterprises))
     keys = {name: secrets.token_urlsafe(24) for name in BUREAUS}
+    token_secrets = {name: secrets.token_urlsafe(32).encode() for name in CONSENT_GATED}
     async with (
-        start_simulators(keys, seed=world.config.seed, enterprises=enterprises) as urls,
+        start_simulators(
+            keys, seed=world.config.seed, enterprises=enterprises, secrets=token_secrets
+        ) as urls,
         open_database(settings) as db,
     ):
         await seed_platform(db, world)
-        settings = with_bureaus(settings, urls, keys)
+        settings = with_bureaus(settings, urls, keys, token_secrets)
         server = StartedServer(
             uvicorn.Config(
                 create_app(settings, database=db),

@@ -79,7 +79,7 @@ class Subject:
         )
 
     @strawberry.field(description="信用综合评价及理由 / Four-class classification and reasons")
-    async def classification(self, info: Ctx) -> ClassificationNode:
+    async def classification(self, info: Ctx) -> ClassificationNode | None:
         ctx = info.context
         records = await self.complete_records(info)
         grades = await self.tax_grade_facts(info)
@@ -89,7 +89,7 @@ class Subject:
         return ClassificationNode.from_domain(found)
 
     @strawberry.field(description="正在适用的联合惩戒措施 / Joint-punishment measures in force")
-    async def sanctions(self, info: Ctx) -> list[SanctionNode]:
+    async def sanctions(self, info: Ctx) -> list[SanctionNode] | None:
         ctx = info.context
         records = await self.complete_records(info)
         grades = await self.tax_grade_facts(info)
@@ -104,7 +104,7 @@ class Subject:
             ReportPeriod | None,
             strawberry.argument(description="查询期间，缺省为近三年 / Period; default 3 years"),
         ] = None,
-    ) -> CreditReportNode:
+    ) -> CreditReportNode | None:
         ctx = info.context
         records = await self.complete_records(info)
         grades = await self.tax_grade_facts(info)
@@ -139,7 +139,7 @@ class Enterprise(Subject):
     )
 
     @strawberry.field(description="纳税信用等级历史（每年4月公布） / Tax credit grades by year")
-    async def tax_grades(self, info: Ctx) -> list[TaxGradeNode]:
+    async def tax_grades(self, info: Ctx) -> list[TaxGradeNode] | None:
         grades = await self.tax_grade_facts(info)
         return [TaxGradeNode.from_domain(g, info.context.policy) for g in grades]
 

@@ -18,10 +18,13 @@ from urllib.parse import urlsplit
 import asyncpg
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.database import Database, EmbeddedPostgres
 from gateway.demo import with_bureaus
+from gateway.migrations import apply_migrations
+from gateway.seed import seed_platform
 from gateway.settings import Settings, load_settings
 from simulators.runner import BUREAUS, CONSENT_GATED, RunningBureau, run_bureaus
 from simulators.world import World, WorldConfig
@@ -94,7 +97,7 @@ def bureau_keys() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def bureau_secrets() -> dict[str, bytes]:
     """Subject-token secrets of the consent-gated bureaus (tax, hrss, utilities)."""
-    return {name: secrets.token_bytes(32) for name in CONSENT_GATED}
+    return {name: secrets.token_urlsafe(32).encode() for name in CONSENT_GATED}
 
 
 @pytest.fixture(scope="session")
@@ -114,15 +117,43 @@ def _reset_bureaus(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def settings(bureaus: dict[str, RunningBureau], bureau_keys: dict[str, str]) -> Settings:
+def settings(
+    bureaus: dict[str, RunningBureau], bureau_keys: dict[str, str], bureau_secrets: dict[str, bytes]
+) -> Settings:
     base = load_settings(mode="demo")
-    return with_bureaus(base, {n: b.url for n, b in bureaus.items()}, bureau_keys)
+    urls = {n: b.url for n, b in bureaus.items()}
+    return with_bureaus(base, urls, bureau_keys, bureau_secrets)
 
 
 @pytest.fixture(scope="session")
-async def gateway_url(settings: Settings, database: Database) -> AsyncIterator[str]:
-    async with serve_app(create_app(settings, database=database)) as url:
+async def seeded_database(database: Database, world: World) -> Database:
+    """The session database, migrated and seeded with the test world's platform data."""
+    async with database.pool.acquire() as conn:
+        await apply_migrations(conn)
+        await seed_platform(conn, world)
+    return database
+
+
+@pytest.fixture(scope="session")
+def gateway_app(settings: Settings, seeded_database: Database) -> Starlette:
+    return create_app(settings, database=seeded_database, today=lambda: TEST_WORLD.today)
+
+
+@pytest.fixture(scope="session")
+async def gateway_url(gateway_app: Starlette) -> AsyncIterator[str]:
+    async with serve_app(gateway_app) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_gateway_caches(request: pytest.FixtureRequest) -> None:
+    """Every test that talks to the session gateway starts with cold connector caches."""
+    if "gateway_url" in request.fixturenames or "client" in request.fixturenames:
+        state = request.getfixturevalue("gateway_app").state.gateway
+        for connector in state.connectors.all():
+            clear = getattr(connector, "clear_cache", None)
+            if clear is not None:
+                clear()
 
 
 @pytest.fixture(scope="session")

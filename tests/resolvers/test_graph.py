@@ -1,0 +1,156 @@
+"""The unified graph end to end: gateway → connectors → the seven simulators, over HTTP."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import httpx
+import pytest
+
+from simulators.behaviour import Behaviour
+from simulators.runner import RunningBureau
+from simulators.world import World
+
+PROFILE = """
+query Profile($code: String!) {
+  subject(code: $code) {
+    __typename code kind displayName
+    ... on Enterprise {
+      name status establishedOn registeredCapital { yuan } legalRepresentative { idNumber }
+      taxGrades { year grade assignedDirectly }
+    }
+    records(first: 100) {
+      totalCount
+      edges { node { id kind source severity decidedOn publicity { visibleNow repairableFrom } } }
+    }
+    classification { creditClass reasons { code message recordId } badges }
+    sanctions { measure { id name legalBasis } trigger record { id } }
+    creditReport { sections { key count emptyText } advice { code message } }
+  }
+}"""
+
+
+async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def sources_of(body: dict[str, Any]) -> set[str]:
+    return {p["source"] for p in body["extensions"].get("provenance", [])}
+
+
+async def test_full_enterprise_profile(client: httpx.AsyncClient, world: World) -> None:
+    code = world.boundary["every_kind"]
+    body = await gql(client, PROFILE, code=code)
+    assert "errors" not in body, body["errors"]
+    subject = body["data"]["subject"]
+    assert subject["__typename"] == "Enterprise"
+    assert subject["name"] == world.registrations[code].name
+    kinds = {e["node"]["kind"] for e in subject["records"]["edges"]}
+    assert {"JUDGMENT_DEFAULTER", "ABNORMAL_OPERATION", "SERIOUS_DISHONESTY"} <= kinds
+    facts = world.facts(code)
+    assert facts is not None
+    assert subject["records"]["totalCount"] == len(facts.records())
+    assert subject["classification"]["creditClass"] == "SERIOUSLY_DISHONEST"
+    assert subject["classification"]["reasons"]
+    assert subject["sanctions"], "an enterprise with every listing has sanctions"
+    assert all(s["measure"]["legalBasis"] for s in subject["sanctions"])
+    assert len(subject["creditReport"]["sections"]) == 8
+    assert {"market", "court", "national", "platform"} <= sources_of(body)
+
+
+@pytest.mark.parametrize("down", ["court", "national"])
+async def test_a_bureau_down_nulls_only_what_needs_it(
+    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau], down: str
+) -> None:
+    bureaus[down].service.state.behaviour = Behaviour(down=True)
+    code = world.boundary["every_kind"]
+    body = await gql(client, PROFILE, code=code)
+    subject = body["data"]["subject"]
+    assert subject["name"] == world.registrations[code].name  # market still answers
+    assert subject["records"]["edges"], "records from the healthy sources still show"
+    assert all(e["node"]["source"] != down.upper() for e in subject["records"]["edges"])
+    for derived in ("classification", "sanctions", "creditReport"):
+        assert subject[derived] is None, derived
+    errors = {tuple(e["path"]): e["extensions"] for e in body["errors"]}
+    for field in ("records", "classification", "sanctions", "creditReport"):
+        assert errors[("subject", field)] == {"code": "SOURCE_UNAVAILABLE", "source": down}
+
+
+async def test_market_down_nulls_the_enterprise_with_a_coded_error(
+    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
+) -> None:
+    bureaus["market"].service.state.behaviour = Behaviour(down=True)
+    body = await gql(client, PROFILE, code=world.boundary["every_kind"])
+    assert body["data"] == {"subject": None}
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "SOURCE_UNAVAILABLE", "source": "market"}
+
+
+async def test_a_person_is_masked(client: httpx.AsyncClient, world: World) -> None:
+    person = world.boundary["defaulter_legal_rep"]
+    body = await gql(client, PROFILE, code=person)
+    subject = body["data"]["subject"]
+    assert subject["__typename"] == "Person"
+    assert person not in str(body)
+    assert subject["code"].startswith(person[:4]) and subject["code"].endswith(person[-4:])
+    assert any(e["node"]["kind"] == "JUDGMENT_DEFAULTER" for e in subject["records"]["edges"])
+
+
+BATCH = """
+query Batch($codes: [String!]!) {
+  subjects(codes: $codes) {
+    code
+    ... on Enterprise { name taxGrades { grade } }
+    records(first: 5) { totalCount }
+    classification { creditClass }
+    sanctions { measure { id } }
+    creditReport { advice { code } }
+  }
+}"""
+
+
+async def test_fifty_enterprises_one_call_per_bureau(
+    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
+) -> None:
+    codes = list(itertools.islice(world.organisation_codes(), 50))
+    body = await gql(client, BATCH, codes=codes)
+    assert "errors" not in body, body.get("errors")
+    assert len(body["data"]["subjects"]) == 50
+    calls = {name: b.service.state.total_calls for name, b in bureaus.items()}
+    assert all(count <= 1 for count in calls.values()), calls
+    assert calls["market"] == 1 and calls["court"] == 1 and calls["national"] == 1
+
+
+async def test_too_many_subjects_is_refused_before_any_call(
+    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
+) -> None:
+    codes = list(itertools.islice(world.organisation_codes(), 101))
+    body = await gql(client, BATCH, codes=codes)
+    assert body["errors"][0]["extensions"] == {"code": "TOO_MANY_SUBJECTS", "maximum": 100}
+    assert sum(b.service.state.total_calls for b in bureaus.values()) == 0
+
+
+async def test_invalid_code_in_a_batch_names_its_index(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    codes = [*list(itertools.islice(world.organisation_codes(), 2)), "91640104XXXXXXXXXX"]
+    body = await gql(client, BATCH, codes=codes)
+    extensions = body["errors"][0]["extensions"]
+    assert extensions["code"] == "INVALID_CREDIT_CODE"
+    assert extensions["index"] == 2
+
+
+async def test_second_request_is_served_from_cache(
+    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
+) -> None:
+    code = world.boundary["clean_a_grade"]
+    query = "query($c: String!) { enterprise(uscc: $c) { name } }"
+    first = await gql(client, query, c=code)
+    second = await gql(client, query, c=code)
+    assert first["extensions"]["provenance"][0]["cached"] is False
+    assert second["extensions"]["provenance"][0]["cached"] is True
+    assert bureaus["market"].service.state.total_calls == 1
