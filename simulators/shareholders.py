@@ -8,22 +8,13 @@ collectives) have no shareholders here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from credit.records import EntityType
+from credit.records import EntityType, Shareholding
 from simulators.population import Population
 from simulators.subject import subject_rng
 
 __all__ = ["Shareholding", "shareholders"]
-
-
-@dataclass(frozen=True, slots=True)
-class Shareholding:
-    person_id: str  # clear ID number: mask it for everyone but its owner
-    name: str
-    share_percent: Decimal  # of the registered capital, two decimals; all holders sum to 100
-    subscribed_yuan: Decimal  # 认缴出资额
 
 
 def shareholders(population: Population, index: int) -> tuple[Shareholding, ...]:
