@@ -22,10 +22,11 @@ from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
 from connectors.registry import build_connector_set
+from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
+from gateway.limits.edge import Edge
 from gateway.migrations import apply_migrations
-from gateway.request_id import RequestIdMiddleware
 from gateway.settings import Settings
 from gateway.state import GatewayState, gateway_state
 from resolvers.schema import build_schema
@@ -71,27 +72,43 @@ def create_app(
             )
             connectors = build_connector_set(settings.bureaus, http, db.pool)
             stack.push_async_callback(connectors.aclose)
+            await stack.enter_async_context(edge.running(db.pool))
+
+            # A revocation drops the consent's cached bureau answers here and, through Redis,
+            # on every other replica before their next request.
+            def drop_revoked(event: ConsentRevoked) -> None:
+                connectors.drop_consent(event.consent_id)
+
+            edge.revocations.subscribe(drop_revoked)
             app.state.gateway = GatewayState(
-                settings=settings, database=db, http=http, connectors=connectors, today=today
+                settings=settings,
+                database=db,
+                http=http,
+                connectors=connectors,
+                edge=edge,
+                today=today,
             )
             log.info("gateway ready")
             yield
 
+    edge = Edge(settings)
     schema = build_schema(
         [
+            # Limits first: a hostile document is refused before the caches or the validator
+            # spend anything on it.
+            *edge.schema_extensions(),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             ProvenanceExtension,
             PartialFailureExtension,
         ]
     )
-    app = Starlette(
+    return Starlette(
         routes=[
             Route("/graphql", GraphQLView(schema, settings), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=edge.middleware(),
     )
-    app.add_middleware(RequestIdMiddleware)
-    return app

@@ -16,14 +16,15 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.base import BaseSchema
 from strawberry.types.execution import ExecutionResult
 
 from connectors.http import utc_now
+from gateway.auth.middleware import request_principal
 from gateway.errors import format_error
+from gateway.limits.trusted_documents import TrustedDocumentsView
 from gateway.settings import Settings
 from gateway.state import gateway_state
 from resolvers.context import GraphContext, GraphLimits
@@ -50,7 +51,7 @@ def provenance_extension(log: ProvenanceLog, now: dt.datetime) -> list[dict[str,
     ]
 
 
-class GraphQLView(GraphQL[GraphContext, None]):
+class GraphQLView(TrustedDocumentsView[GraphContext, None]):
     def __init__(self, schema: BaseSchema, settings: Settings) -> None:
         super().__init__(
             schema,
@@ -73,6 +74,7 @@ class GraphQLView(GraphQL[GraphContext, None]):
             request_id=request.state.request_id,
             deadline_s=settings.request_deadline_s,
             limits=GraphLimits(max_page_size=settings.max_page_size),
+            principal=request_principal(request),
         )
 
     async def process_result(

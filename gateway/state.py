@@ -11,6 +11,7 @@ from starlette.requests import HTTPConnection
 
 from connectors.registry import ConnectorSet
 from gateway.database import Database
+from gateway.limits.edge import Edge
 from gateway.settings import Settings
 
 __all__ = ["GatewayState", "gateway_state"]
@@ -22,6 +23,7 @@ class GatewayState:
     database: Database
     http: httpx.AsyncClient
     connectors: ConnectorSet
+    edge: Edge
     today: Callable[[], dt.date] = field(default=dt.date.today)
 
 

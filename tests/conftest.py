@@ -21,6 +21,7 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app
+from gateway.auth.demo import ensure_demo_clients
 from gateway.database import Database, EmbeddedPostgres
 from gateway.demo import with_bureaus
 from gateway.migrations import apply_migrations
@@ -135,6 +136,13 @@ async def seeded_database(database: Database, world: World) -> Database:
 
 
 @pytest.fixture(scope="session")
+async def demo_keys(seeded_database: Database, settings: Settings) -> dict[str, str]:
+    """API keys of the demo bank and the demo officer, as ``creditgw demo`` creates them."""
+    async with seeded_database.pool.acquire() as conn:
+        return await ensure_demo_clients(conn, settings)
+
+
+@pytest.fixture(scope="session")
 def gateway_app(settings: Settings, seeded_database: Database) -> Starlette:
     return create_app(settings, database=seeded_database, today=lambda: TEST_WORLD.today)
 
@@ -148,7 +156,7 @@ async def gateway_url(gateway_app: Starlette) -> AsyncIterator[str]:
 @pytest.fixture(autouse=True)
 def _fresh_gateway_caches(request: pytest.FixtureRequest) -> None:
     """Every test that talks to the session gateway starts with cold connector caches."""
-    if "gateway_url" in request.fixturenames or "client" in request.fixturenames:
+    if {"gateway_url", "client", "officer", "bank"} & set(request.fixturenames):
         state = request.getfixturevalue("gateway_app").state.gateway
         for connector in state.connectors.all():
             clear = getattr(connector, "clear_cache", None)
@@ -158,5 +166,22 @@ def _fresh_gateway_caches(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="session")
 async def client(gateway_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An anonymous caller (the public)."""
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+async def officer(gateway_url: str, demo_keys: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    """The demo officer's client."""
+    headers = {"Authorization": f"Bearer {demo_keys['officer']}"}
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30, headers=headers) as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+async def bank(gateway_url: str, demo_keys: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    """The demo bank's client."""
+    headers = {"Authorization": f"Bearer {demo_keys['bank']}"}
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30, headers=headers) as http:
         yield http

@@ -42,9 +42,9 @@ def sources_of(body: dict[str, Any]) -> set[str]:
     return {p["source"] for p in body["extensions"].get("provenance", [])}
 
 
-async def test_full_enterprise_profile(client: httpx.AsyncClient, world: World) -> None:
+async def test_full_enterprise_profile(officer: httpx.AsyncClient, world: World) -> None:
     code = world.boundary["every_kind"]
-    body = await gql(client, PROFILE, code=code)
+    body = await gql(officer, PROFILE, code=code)
     assert "errors" not in body, body["errors"]
     subject = body["data"]["subject"]
     assert subject["__typename"] == "Enterprise"
@@ -64,11 +64,11 @@ async def test_full_enterprise_profile(client: httpx.AsyncClient, world: World) 
 
 @pytest.mark.parametrize("down", ["court", "national"])
 async def test_a_bureau_down_nulls_only_what_needs_it(
-    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau], down: str
+    officer: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau], down: str
 ) -> None:
     bureaus[down].service.state.behaviour = Behaviour(down=True)
     code = world.boundary["every_kind"]
-    body = await gql(client, PROFILE, code=code)
+    body = await gql(officer, PROFILE, code=code)
     subject = body["data"]["subject"]
     assert subject["name"] == world.registrations[code].name  # market still answers
     assert subject["records"]["edges"], "records from the healthy sources still show"
@@ -81,22 +81,23 @@ async def test_a_bureau_down_nulls_only_what_needs_it(
 
 
 async def test_market_down_nulls_the_enterprise_with_a_coded_error(
-    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
+    officer: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
 ) -> None:
     bureaus["market"].service.state.behaviour = Behaviour(down=True)
-    body = await gql(client, PROFILE, code=world.boundary["every_kind"])
+    body = await gql(officer, PROFILE, code=world.boundary["every_kind"])
     assert body["data"] == {"subject": None}
     [error] = body["errors"]
     assert error["extensions"] == {"code": "SOURCE_UNAVAILABLE", "source": "market"}
 
 
-async def test_a_person_is_masked(client: httpx.AsyncClient, world: World) -> None:
+async def test_a_person_is_masked(officer: httpx.AsyncClient, world: World) -> None:
     person = world.boundary["defaulter_legal_rep"]
-    body = await gql(client, PROFILE, code=person)
+    body = await gql(officer, PROFILE, code=person)
     subject = body["data"]["subject"]
     assert subject["__typename"] == "Person"
     assert person not in str(body)
-    assert subject["code"].startswith(person[:4]) and subject["code"].endswith(person[-4:])
+    assert subject["code"].startswith(person[:4])
+    assert subject["code"].endswith(person[-4:])
     assert any(e["node"]["kind"] == "JUDGMENT_DEFAULTER" for e in subject["records"]["edges"])
 
 
@@ -114,43 +115,45 @@ query Batch($codes: [String!]!) {
 
 
 async def test_fifty_enterprises_one_call_per_bureau(
-    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
+    officer: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
 ) -> None:
     codes = list(itertools.islice(world.organisation_codes(), 50))
-    body = await gql(client, BATCH, codes=codes)
+    body = await gql(officer, BATCH, codes=codes)
     assert "errors" not in body, body.get("errors")
     assert len(body["data"]["subjects"]) == 50
     calls = {name: b.service.state.total_calls for name, b in bureaus.items()}
     assert all(count <= 1 for count in calls.values()), calls
-    assert calls["market"] == 1 and calls["court"] == 1 and calls["national"] == 1
+    assert calls["market"] == 1
+    assert calls["court"] == 1
+    assert calls["national"] == 1
 
 
 async def test_too_many_subjects_is_refused_before_any_call(
-    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
+    officer: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
 ) -> None:
     codes = list(itertools.islice(world.organisation_codes(), 101))
-    body = await gql(client, BATCH, codes=codes)
+    body = await gql(officer, BATCH, codes=codes)
     assert body["errors"][0]["extensions"] == {"code": "TOO_MANY_SUBJECTS", "maximum": 100}
     assert sum(b.service.state.total_calls for b in bureaus.values()) == 0
 
 
 async def test_invalid_code_in_a_batch_names_its_index(
-    client: httpx.AsyncClient, world: World
+    officer: httpx.AsyncClient, world: World
 ) -> None:
     codes = [*list(itertools.islice(world.organisation_codes(), 2)), "91640104XXXXXXXXXX"]
-    body = await gql(client, BATCH, codes=codes)
+    body = await gql(officer, BATCH, codes=codes)
     extensions = body["errors"][0]["extensions"]
     assert extensions["code"] == "INVALID_CREDIT_CODE"
     assert extensions["index"] == 2
 
 
 async def test_second_request_is_served_from_cache(
-    client: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
+    officer: httpx.AsyncClient, world: World, bureaus: dict[str, RunningBureau]
 ) -> None:
     code = world.boundary["clean_a_grade"]
     query = "query($c: String!) { enterprise(uscc: $c) { name } }"
-    first = await gql(client, query, c=code)
-    second = await gql(client, query, c=code)
+    first = await gql(officer, query, c=code)
+    second = await gql(officer, query, c=code)
     assert first["extensions"]["provenance"][0]["cached"] is False
     assert second["extensions"]["provenance"][0]["cached"] is True
     assert bureaus["market"].service.state.total_calls == 1
