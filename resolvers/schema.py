@@ -1,6 +1,6 @@
 """The schema, built from the code; ``schema.graphql`` is this schema printed.
 
-Root types are composed from one class per capability (``strawberry.tools.merge_types``), so
+Root types are composed from one class per capability (a class inheriting them all), so
 each capability's module owns its own root fields: add a class to ``QUERIES`` or ``MUTATIONS``.
 """
 
@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 
 import strawberry
 from strawberry.extensions import SchemaExtension
-from strawberry.tools import merge_types
 
 from resolvers.query import Query
 from resolvers.subjects import Enterprise, Person
@@ -21,11 +20,20 @@ QUERIES: tuple[type, ...] = (Query,)
 MUTATIONS: tuple[type, ...] = ()
 
 
+def _root(name: str, parts: tuple[type, ...], description: str) -> type:
+    """One root type whose fields are those of every part (each a plain strawberry type)."""
+    return strawberry.type(type(name, parts, {}), description=description)
+
+
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
 ) -> strawberry.Schema:
-    query = merge_types("Query", QUERIES) if len(QUERIES) > 1 else QUERIES[0]
-    mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
+    query = _root("Query", QUERIES, "信用图谱查询入口 / Entry points of the credit graph")
+    mutation = (
+        _root("Mutation", MUTATIONS, "信用图谱的写操作 / Changes to the credit graph")
+        if MUTATIONS
+        else None
+    )
     return strawberry.Schema(
         query=query, mutation=mutation, types=[Enterprise, Person], extensions=list(extensions)
     )
