@@ -27,7 +27,7 @@ from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
 from gateway.limits.edge import Edge
 from gateway.migrations import apply_migrations
-from gateway.settings import Settings
+from gateway.settings import Settings, person_key_secret
 from gateway.state import GatewayState, gateway_state
 from resolvers.schema import build_schema
 
@@ -91,6 +91,7 @@ def create_app(
             log.info("gateway ready")
             yield
 
+    person_key_secret(settings)  # production without GATEWAY_SUBJECT_KEY_SECRET stops here
     edge = Edge(settings)
     schema = build_schema(
         [

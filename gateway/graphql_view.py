@@ -7,6 +7,7 @@ over GET); a browser asking for HTML gets GraphiQL when the mode allows it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -22,13 +23,18 @@ from strawberry.schema.base import BaseSchema
 from strawberry.types.execution import ExecutionResult
 
 from connectors.http import utc_now
+from credit.purposes import Purpose
+from gateway.audit import AuditWriteFailed
 from gateway.auth.middleware import request_principal
 from gateway.errors import format_error
 from gateway.limits.trusted_documents import TrustedDocumentsView
-from gateway.settings import Settings
+from gateway.request_access import GatewayAccess
+from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
 from resolvers.context import GraphContext, GraphLimits
 from resolvers.data import ProvenanceLog
+
+log = logging.getLogger(__name__)
 
 __all__ = ["GraphQLView", "PartialFailureExtension", "ProvenanceExtension"]
 
@@ -51,6 +57,16 @@ def provenance_extension(log: ProvenanceLog, now: dt.datetime) -> list[dict[str,
     ]
 
 
+PURPOSE_HEADER = "x-purpose"
+AUDIT_UNAVAILABLE_TEXT = "查询记录写入失败，为保护信息主体权益，本次数据不予返回，请稍后重试"
+
+
+def stated_purpose(request: Request | WebSocket) -> str | None:
+    """The purpose the caller states (``X-Purpose: LOAN_PRECHECK``), as its Chinese text."""
+    name = request.headers.get(PURPOSE_HEADER, "").strip().upper()
+    return Purpose[name].value if name in Purpose.__members__ else None
+
+
 class GraphQLView(TrustedDocumentsView[GraphContext, None]):
     def __init__(self, schema: BaseSchema, settings: Settings) -> None:
         super().__init__(
@@ -67,6 +83,17 @@ class GraphQLView(TrustedDocumentsView[GraphContext, None]):
     ) -> GraphContext:
         state = gateway_state(request)
         settings = state.settings
+        access = GatewayAccess(
+            principal=request_principal(request),
+            purpose=stated_purpose(request),
+            pool=state.database.pool,
+            settings=settings,
+            person_secret=person_key_secret(settings),
+            revocations=state.edge.revocations,
+            request_id=request.state.request_id,
+            clock=utc_now,
+        )
+        request.state.access = access  # the audit rows are written in process_result
         return GraphContext.build(
             connectors=state.connectors,
             today=state.today(),
@@ -74,13 +101,32 @@ class GraphQLView(TrustedDocumentsView[GraphContext, None]):
             request_id=request.state.request_id,
             deadline_s=settings.request_deadline_s,
             limits=GraphLimits(max_page_size=settings.max_page_size),
-            principal=request_principal(request),
+            access=access,
         )
 
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         request_id: str = request.state.request_id
+        access: GatewayAccess | None = getattr(request.state, "access", None)
+        if access is not None and result.data is not None:
+            try:
+                await access.flush_audit()
+            except AuditWriteFailed:
+                # The law's order: record the look, then show the data.  No record, no data.
+                log.exception(
+                    "audit write failed; response withheld", extra={"request_id": request_id}
+                )
+                return {
+                    "data": None,
+                    "errors": [
+                        {
+                            "message": AUDIT_UNAVAILABLE_TEXT,
+                            "extensions": {"code": "AUDIT_UNAVAILABLE"},
+                        }
+                    ],
+                    "extensions": {"requestId": request_id},
+                }
         body: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             body["errors"] = [format_error(e, request_id) for e in result.errors]

@@ -30,6 +30,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "load_settings",
+    "person_key_secret",
     "settings_rows",
     "settings_table",
 ]
@@ -130,6 +131,11 @@ class Settings(BaseSettings):
         None,
         description="Signs citizens' subject tokens; unset: a random one per process (demo only)",
     )
+    subject_key_secret: SecretStr | None = Field(
+        None,
+        description="HMAC key of persons' subject keys (DOMAIN.md §1); required in production, "
+        "stable for the life of the data; demo mode uses a fixed public demo key",
+    )
     subject_token_ttl_s: int = Field(
         900, ge=30, le=86_400, description="Lifetime of a citizen's subject token, seconds"
     )
@@ -172,6 +178,18 @@ class Settings(BaseSettings):
         PublicityPolicy(),
         description="Publicity, sharing and grade periods (DOMAIN.md §2, §3); see credit/policy.py",
     )
+
+
+DEMO_SUBJECT_KEY_SECRET = b"creditgw-demo-subject-key (synthetic data only)"
+
+
+def person_key_secret(settings: Settings) -> bytes:
+    """The HMAC key of persons' subject keys: configured, or the demo key in demo mode."""
+    if settings.subject_key_secret is not None:
+        return settings.subject_key_secret.get_secret_value().encode()
+    if settings.mode == "demo":
+        return DEMO_SUBJECT_KEY_SECRET
+    raise SettingsError("invalid setting — GATEWAY_SUBJECT_KEY_SECRET: required in production mode")
 
 
 class SettingsError(Exception):

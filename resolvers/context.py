@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from connectors.errors import ConnectorError
 from connectors.registry import ConnectorSet
-from credit.access import ANONYMOUS, Principal
+from credit.access import Principal
 from credit.policy import PublicityPolicy
+from resolvers.access import RequestAccess
 from resolvers.data import ProvenanceLog, SubjectData
 from resolvers.source_loader import Deadline
 
@@ -42,9 +43,14 @@ class GraphContext:
     policy: PublicityPolicy
     request_id: str
     provenance: ProvenanceLog
+    access: RequestAccess
     limits: GraphLimits = field(default_factory=GraphLimits)
-    principal: Principal = ANONYMOUS
     partial_failures: list[PartialFailure] = field(default_factory=list)
+
+    @property
+    def principal(self) -> Principal:
+        """The caller (the operation limits and cost budget read it here)."""
+        return self.access.principal
 
     @classmethod
     def build(
@@ -56,7 +62,7 @@ class GraphContext:
         request_id: str,
         deadline_s: float,
         limits: GraphLimits,
-        principal: Principal = ANONYMOUS,
+        access: RequestAccess,
     ) -> GraphContext:
         provenance = ProvenanceLog()
         return cls(
@@ -67,5 +73,5 @@ class GraphContext:
             request_id=request_id,
             provenance=provenance,
             limits=limits,
-            principal=principal,
+            access=access,
         )

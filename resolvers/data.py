@@ -16,15 +16,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from connectors.errors import ConnectorError
+from connectors.protocol import Grant
 from connectors.provenance import Provenance, Sourced
 from connectors.registry import ConnectorSet
-from credit.records import CreditRecord, Registration, TaxGrade
+from credit.records import (
+    CreditRecord,
+    Registration,
+    SocialInsuranceMonth,
+    TaxGrade,
+    TaxPayment,
+    UtilityBill,
+)
 from resolvers.source_loader import Deadline, SourceLoader
 
-__all__ = ["ProvenanceLog", "RecordsFound", "SubjectData"]
+__all__ = ["GatedLoader", "ProvenanceLog", "RecordsFound", "SubjectData"]
 
 T = TypeVar("T")
 Records = tuple[CreditRecord, ...]
@@ -49,8 +57,25 @@ def _merged(*fetches: RecordsFetch) -> RecordsFetch:
     return fetch
 
 
-async def _no_public_grades(codes: Sequence[str]) -> Mapping[str, Sourced[tuple[TaxGrade, ...]]]:
-    return {}
+class GatedLoader(Generic[T]):
+    """A :class:`SourceLoader` for consent-gated data: each code is loaded with its grant."""
+
+    def __init__(
+        self,
+        source: str,
+        fetch: Callable[[Mapping[str, Grant]], Awaitable[Mapping[str, Sourced[T]]]],
+        deadline: Deadline,
+    ) -> None:
+        self._grants: dict[str, Grant] = {}
+
+        async def by_codes(codes: Sequence[str]) -> Mapping[str, Sourced[T]]:
+            return await fetch({code: self._grants[code] for code in codes})
+
+        self._loader: SourceLoader[str, T] = SourceLoader(source, by_codes, deadline)
+
+    async def load(self, code: str, grant: Grant) -> Sourced[T] | None:
+        self._grants[code] = grant
+        return await self._loader.load(code)
 
 
 class ProvenanceLog:
@@ -88,7 +113,10 @@ class SubjectData:
         market, platform = connectors.market, connectors.platform
         self._market = market
         self._registration = loader("market", market.registrations)
-        self._tax_grades = loader("tax", _no_public_grades)
+        self._tax_grades = GatedLoader("tax", connectors.tax.grades, deadline)
+        self._tax_payments = GatedLoader("tax", connectors.tax.payments, deadline)
+        self._contributions = GatedLoader("hrss", connectors.hrss.contributions, deadline)
+        self._bills = GatedLoader("utilities", connectors.utilities.bills, deadline)
         # Every source of records, in report order; codes a source does not know answer ().
         self._record_loaders: tuple[SourceLoader[str, Records], ...] = (
             loader(
@@ -117,8 +145,19 @@ class SubjectData:
         """Raises the market connector's error when the bureau fails."""
         return self._note(await self._registration.load(code), path)
 
-    async def tax_grades(self, code: str, *, path: str) -> tuple[TaxGrade, ...]:
-        return self._note(await self._tax_grades.load(code), path) or ()
+    async def tax_grades(self, code: str, grant: Grant, *, path: str) -> tuple[TaxGrade, ...]:
+        return self._note(await self._tax_grades.load(code, grant), path) or ()
+
+    async def tax_payments(self, code: str, grant: Grant, *, path: str) -> tuple[TaxPayment, ...]:
+        return self._note(await self._tax_payments.load(code, grant), path) or ()
+
+    async def contributions(
+        self, code: str, grant: Grant, *, path: str
+    ) -> tuple[SocialInsuranceMonth, ...]:
+        return self._note(await self._contributions.load(code, grant), path) or ()
+
+    async def utility_bills(self, code: str, grant: Grant, *, path: str) -> tuple[UtilityBill, ...]:
+        return self._note(await self._bills.load(code, grant), path) or ()
 
     async def records(self, code: str, *, path: str) -> RecordsFound:
         outcomes = await asyncio.gather(

@@ -9,11 +9,13 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from credit.access import ClientScope, PrincipalKind
 from credit.errors import DomainError
 from credit.identifiers import CodeKind, InvalidCreditCode, validate_code, validate_uscc
 from credit.measures import MEASURES
 from credit.measures import Matter as DomainMatter
 from credit.sanctions import discipline_check
+from resolvers.access import Forbidden
 from resolvers.assessment_types import MeasureNode, SanctionNode
 from resolvers.context import GraphContext
 from resolvers.enums import Matter
@@ -61,10 +63,16 @@ async def _subject(info: Ctx, raw: str) -> Subject | None:
 
 
 async def _subject_of(info: Ctx, kind: CodeKind, code: str) -> Subject | None:
+    ctx = info.context
+    subject: Subject | None
     if kind is CodeKind.CITIZEN_ID:
-        return person_of(code)
-    reg = await info.context.data.registration(code, path=path_key(info))
-    return enterprise_of(reg) if reg is not None else None
+        subject = person_of(code, ctx.access)
+    else:
+        reg = await ctx.data.registration(code, path=path_key(info))
+        subject = enterprise_of(reg, ctx.access) if reg is not None else None
+    if subject is not None:
+        ctx.access.note_read(subject.subject_key, path_key(info))
+    return subject
 
 
 @strawberry.type(description="逢办必查结果 / Result of a discipline check before a matter")
@@ -107,8 +115,9 @@ class Query:
             str, strawberry.argument(description="统一社会信用代码 / USCC (18 characters)")
         ],
     ) -> Enterprise | None:
-        reg = await info.context.data.registration(validate_uscc(uscc), path=path_key(info))
-        return enterprise_of(reg) if reg is not None else None
+        subject = await _subject_of(info, CodeKind.USCC, validate_uscc(uscc))
+        assert subject is None or isinstance(subject, Enterprise)
+        return subject
 
     @strawberry.field(
         description="批量查询主体（每次最多100个，按请求顺序返回） / Many subjects at once "
@@ -146,8 +155,10 @@ class Query:
         check_page_size(first, ctx.limits.max_search_page_size)
         start = decode_cursor(after) + 1 if after is not None else 0
         total, regs = await ctx.data.search(name.strip(), start, first, path=path_key(info))
+        for reg in regs:
+            ctx.access.note_read(reg.uscc, path_key(info))
         edges = [
-            Edge(node=enterprise_of(reg), cursor=encode_cursor(start + i))
+            Edge(node=enterprise_of(reg, ctx.access), cursor=encode_cursor(start + i))
             for i, reg in enumerate(regs)
         ]
         return Connection(
@@ -172,6 +183,11 @@ class Query:
         matter: Annotated[Matter, strawberry.argument(description="办理事项 / Matter")],
     ) -> DisciplineCheck:
         ctx = info.context
+        principal = ctx.access.principal
+        if principal.kind is not PrincipalKind.OFFICER or not principal.has_scope(
+            ClientScope.DISCIPLINE_CHECK
+        ):
+            raise Forbidden("逢办必查仅限具有 discipline:check 权限的工作人员")
         subject = await _subject(info, code)
         found = []
         if subject is not None:

@@ -9,15 +9,33 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
+from connectors.errors import ConnectorError
+from credit.errors import DomainError
+from resolvers.consents import CitizenQueries, ConsentMutations
 from resolvers.query import Query
 from resolvers.subjects import Enterprise, Person
 
 __all__ = ["MUTATIONS", "QUERIES", "build_schema", "schema_sdl"]
 
-QUERIES: tuple[type, ...] = (Query,)
-MUTATIONS: tuple[type, ...] = ()
+QUERIES: tuple[type, ...] = (Query, CitizenQueries)
+MUTATIONS: tuple[type, ...] = (ConsentMutations,)
+
+
+class CreditSchema(strawberry.Schema):
+    """Logs only unexpected errors: a refused code or a bureau that is down is an answer."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [
+            e for e in errors if not isinstance(e.original_error, DomainError | ConnectorError)
+        ]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
 
 
 def _root(name: str, parts: tuple[type, ...], description: str) -> type:
@@ -34,7 +52,7 @@ def build_schema(
         if MUTATIONS
         else None
     )
-    return strawberry.Schema(
+    return CreditSchema(
         query=query, mutation=mutation, types=[Enterprise, Person], extensions=list(extensions)
     )
 

@@ -14,15 +14,24 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from connectors.protocol import Grant
+from credit.access import ConsentScope
 from credit.classification import classify
 from credit.masking import mask_id_number, mask_name
 from credit.records import CreditRecord, Registration, TaxGrade
 from credit.report import credit_report
 from credit.sanctions import sanctions_for
+from resolvers.access import ConsentRequired, RequestAccess
 from resolvers.assessment_types import ClassificationNode, SanctionNode, TaxGradeNode
 from resolvers.context import GraphContext, PartialFailure
 from resolvers.enums import SubjectKind
-from resolvers.pagination import Connection, paginate
+from resolvers.gated_types import (
+    AccessLogEntryNode,
+    SocialInsuranceMonthNode,
+    TaxPaymentNode,
+    UtilityBillNode,
+)
+from resolvers.pagination import Connection, Edge, PageInfo, check_page_size, paginate
 from resolvers.paths import path_key, path_tuple
 from resolvers.record_types import CreditRecordNode, RecordFilter, filter_records
 from resolvers.report_types import CreditReportNode, ReportPeriod
@@ -43,12 +52,28 @@ class Subject:
     kind: SubjectKind = strawberry.field(description="主体类别 / Kind of subject")
     display_name: str = strawberry.field(description="名称或姓名（自然人脱敏） / Display name")
     key: strawberry.Private[str]  # the clear, normalised code the bureaus are asked with
+    subject_key: strawberry.Private[str]  # USCC, or a person's keyed hash: consents, audit
     registration: strawberry.Private[Registration | None]
 
+    async def gated_grant(self, info: Ctx, scope: ConsentScope) -> Grant:
+        """The bureau authorisation to read ``scope`` data, noted for the audit log."""
+        ctx = info.context
+        grant = await ctx.access.grant(self.subject_key, self.key, scope)
+        ctx.access.note_read(
+            self.subject_key, path_key(info), scope=scope, consent_id=grant.consent_id
+        )
+        return grant
+
     async def tax_grade_facts(self, info: Ctx) -> tuple[TaxGrade, ...]:
+        """Tax grades when the caller may read them (the tax bureau serves them only under
+        the subject's authorisation); otherwise none, and conclusions rest on public lists."""
         if self.registration is None:
             return ()
-        return await info.context.data.tax_grades(self.key, path=path_key(info))
+        try:
+            grant = await self.gated_grant(info, ConsentScope.TAX)
+        except ConsentRequired:
+            return ()
+        return await info.context.data.tax_grades(self.key, grant, path=path_key(info))
 
     async def complete_records(self, info: Ctx) -> tuple[CreditRecord, ...]:
         found = await info.context.data.records(self.key, path=path_key(info))
@@ -121,6 +146,36 @@ class Subject:
         )
         return CreditReportNode.from_domain(found, ctx.policy)
 
+    @strawberry.field(
+        description="谁查了我：查询记录（仅本人或其法定代表人、运维人员可见） / Who looked at this "
+        "subject (the subject, its legal representative and operators only)"
+    )
+    async def access_log(
+        self,
+        info: Ctx,
+        first: Annotated[int, strawberry.argument(description="每页条数 / Page size")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="上一页的 endCursor / Cursor")
+        ] = None,
+    ) -> Connection[AccessLogEntryNode] | None:
+        ctx = info.context
+        check_page_size(first, ctx.limits.max_page_size)
+        page = await ctx.access.access_log(self.subject_key, first, after)
+        edges = [
+            Edge(node=AccessLogEntryNode.from_item(item), cursor=page.end_cursor or "")
+            for item in page.items
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=after is not None,
+                start_cursor=None,
+                end_cursor=page.end_cursor,
+            ),
+            total_count=len(edges),
+        )
+
 
 @strawberry.type(description="法人和非法人组织（市场主体等） / An organisation, keyed by USCC")
 class Enterprise(Subject):
@@ -138,10 +193,35 @@ class Enterprise(Subject):
         description="法定代表人（脱敏） / Legal representative, masked"
     )
 
-    @strawberry.field(description="纳税信用等级历史（每年4月公布） / Tax credit grades by year")
+    @strawberry.field(
+        description="纳税信用等级历史（每年4月公布；需授权） / Tax credit grades by year (consent)"
+    )
     async def tax_grades(self, info: Ctx) -> list[TaxGradeNode] | None:
-        grades = await self.tax_grade_facts(info)
+        grant = await self.gated_grant(info, ConsentScope.TAX)
+        grades = await info.context.data.tax_grades(self.key, grant, path=path_key(info))
         return [TaxGradeNode.from_domain(g, info.context.policy) for g in grades]
+
+    @strawberry.field(description="近24个月纳税（需授权） / Monthly tax paid, 24 months (consent)")
+    async def tax_payments(self, info: Ctx) -> list[TaxPaymentNode] | None:
+        grant = await self.gated_grant(info, ConsentScope.TAX)
+        paid = await info.context.data.tax_payments(self.key, grant, path=path_key(info))
+        return [TaxPaymentNode.from_domain(p) for p in paid]
+
+    @strawberry.field(
+        description="社保和公积金缴纳（需授权） / Social insurance and housing fund (consent)"
+    )
+    async def social_insurance(self, info: Ctx) -> list[SocialInsuranceMonthNode] | None:
+        grant = await self.gated_grant(info, ConsentScope.HRSS)
+        months = await info.context.data.contributions(self.key, grant, path=path_key(info))
+        return [SocialInsuranceMonthNode.from_domain(m) for m in months]
+
+    @strawberry.field(
+        description="水电气缴费（需授权） / Water, electricity and gas bills (consent)"
+    )
+    async def utilities(self, info: Ctx) -> list[UtilityBillNode] | None:
+        grant = await self.gated_grant(info, ConsentScope.UTILITIES)
+        bills = await info.context.data.utility_bills(self.key, grant, path=path_key(info))
+        return [UtilityBillNode.from_domain(b) for b in bills]
 
 
 @strawberry.type(description="自然人 / A natural person, keyed by ID number")
@@ -149,12 +229,16 @@ class Person(Subject):
     pass
 
 
-def enterprise_of(reg: Registration) -> Enterprise:
+def enterprise_of(reg: Registration, access: RequestAccess) -> Enterprise:
+    """The enterprise as this caller may see it: the legal representative's ID number and
+    name in clear only for that person."""
+    own = access.may_see_unmasked(access.person_key(reg.legal_rep_id))
     return Enterprise(
         code=reg.uscc,
         kind=SubjectKind.ENTERPRISE,
         display_name=reg.name,
         key=reg.uscc,
+        subject_key=reg.uscc,
         registration=reg,
         uscc=reg.uscc,
         name=reg.name,
@@ -165,17 +249,21 @@ def enterprise_of(reg: Registration) -> Enterprise:
         division_code=reg.division_code,
         industry=reg.industry,
         legal_representative=LegalRepresentative(
-            name=mask_name(reg.legal_rep_name), id_number=mask_id_number(reg.legal_rep_id)
+            name=reg.legal_rep_name if own else mask_name(reg.legal_rep_name),
+            id_number=reg.legal_rep_id if own else mask_id_number(reg.legal_rep_id),
         ),
     )
 
 
-def person_of(id_number: str) -> Person:
-    masked = mask_id_number(id_number)
+def person_of(id_number: str, access: RequestAccess) -> Person:
+    """The person as this caller may see them: their own ID number in clear, masked for others."""
+    subject_key = access.person_key(id_number)
+    shown = id_number if access.may_see_unmasked(subject_key) else mask_id_number(id_number)
     return Person(
-        code=masked,
+        code=shown,
         kind=SubjectKind.PERSON,
-        display_name=masked,
+        display_name=shown,
         key=id_number,
+        subject_key=subject_key,
         registration=None,
     )

@@ -18,7 +18,6 @@ query Profile($code: String!) {
     __typename code kind displayName
     ... on Enterprise {
       name status establishedOn registeredCapital { yuan } legalRepresentative { idNumber }
-      taxGrades { year grade assignedDirectly }
     }
     records(first: 100) {
       totalCount
@@ -105,7 +104,7 @@ BATCH = """
 query Batch($codes: [String!]!) {
   subjects(codes: $codes) {
     code
-    ... on Enterprise { name taxGrades { grade } }
+    ... on Enterprise { name }
     records(first: 5) { totalCount }
     classification { creditClass }
     sanctions { measure { id } }
