@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from pathlib import Path
 
@@ -94,6 +95,10 @@ def _docs() -> int:
 def _demo(enterprises: int) -> int:
     from gateway.demo import run_demo
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C: every child is stopped
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         return asyncio.run(run_demo(enterprises=enterprises))
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it caught; everything is closed

@@ -15,12 +15,15 @@ import secrets
 import sys
 from collections.abc import AsyncIterator, Mapping
 
+import asyncpg
 import uvicorn
 from pydantic import SecretStr
 
 from credit.records import OperatingStatus
 from gateway import seed
 from gateway.app import create_app
+from gateway.auth.clients import ClientKind, add_client
+from gateway.auth.demo import ensure_demo_clients
 from gateway.database import Database, open_database
 from gateway.logs import configure_logging
 from gateway.migrations import apply_migrations
@@ -29,7 +32,7 @@ from simulators.runner import BUREAUS, CONSENT_GATED
 from simulators.serving import StartedServer
 from simulators.world import World, WorldConfig
 
-__all__ = ["run_demo", "start_simulators"]
+__all__ = ["ensure_demo_bot", "run_demo", "start_simulators"]
 
 
 @contextlib.asynccontextmanager
@@ -98,24 +101,44 @@ def with_bureaus(
     )
 
 
-async def seed_platform(db: Database, world: World) -> None:
+async def ensure_demo_bot(conn: asyncpg.Connection) -> str:
+    """A new service key for the demo chatbot (a ``bot`` client); returns the key."""
+    _, key = await add_client(
+        conn, kind=ClientKind.BOT, name="信用查询机器人（演示）", scopes=[], expires_at=None
+    )
+    return key
+
+
+async def seed_platform(db: Database, world: World, settings: Settings) -> dict[str, str]:
+    """Migrate, seed the platform tables from ``world``; returns the demo clients' keys."""
     async with db.pool.acquire() as conn:
         await apply_migrations(conn)
         await seed.seed_platform(conn, world)
+        return await ensure_demo_clients(conn, settings)
 
 
-def _banner(settings: Settings, world: World) -> str:
+def _banner(settings: Settings, world: World, clients: dict[str, str]) -> str:
     sample = next(
         r.uscc for r in world.registrations.values() if r.status is OperatingStatus.ACTIVE
     )
     base = f"http://{settings.host}:{settings.port}"
     query = f'{{ enterprise(uscc: "{sample}") {{ name status establishedOn }} }}'
+    check = (
+        f'{{ disciplineCheck(code: "{world.boundary["defaulter_ground1_unperformed"]}", '
+        "matter: GOVERNMENT_PROCUREMENT) { restricted sanctions { measure { name legalBasis } } } }"
+    )
     return (
         f"\n信用图谱网关 demo is up.\n"
         f"  GraphiQL:  {base}/graphql\n"
         f"  Ready:     {base}/readyz\n"
         f"  Try:       curl -s {base}/graphql -H 'Content-Type: application/json' \\\n"
         f"               -d '{json.dumps({'query': query}, ensure_ascii=False)}'\n"
+        f"  Demo bank key:    {clients['bank']}\n"
+        f"  Demo officer key: {clients['officer']}\n"
+        f"  As the officer (逢办必查):\n"
+        f"             curl -s {base}/graphql -H 'Content-Type: application/json' \\\n"
+        f"               -H 'Authorization: Bearer {clients['officer']}' \\\n"
+        f"               -d '{json.dumps({'query': check}, ensure_ascii=False)}'\n"
         f"Press Ctrl-C to stop.\n"
     )
 
@@ -132,8 +155,8 @@ async def run_demo(*, enterprises: int = 5000) -> int:
         ) as urls,
         open_database(settings) as db,
     ):
-        await seed_platform(db, world)
         settings = with_bureaus(settings, urls, keys, token_secrets)
+        clients = await seed_platform(db, world, settings)
         server = StartedServer(
             uvicorn.Config(
                 create_app(settings, database=db),
@@ -145,6 +168,6 @@ async def run_demo(*, enterprises: int = 5000) -> int:
         )
         serving = asyncio.create_task(server.serve())
         if await server.wait_started(serving):
-            print(_banner(settings, world), flush=True)
+            print(_banner(settings, world, clients), flush=True)
         await serving
     return 0
