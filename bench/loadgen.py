@@ -25,12 +25,18 @@ def percentile(sorted_ms: list[float], q: float) -> float:
     return sorted_ms[index]
 
 
-async def run(url: str, bodies: list[bytes], concurrency: int, seconds: float) -> dict[str, float]:
+async def run(
+    url: str,
+    bodies: list[bytes],
+    concurrency: int,
+    seconds: float,
+    extra_headers: dict[str, str] | None = None,
+) -> dict[str, float]:
     latencies: list[float] = []
     errors = 0
     stop_at = time.perf_counter() + seconds
     connector = aiohttp.TCPConnector(limit=concurrency)
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(extra_headers or {})}
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def worker(offset: int) -> None:
@@ -68,9 +74,11 @@ def main() -> None:
     parser.add_argument("--body-file", required=True, help="JSON list of request bodies")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--header", action="append", default=[], help="'Name: value'")
     args = parser.parse_args()
+    headers = dict(h.split(": ", 1) for h in args.header)
     bodies = [json.dumps(b).encode() for b in json.loads(Path(args.body_file).read_text())]
-    result = asyncio.run(run(args.url, bodies, args.concurrency, args.seconds))
+    result = asyncio.run(run(args.url, bodies, args.concurrency, args.seconds, headers))
     print(json.dumps(result))
 
 

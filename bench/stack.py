@@ -26,6 +26,7 @@ from simulators.runner import BUREAUS, CONSENT_GATED
 from simulators.serving import listen
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
+_PRINCIPAL_KINDS = ("PUBLIC", "BOT", "CITIZEN", "BANK", "OFFICER", "OPERATOR")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Stack:
     gateway_url: str
     bureau_urls: dict[str, str]
     keys: dict[str, str]
+    database_url: str
 
     async def set_behaviour(self, http: httpx.AsyncClient, **behaviour: object) -> None:
         """Apply one fault/latency setting to every bureau through its control route."""
@@ -72,6 +74,8 @@ async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> Asy
             "GATEWAY_PORT": str(port),
             "GATEWAY_MODE": "demo",
             "GATEWAY_LOG_LEVEL": "WARNING",
+            # The benchmark measures throughput, not the rate limiter.
+            **{f"GATEWAY_RATE_LIMITS__{kind}": "10000000" for kind in _PRINCIPAL_KINDS},
         }
         for name, url in urls.items():
             env[f"GATEWAY_BUREAUS__{name.upper()}__URL"] = url
@@ -91,7 +95,7 @@ async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> Asy
                     await asyncio.sleep(0.1)
                 else:
                     raise RuntimeError("the gateway did not become ready")
-            yield Stack(gateway_url=base, bureau_urls=urls, keys=keys)
+            yield Stack(gateway_url=base, bureau_urls=urls, keys=keys, database_url=dsn)
         finally:
             proc.terminate()
             await proc.wait()
