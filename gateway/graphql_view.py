@@ -26,6 +26,7 @@ from connectors.http import utc_now
 from credit.purposes import Purpose
 from gateway.audit import AuditWriteFailed
 from gateway.auth.middleware import request_principal
+from gateway.binding import BindingService
 from gateway.errors import format_error
 from gateway.limits.trusted_documents import TrustedDocumentsView
 from gateway.request_access import GatewayAccess
@@ -102,6 +103,7 @@ class GraphQLView(TrustedDocumentsView[GraphContext, None]):
             deadline_s=settings.request_deadline_s,
             limits=GraphLimits(max_page_size=settings.max_page_size),
             access=access,
+            binding=BindingService.for_gateway(state),
         )
 
     async def process_result(

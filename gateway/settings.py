@@ -24,6 +24,7 @@ from connectors.config import BureauConfig
 from credit.policy import PublicityPolicy
 
 __all__ = [
+    "BindingSettings",
     "Bureaus",
     "CostBudgets",
     "RateLimits",
@@ -61,6 +62,23 @@ class RateLimits(BaseModel):
     bank: int = Field(600, ge=1, description="Each bank client (a client's own limit wins)")
     officer: int = Field(300, ge=1, description="Each officer client (a client's own limit wins)")
     operator: int = Field(600, ge=1, description="The operator key")
+
+
+class BindingSettings(BaseModel):
+    """Identity binding through the bot: one-time codes and the lockout (gateway.binding)."""
+
+    model_config = {"frozen": True}
+
+    code_ttl_s: int = Field(300, ge=60, le=3600, description="Lifetime of an SMS code, seconds")
+    resend_s: int = Field(
+        60, ge=0, le=3600, description="Shortest wait before another code for one person, s"
+    )
+    max_attempts: int = Field(
+        5, ge=1, le=20, description="Wrong codes for one person that lock binding"
+    )
+    lock_s: int = Field(
+        1800, ge=60, le=604_800, description="How long binding stays locked after them, seconds"
+    )
 
 
 class CostBudgets(BaseModel):
@@ -177,6 +195,9 @@ class Settings(BaseSettings):
     publicity: PublicityPolicy = Field(
         PublicityPolicy(),
         description="Publicity, sharing and grade periods (DOMAIN.md §2, §3); see credit/policy.py",
+    )
+    binding: BindingSettings = Field(
+        BindingSettings(), description="Identity binding: codes and lockout"
     )
 
 

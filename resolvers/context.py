@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from connectors.errors import ConnectorError
 from connectors.registry import ConnectorSet
@@ -16,6 +17,9 @@ from credit.policy import PublicityPolicy
 from resolvers.access import RequestAccess
 from resolvers.data import ProvenanceLog, SubjectData
 from resolvers.source_loader import Deadline
+
+if TYPE_CHECKING:  # resolvers.binding imports this module
+    from resolvers.binding import IdentityBinder
 
 __all__ = ["GraphContext", "GraphLimits", "PartialFailure"]
 
@@ -46,6 +50,7 @@ class GraphContext:
     access: RequestAccess
     limits: GraphLimits = field(default_factory=GraphLimits)
     partial_failures: list[PartialFailure] = field(default_factory=list)
+    binding: IdentityBinder | None = None  # identity binding (the gateway's BindingService)
 
     @property
     def principal(self) -> Principal:
@@ -63,6 +68,7 @@ class GraphContext:
         deadline_s: float,
         limits: GraphLimits,
         access: RequestAccess,
+        binding: IdentityBinder | None = None,
     ) -> GraphContext:
         provenance = ProvenanceLog()
         return cls(
@@ -74,4 +80,5 @@ class GraphContext:
             provenance=provenance,
             limits=limits,
             access=access,
+            binding=binding,
         )

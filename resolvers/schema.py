@@ -15,6 +15,7 @@ from strawberry.types import ExecutionContext
 
 from connectors.errors import ConnectorError
 from credit.errors import DomainError
+from resolvers.binding import BindingMutations
 from resolvers.consents import CitizenQueries, ConsentMutations
 from resolvers.query import Query
 from resolvers.subjects import Enterprise, Person
@@ -22,7 +23,7 @@ from resolvers.subjects import Enterprise, Person
 __all__ = ["MUTATIONS", "QUERIES", "build_schema", "schema_sdl"]
 
 QUERIES: tuple[type, ...] = (Query, CitizenQueries)
-MUTATIONS: tuple[type, ...] = (ConsentMutations,)
+MUTATIONS: tuple[type, ...] = (ConsentMutations, BindingMutations)
 
 
 class CreditSchema(strawberry.Schema):

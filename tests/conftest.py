@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from gateway.app import create_app
 from gateway.auth.demo import ensure_demo_clients
 from gateway.database import Database, EmbeddedPostgres
-from gateway.demo import with_bureaus
+from gateway.demo import ensure_demo_bot, with_bureaus
 from gateway.migrations import apply_migrations
 from gateway.seed import seed_platform
 from gateway.settings import Settings, load_settings
@@ -140,6 +140,13 @@ async def demo_keys(seeded_database: Database, settings: Settings) -> dict[str, 
     """API keys of the demo bank and the demo officer, as ``creditgw demo`` creates them."""
     async with seeded_database.pool.acquire() as conn:
         return await ensure_demo_clients(conn, settings)
+
+
+@pytest.fixture(scope="session")
+async def bot_key(seeded_database: Database) -> str:
+    """The chatbot's service key (a ``bot`` client), as ``creditgw demo`` creates it."""
+    async with seeded_database.pool.acquire() as conn:
+        return await ensure_demo_bot(conn)
 
 
 @pytest.fixture(scope="session")
