@@ -1,0 +1,134 @@
+"""The loan-product store: seeded products, versions on every change, append-only rows."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import asyncpg
+import pytest
+
+from credit.financing import InvalidProduct, ProductChange, RuleId, RuleSpec
+from credit.financing.products import EXAMPLE_PARAMETERS
+from credit.records import TaxGradeLetter
+from gateway.database import Database
+from gateway.migrations import apply_migrations
+from gateway.products import (
+    SEEDED_PRODUCTS,
+    get_product,
+    list_products,
+    product_versions,
+    set_product,
+)
+
+
+@pytest.fixture
+async def conn(database: Database) -> AsyncIterator[asyncpg.Connection]:
+    async with database.pool.acquire() as connection:
+        await apply_migrations(connection)
+        yield connection
+
+
+def new_code() -> str:
+    return f"TEST_{secrets.token_hex(4).upper()}"
+
+
+def new_product(code: str) -> ProductChange:
+    return ProductChange(
+        code=code,
+        name="测试贷",
+        bank_id="bank-test",
+        bank_name="测试银行",
+        parameters=EXAMPLE_PARAMETERS,
+        rules=(RuleSpec(RuleId.TAX_GRADE, True), RuleSpec(RuleId.TAX_PAID, False)),
+    )
+
+
+async def test_the_four_seeded_products_are_there_valid_and_active(
+    conn: asyncpg.Connection,
+) -> None:
+    seeded = {p.code: p for p in await list_products(conn) if p.code in SEEDED_PRODUCTS}
+    assert set(seeded) == set(SEEDED_PRODUCTS)
+    bank_tax = await get_product(conn, "BANK_TAX_LOAN", 1)
+    assert bank_tax is not None and bank_tax.active
+    limits = bank_tax.parameters
+    assert [limits.limit_for(g) for g in "ABC"] == [1_000_000, 800_000, 300_000]
+    inclusive = await get_product(conn, "INCLUSIVE_LOAN", 1)
+    assert inclusive is not None
+    assert {TaxGradeLetter.M, TaxGradeLetter.C} <= inclusive.parameters.accepted_tax_grades
+    rural = await get_product(conn, "RURAL_CREDIT_LOAN", 1)
+    assert rural is not None and rural.bank_id != bank_tax.bank_id
+    assert rural.parameters.min_operating_months > limits.min_operating_months
+    assert rural.applies(RuleId.LEGAL_REP_AGE)
+    pure = await get_product(conn, "PURE_CREDIT_LOAN", 1)
+    assert pure is not None and pure.parameters.tax_paid_multiple is None
+
+
+async def test_a_change_makes_a_new_version_and_keeps_the_old(conn: asyncpg.Connection) -> None:
+    code = new_code()
+    first = await set_product(conn, new_product(code), by="op")
+    assert first.version == 1
+    change = ProductChange(code=code, parameters={"min_tax_paid_yuan": "45000"})
+    second = await set_product(conn, change, by="op")
+    assert second.version == 2
+    assert second.parameters.min_tax_paid_yuan == Decimal(45000)
+    assert second.rules == first.rules and second.name == first.name
+    old = await get_product(conn, code, 1)
+    assert old == first
+    assert await get_product(conn, code) == second
+    assert [p.version for p in await product_versions(conn, code)] == [2, 1]
+
+
+async def test_a_change_that_changes_nothing_makes_no_version(conn: asyncpg.Connection) -> None:
+    code = new_code()
+    await set_product(conn, new_product(code), by="op")
+    same = await set_product(
+        conn, ProductChange(code=code, parameters={"min_tax_paid_yuan": "30000"}), by="op"
+    )
+    assert same.version == 1
+
+
+async def test_an_invalid_change_is_refused_and_stores_nothing(conn: asyncpg.Connection) -> None:
+    code = new_code()
+    await set_product(conn, new_product(code), by="op")
+    with pytest.raises(InvalidProduct, match="D级"):
+        bad = ProductChange(code=code, parameters={"accepted_tax_grades": ["A", "D"]})
+        await set_product(conn, bad, by="op")
+    with pytest.raises(InvalidProduct, match="新产品须提供"):
+        await set_product(conn, ProductChange(code=new_code(), name="缺参数"), by="op")
+    assert [p.version for p in await product_versions(conn, code)] == [1]
+
+
+async def test_a_deactivated_product_is_listed_only_on_request(conn: asyncpg.Connection) -> None:
+    code = new_code()
+    await set_product(conn, new_product(code), by="op")
+    off = await set_product(conn, ProductChange(code=code, active=False), by="op")
+    assert off.version == 2 and not off.active
+    assert code not in {p.code for p in await list_products(conn)}
+    assert code in {p.code for p in await list_products(conn, include_inactive=True)}
+
+
+async def test_stored_versions_cannot_be_edited(conn: asyncpg.Connection) -> None:
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await conn.execute("UPDATE financing_products SET active = false")
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await conn.execute("DELETE FROM financing_products WHERE code = 'BANK_TAX_LOAN'")
+
+
+async def test_concurrent_changes_each_get_their_own_version(database: Database) -> None:
+    code = new_code()
+    async with database.pool.acquire() as conn:
+        await apply_migrations(conn)
+        await set_product(conn, new_product(code), by="op")
+
+    async def change(amount: str) -> int:
+        async with database.pool.acquire() as conn:
+            updated = await set_product(
+                conn, ProductChange(code=code, parameters={"min_tax_paid_yuan": amount}), by="op"
+            )
+            return updated.version
+
+    versions = await asyncio.gather(change("40000"), change("50000"), change("60000"))
+    assert sorted(versions) == [2, 3, 4]
