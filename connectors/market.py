@@ -5,6 +5,7 @@ unknown) comes with HTTP 200.  Amounts are 万元 (converted to yuan here), date
 ``X-Api-Key``, at most :data:`BATCH_LIMIT` codes per batch.  Registrations use pinyin-initial
 fields; penalties and permits the 双公示 ``CF_``/``XK_`` fields (DOMAIN.md §6).
 
+    await market.dossiers(codes)             # registration and every record kind, one call
     await market.registrations(codes)        # dict[code, Sourced[Registration]]; unknown: absent
     await market.penalties(codes)            # dict[code, Sourced[tuple[CreditRecord, ...]]]
     await market.permits(codes)              # ... every code answered, () when none
@@ -43,7 +44,7 @@ from connectors.market_mapping import (
 from connectors.provenance import Sourced
 from credit.records import CreditRecord, Registration, Shareholding
 
-__all__ = ["BATCH_LIMIT", "MarketConnector", "RegistrationPage"]
+__all__ = ["BATCH_LIMIT", "MarketConnector", "MarketDossier", "RegistrationPage"]
 
 BATCH_LIMIT = 100
 MAX_PAGE_SIZE = 50
@@ -53,6 +54,7 @@ PERMITS = "permits"
 ABNORMAL = "abnormal-operations"
 SERIOUS = "serious-violations"
 SHAREHOLDERS = "shareholders"
+DOSSIER = "dossier"
 
 Records = tuple[CreditRecord, ...]
 _RECORD_KINDS: dict[str, tuple[str, Callable[[Mapping[str, Any]], CreditRecord]]] = {
@@ -65,6 +67,14 @@ _RECORD_KINDS: dict[str, tuple[str, Callable[[Mapping[str, Any]], CreditRecord]]
 
 
 @dataclass(frozen=True, slots=True)
+class MarketDossier:
+    """Everything market regulation holds about one organisation, from one call."""
+
+    registration: Registration
+    records: Records  # penalties, permits, abnormal operations, serious violations
+
+
+@dataclass(frozen=True, slots=True)
 class RegistrationPage:
     total: int
     page: int
@@ -74,7 +84,12 @@ class RegistrationPage:
 
 class MarketConnector(HttpBureau):
     source = "market"
-    kinds = (REGISTRATION, PENALTIES, PERMITS, ABNORMAL, SERIOUS, SHAREHOLDERS)
+    kinds = (DOSSIER, REGISTRATION, PENALTIES, PERMITS, ABNORMAL, SERIOUS, SHAREHOLDERS)
+
+    async def dossiers(self, codes: Sequence[str]) -> dict[str, Sourced[MarketDossier]]:
+        """Registration and every record kind per organisation, one upstream call per 100
+        codes; unknown codes are absent."""
+        return await self.batch(DOSSIER, codes, self._fetch_dossiers)
 
     async def registrations(self, codes: Sequence[str]) -> dict[str, Sourced[Registration]]:
         """Registrations for the codes the bureau knows; unknown codes are simply absent."""
@@ -158,6 +173,27 @@ class MarketConnector(HttpBureau):
 
         answers = await asyncio.gather(*(one(code) for code in codes))
         return {code: got for code, got in zip(codes, answers, strict=True) if got is not None}
+
+    async def _fetch_dossiers(self, codes: list[str]) -> dict[str, MarketDossier]:
+        found: dict[str, MarketDossier] = {}
+        for chunk in _chunks(codes):
+            for item in await self.call(
+                "POST", "/api/v2/dossiers/batch", self._items, json={"uscc_list": chunk}
+            ):
+                found[str(item.get("tyshxydm"))] = self._dossier(item)
+        return found
+
+    def _dossier(self, item: Mapping[str, Any]) -> MarketDossier:
+        records: list[CreditRecord] = []
+        for kind, (_, mapper) in _RECORD_KINDS.items():
+            entries = item.get(kind)
+            if not isinstance(entries, list):
+                raise SourceProtocolError(self.source, "档案应答缺少记录列表")
+            records.extend(self._map(mapper, entry) for entry in entries)
+        basics = item.get("djxx")
+        if not isinstance(basics, dict):
+            raise SourceProtocolError(self.source, "档案应答缺少登记信息")
+        return MarketDossier(self._map(registration, basics), tuple(records))
 
     async def _records(self, kind: str, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
         subject_field, mapper = _RECORD_KINDS[kind]

@@ -9,6 +9,7 @@ of the answer), ``20`` token refused (:class:`ConsentRejected` for that subject 
     grants = {uscc: Grant(consent_id, token), ...}
     await tax.grades(grants)     # dict[code, Sourced[tuple[TaxGrade, ...]]], oldest year first
     await tax.payments(grants)   # dict[code, Sourced[tuple[TaxPayment, ...]]], oldest month first
+    await tax.ledgers(grants)    # dict[code, Sourced[TaxLedger]]: both of the above, one call
 
 Answers are cached under each subject's consent id; ``tax.drop_consent(consent_id)`` forgets
 them at once when the consent is revoked.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -30,13 +32,15 @@ from connectors.provenance import Sourced
 from credit.money import yuan
 from credit.records import TaxGrade, TaxGradeLetter, TaxPayment
 
-__all__ = ["BATCH_LIMIT", "TaxConnector"]
+__all__ = ["BATCH_LIMIT", "TaxConnector", "TaxLedger"]
 
 BATCH_LIMIT = 100
 GRADES = "grades"
 PAYMENTS = "payments"
+LEDGER = "ledger"
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _yyyymmdd(value: str) -> dt.date:
@@ -63,33 +67,60 @@ def _payment(item: Mapping[str, Any]) -> TaxPayment:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TaxLedger:
+    """A taxpayer's grades (oldest year first) and monthly payments (oldest month first)."""
+
+    grades: tuple[TaxGrade, ...]
+    payments: tuple[TaxPayment, ...]
+
+
 class TaxConnector(HttpBureau):
     source = "tax"
-    kinds = (GRADES, PAYMENTS)
+    kinds = (LEDGER, GRADES, PAYMENTS)
 
     def authorise(self, request: httpx.Request) -> None:
         request.headers["X-Tax-AppKey"] = self._config.api_key.get_secret_value()
 
     async def grades(self, grants: Mapping[str, Grant]) -> dict[str, Sourced[tuple[TaxGrade, ...]]]:
         return await self.gated_batch(
-            GRADES, grants, lambda wanted: self._fetch("credit-grade", wanted, "pjxx", _grade)
+            GRADES,
+            grants,
+            lambda wanted: self._fetch(
+                "credit-grade", wanted, lambda item: self._rows(item.get("pjxx"), _grade)
+            ),
         )
 
     async def payments(
         self, grants: Mapping[str, Grant]
     ) -> dict[str, Sourced[tuple[TaxPayment, ...]]]:
         return await self.gated_batch(
-            PAYMENTS, grants, lambda wanted: self._fetch("payments", wanted, "items", _payment)
+            PAYMENTS,
+            grants,
+            lambda wanted: self._fetch(
+                "payments", wanted, lambda item: self._rows(item.get("items"), _payment)
+            ),
+        )
+
+    async def ledgers(self, grants: Mapping[str, Grant]) -> dict[str, Sourced[TaxLedger]]:
+        """Grades and payments together: one upstream call per 100 taxpayers."""
+
+        def ledger(item: Mapping[str, Any]) -> TaxLedger:
+            return TaxLedger(
+                self._rows(item.get("pjxx"), _grade), self._rows(item.get("items"), _payment)
+            )
+
+        return await self.gated_batch(
+            LEDGER, grants, lambda wanted: self._fetch("ledger", wanted, ledger)
         )
 
     async def _fetch(
         self,
         resource: str,
         wanted: dict[str, Grant],
-        field: str,
-        mapper: Callable[[Mapping[str, Any]], T],
-    ) -> dict[str, tuple[T, ...] | ConnectorError]:
-        found: dict[str, tuple[T, ...] | ConnectorError] = {}
+        build: Callable[[Mapping[str, Any]], R],
+    ) -> dict[str, R | ConnectorError]:
+        found: dict[str, R | ConnectorError] = {}
         codes = list(wanted)
         for start in range(0, len(codes), BATCH_LIMIT):
             chunk = codes[start : start + BATCH_LIMIT]
@@ -104,7 +135,7 @@ class TaxConnector(HttpBureau):
             for code, item in zip(chunk, items, strict=True):
                 status = item.get("rtnCode")
                 if status == "00":
-                    found[code] = self._rows(item.get(field), mapper)
+                    found[code] = build(item)
                 elif status == "20":
                     found[code] = ConsentRejected(self.source)
                 elif status != "04":

@@ -71,11 +71,19 @@ class GatedLoader(Generic[T]):
         async def by_codes(codes: Sequence[str]) -> Mapping[str, Sourced[T]]:
             return await fetch({code: self._grants[code] for code in codes})
 
-        self._loader: SourceLoader[str, T] = SourceLoader(source, by_codes, deadline)
+        self._loader: SourceLoader[T] = SourceLoader(source, by_codes, deadline)
 
     async def load(self, code: str, grant: Grant) -> Sourced[T] | None:
         self._grants[code] = grant
         return await self._loader.load(code)
+
+
+async def _attempt(load: Awaitable[Sourced[T] | None]) -> Sourced[T] | ConnectorError | None:
+    """A load whose source failure is a value, so one failed source does not hide the rest."""
+    try:
+        return await load
+    except ConnectorError as exc:
+        return exc
 
 
 class ProvenanceLog:
@@ -107,27 +115,20 @@ class SubjectData:
 
         def loader(
             source: str, fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, Sourced[T]]]]
-        ) -> SourceLoader[str, T]:
+        ) -> SourceLoader[T]:
             return SourceLoader(source, fetch, deadline)
 
         market, platform = connectors.market, connectors.platform
         self._market = market
-        self._registration = loader("market", market.registrations)
-        self._tax_grades = GatedLoader("tax", connectors.tax.grades, deadline)
-        self._tax_payments = GatedLoader("tax", connectors.tax.payments, deadline)
+        self._deadline = deadline
+        # One call per bureau for a whole profile: market's dossier holds the registration and
+        # every market record kind; the tax ledger holds grades and payments.
+        self._dossier = loader("market", market.dossiers)
+        self._tax = GatedLoader("tax", connectors.tax.ledgers, deadline)
         self._contributions = GatedLoader("hrss", connectors.hrss.contributions, deadline)
         self._bills = GatedLoader("utilities", connectors.utilities.bills, deadline)
-        # Every source of records, in report order; codes a source does not know answer ().
-        self._record_loaders: tuple[SourceLoader[str, Records], ...] = (
-            loader(
-                "market",
-                _merged(
-                    market.penalties,
-                    market.permits,
-                    market.abnormal_operations,
-                    market.serious_violations,
-                ),
-            ),
+        # The other sources of records; codes a source does not know answer ().
+        self._record_loaders: tuple[SourceLoader[Records], ...] = (
             loader("court", connectors.court.records),
             loader("national", connectors.national.entries),
             loader(
@@ -143,13 +144,16 @@ class SubjectData:
 
     async def registration(self, code: str, *, path: str) -> Registration | None:
         """Raises the market connector's error when the bureau fails."""
-        return self._note(await self._registration.load(code), path)
+        dossier = self._note(await self._dossier.load(code), path)
+        return dossier.registration if dossier is not None else None
 
     async def tax_grades(self, code: str, grant: Grant, *, path: str) -> tuple[TaxGrade, ...]:
-        return self._note(await self._tax_grades.load(code, grant), path) or ()
+        ledger = self._note(await self._tax.load(code, grant), path)
+        return ledger.grades if ledger is not None else ()
 
     async def tax_payments(self, code: str, grant: Grant, *, path: str) -> tuple[TaxPayment, ...]:
-        return self._note(await self._tax_payments.load(code, grant), path) or ()
+        ledger = self._note(await self._tax.load(code, grant), path)
+        return ledger.payments if ledger is not None else ()
 
     async def contributions(
         self, code: str, grant: Grant, *, path: str
@@ -160,19 +164,19 @@ class SubjectData:
         return self._note(await self._bills.load(code, grant), path) or ()
 
     async def records(self, code: str, *, path: str) -> RecordsFound:
-        outcomes = await asyncio.gather(
-            *(loader.load(code) for loader in self._record_loaders), return_exceptions=True
-        )
+        """Every source's records about ``code``, fetched in parallel, and the failures."""
+        market = asyncio.ensure_future(_attempt(self._dossier.load(code)))
+        others = await asyncio.gather(*(_attempt(src.load(code)) for src in self._record_loaders))
+        dossier = await market
         records: list[CreditRecord] = []
-        failures: list[ConnectorError] = []
-        for outcome in outcomes:
-            if isinstance(outcome, ConnectorError):
-                failures.append(outcome)
-            elif isinstance(outcome, BaseException):
-                raise outcome
-            else:
-                found: Records | None = self._note(outcome, path)
-                records.extend(found or ())
+        failures = [o for o in (dossier, *others) if isinstance(o, ConnectorError)]
+        if isinstance(dossier, Sourced):
+            self._provenance.record(dossier.provenance, path)
+            records.extend(dossier.value.records)
+        for outcome in others:
+            if isinstance(outcome, Sourced):
+                self._provenance.record(outcome.provenance, path)
+                records.extend(outcome.value)
         return RecordsFound(tuple(records), tuple(failures))
 
     async def search(
@@ -187,7 +191,8 @@ class SubjectData:
             return 0, ()
         first_page = start // count + 1
         pages = [first_page] if start % count == 0 else [first_page, first_page + 1]
-        answers = [await self._market.search(name, page=p, size=count) for p in pages]
+        async with asyncio.timeout_at(self._deadline.at):
+            answers = [await self._market.search(name, page=p, size=count) for p in pages]
         for answer in answers:
             self._provenance.record(answer.provenance, path)
         items = tuple(reg for a in answers for reg in a.value.items)

@@ -24,6 +24,11 @@ Auth: ``X-Api-Key: <api key>``.  Missing or wrong → ``401 {"code": "4010", "ms
     POST /api/v2/{kind}/batch  {"uscc_list": [...]}       data: {"items": [...]} flat, every
          item names its subject; unknown codes are simply absent
     {kind} ∈ penalties | permits | abnormal-operations | serious-violations
+    POST /api/v2/dossiers/batch  {"uscc_list": [...]}     data: {"items": [dossier]}; unknown
+         codes are absent.  A dossier is everything above about one organisation in one
+         answer: ``{"tyshxydm", "djxx": registration, "penalties": [...], "permits": [...],
+         "abnormal-operations": [...], "serious-violations": [...]}`` — what a full profile
+         needs, in one call.
 
 Registration: ``tyshxydm qymc qylx (EntityType) djzt (存续/注销/吊销) clrq zczb (万元) zczbbz
 zs djjgxzqh hyml fddbr fddbrzjhm lxdh zxrq``.
@@ -220,6 +225,11 @@ class MarketBureau(BureauService):
                 "/api/v2/enterprises", self.search, name="enterprise.search", methods=["GET"]
             ),
         ]
+        routes.append(
+            self.route(
+                "/api/v2/dossiers/batch", self.dossiers, name="dossier.batch", methods=["POST"]
+            )
+        )
         for kind in _KINDS:
             routes.append(
                 self.route(
@@ -332,6 +342,22 @@ class MarketBureau(BureauService):
             return _envelope({"items": items})
 
         return handler
+
+    async def dossiers(self, request: Request) -> Response:
+        codes = await self._codes(request)
+        if isinstance(codes, Response):
+            return codes
+        items: list[dict[str, Any]] = []
+        for code in dict.fromkeys(codes):
+            reg = self.world.registrations.get(code)
+            facts = self.world.facts(code) if reg is not None else None
+            if reg is None or facts is None:
+                continue
+            dossier: dict[str, Any] = {"tyshxydm": code, "djxx": registration_payload(reg)}
+            for kind, (pick, shape) in _KINDS.items():
+                dossier[kind] = [shape(r, reg.name) for r in pick(facts)]
+            items.append(dossier)
+        return _envelope({"items": items})
 
     # --- parameters --------------------------------------------------------------------------
 

@@ -41,6 +41,9 @@ existence is never revealed without its consent.
     POST /tax/api/v1/payments/batch-query  {"items": [{"nsrsbh", "sqm"}, …], "qsny"?, "zzny"?}
          body: {"items": [{"nsrsbh", "rtnCode", "rtnMsg", "nsrmc"?, "items"?: [...]}]}
                every month in range per taxpayer (no pagination)
+    POST /tax/api/v1/ledger/batch-query  {"items": [{"nsrsbh", "sqm"}, …]}
+         body: {"items": [{"nsrsbh", "rtnCode", "rtnMsg", "nsrmc"?, "pjxx"?, "items"?}]}
+               grades and every month of payments per taxpayer: a full profile in one call
 """
 
 from __future__ import annotations
@@ -132,6 +135,12 @@ class TaxBureau(ConsentGatedService):
                 f"{base}/payments/batch-query",
                 self.payments_batch,
                 name="payments.batch",
+                methods=["POST"],
+            ),
+            self.route(
+                f"{base}/ledger/batch-query",
+                self.ledger_batch,
+                name="ledger.batch",
                 methods=["POST"],
             ),
         ]
@@ -229,5 +238,14 @@ class TaxBureau(ConsentGatedService):
         def shape(ledger: TaxLedger, body: dict[str, Any]) -> dict[str, Any]:
             rows = _months(ledger.payments, body.get("qsny"), body.get("zzny"))
             return {"items": [_payment(p) for p in rows]}
+
+        return await self._batch(request, shape)
+
+    async def ledger_batch(self, request: Request) -> Response:
+        def shape(ledger: TaxLedger, body: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "pjxx": [_grade(g) for g in ledger.grades],
+                "items": [_payment(p) for p in _months(ledger.payments, None, None)],
+            }
 
         return await self._batch(request, shape)
