@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from connectors.errors import ConnectorError
 from connectors.protocol import Grant
@@ -112,6 +112,7 @@ class SubjectData:
         self, connectors: ConnectorSet, deadline: Deadline, provenance: ProvenanceLog
     ) -> None:
         self._provenance = provenance
+        self._prefetching: set[asyncio.Task[Any]] = set()
 
         def loader(
             source: str, fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, Sourced[T]]]]
@@ -162,6 +163,15 @@ class SubjectData:
 
     async def utility_bills(self, code: str, grant: Grant, *, path: str) -> tuple[UtilityBill, ...]:
         return self._note(await self._bills.load(code, grant), path) or ()
+
+    def prefetch_records(self, code: str) -> None:
+        """Start every record source's load now, so they share the tick (and the round trip)
+        of the registration instead of waiting for it."""
+        sources: tuple[SourceLoader[Any], ...] = (self._dossier, *self._record_loaders)
+        for source in sources:
+            task = asyncio.ensure_future(_attempt(source.load(code)))
+            self._prefetching.add(task)
+            task.add_done_callback(self._prefetching.discard)
 
     async def records(self, code: str, *, path: str) -> RecordsFound:
         """Every source's records about ``code``, fetched in parallel, and the failures."""

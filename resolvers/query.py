@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -57,6 +57,24 @@ class InvalidCodeAt(InvalidCreditCode):
         return {**super().extensions(), "index": self.index}
 
 
+# Subject fields whose answer needs every record source.
+_RECORD_FIELDS = frozenset({"records", "classification", "sanctions", "creditReport"})
+
+
+def _wants_records(info: Ctx) -> bool:
+    """Does the selection under this field ask for anything built from records?"""
+
+    def scan(selections: list[Any]) -> bool:
+        for selection in selections:
+            if getattr(selection, "name", None) in _RECORD_FIELDS:
+                return True
+            if not hasattr(selection, "arguments") and scan(selection.selections):
+                return True  # an inline fragment or fragment spread: look inside
+        return False
+
+    return any(scan(field.selections) for field in info.selected_fields)
+
+
 async def _subject(info: Ctx, raw: str) -> Subject | None:
     kind, code = validate_code(raw, today=info.context.today)
     return await _subject_of(info, kind, code)
@@ -68,6 +86,8 @@ async def _subject_of(info: Ctx, kind: CodeKind, code: str) -> Subject | None:
     if kind is CodeKind.CITIZEN_ID:
         subject = person_of(code, ctx.access)
     else:
+        if _wants_records(info):
+            ctx.data.prefetch_records(code)
         reg = await ctx.data.registration(code, path=path_key(info))
         subject = enterprise_of(reg, ctx.access) if reg is not None else None
     if subject is not None:

@@ -66,7 +66,7 @@ class BehaviourState:
         self.behaviour = Behaviour()
         self.calls.clear()
 
-    async def intercept(self, route: str) -> Response | None:
+    async def intercept(self, route: str, request: Request | None = None) -> Response | None:
         """Count the call, apply faults; a response here replaces the real answer."""
         self.calls[route] += 1
         b = self.behaviour
@@ -74,7 +74,11 @@ class BehaviourState:
         if high > 0:
             await asyncio.sleep(self.rng.uniform(low, high) / 1000)
         if b.hang:
-            await asyncio.Event().wait()  # until the client disconnects and we are cancelled
+            # Hold the request open until the client gives up (then the handler ends, instead
+            # of lingering until shutdown).
+            while request is None or not await request.is_disconnected():
+                await asyncio.sleep(0.05)
+            return Response(status_code=499)
         if b.down:
             return PlainTextResponse("系统维护中", status_code=503)
         if b.throttle_next > 0:

@@ -70,7 +70,7 @@ class BureauService:
         async def endpoint(request: Request) -> Response:
             if not self.authenticated(request):
                 return self.unauthorised()
-            faulted = await self.state.intercept(name)
+            faulted = await self.state.intercept(name, request)
             return faulted if faulted is not None else await handler(request)
 
         return Route(path, endpoint, methods=methods, name=name)
