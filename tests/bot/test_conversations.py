@@ -1,0 +1,187 @@
+"""Conversations end to end (memory and Redis state): /start, binding (success, wrong code,
+lockout), unbinding, status, records paged and a record's detail, who looked at me, free-text
+intents, and a bureau that is down."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from credit.records import Person
+from simulators.behaviour import Behaviour
+from simulators.runner import RunningBureau
+from simulators.world import World
+from tests.bot.chat import Chat
+
+
+def firm_of(world: World, person: Person) -> str:
+    firms = world.represented_by(person.id_number)
+    assert len(firms) == 1, "these tests want a person with exactly one firm"
+    return firms[0]
+
+
+@pytest.fixture
+def person(world: World, people: Iterator[Person]) -> Person:
+    """A legal representative of exactly one firm, which has at least six records."""
+    for candidate in people:
+        firms = world.represented_by(candidate.id_number)
+        facts = world.facts(firms[0]) if len(firms) == 1 else None
+        if facts is not None and len(facts.records()) >= 6:
+            return candidate
+    raise AssertionError("the test world has no such person left")
+
+
+async def test_start_explains_and_offers_binding(chat: Chat) -> None:
+    reply = await chat.say("/start")
+    assert "个人信息说明" in reply.text
+    assert "立即从对话中删除" in reply.text
+    assert "验证身份" in [text for text, _ in reply.buttons][-1]
+
+
+async def test_binding_deletes_the_id_message_and_binds(
+    chat: Chat, person: Person, phones: Iterator[str]
+) -> None:
+    phone = next(phones)
+    await chat.say("/bind")
+    await chat.say(person.name)
+    asked_id = await chat.say(phone)
+    assert "身份号码" in asked_id.text
+    sent = await chat.say(person.id_number)
+    id_message = chat.said[-1]
+    assert (chat.user.id, id_message) in chat.tg.deleted
+    assert chat.tg.message(chat.user.id, id_message) is None
+    assert f"{phone[:3]}****{phone[-4:]}" in sent.text
+    done = await chat.say(await chat.latest_code(phone))
+    assert "身份验证成功" in done.text
+    assert "1 家企业" in done.text
+    assert "解除绑定" in [text for text, _ in done.buttons][-1]
+
+
+async def test_a_wrong_code_says_how_many_tries_are_left(
+    chat: Chat, person: Person, phones: Iterator[str]
+) -> None:
+    phone = next(phones)
+    for text in ("/bind", person.name, phone, person.id_number):
+        await chat.say(text)
+    code = await chat.latest_code(phone)
+    wrong = await chat.say(f"{(int(code) + 1) % 1_000_000:06d}")
+    assert "还可以再试 4 次" in wrong.text
+    done = await chat.say(code)
+    assert "身份验证成功" in done.text
+
+
+async def test_five_wrong_codes_lock_binding(
+    chat: Chat, person: Person, phones: Iterator[str]
+) -> None:
+    phone = next(phones)
+    for text in ("/bind", person.name, phone, person.id_number):
+        await chat.say(text)
+    wrong = f"{(int(await chat.latest_code(phone)) + 1) % 1_000_000:06d}"
+    for left in (4, 3, 2, 1):
+        assert f"还可以再试 {left} 次" in (await chat.say(wrong)).text
+    locked = await chat.say(wrong)
+    assert "错误次数过多" in locked.text
+    # Starting over is refused too, before any code is sent.
+    for text in ("/bind", person.name, phone):
+        await chat.say(text)
+    again = await chat.say(person.id_number)
+    assert "错误次数过多" in again.text
+
+
+async def test_status_records_and_a_records_detail(
+    chat: Chat, person: Person, phones: Iterator[str], world: World
+) -> None:
+    await chat.bind(person, next(phones))
+    firm = world.registrations[firm_of(world, person)]
+    facts = world.facts(firm.uscc)
+    assert facts is not None
+    total = len(facts.records())
+
+    status = await chat.tap("我的信用")
+    assert firm.name in status.text
+    assert "综合评价" in status.text
+    assert f"共 {total} 条" in status.text
+
+    first = await chat.tap("记录")
+    assert f"共 {total} 条，第 1 页" in first.text
+    assert [t for t, _ in first.buttons][:5] == ["1", "2", "3", "4", "5"]
+    second = await chat.tap("下一页")
+    assert "第 2 页" in second.text
+    assert "6. [" in second.text
+    back = await chat.tap("上一页")
+    assert back.text == first.text
+
+    line = next(x for x in back.text.splitlines() if x.startswith("2. ["))
+    title = line.split("] ", 1)[1].split(" — ")[0]
+    detail = await chat.tap("2")
+    assert f"事由：{title}" in detail.text
+    for part in ("依据：", "公示：", "修复："):
+        assert part in detail.text
+
+
+async def test_who_looked_at_me(
+    chat: Chat, person: Person, phones: Iterator[str], world: World, bank: httpx.AsyncClient
+) -> None:
+    firm = firm_of(world, person)
+    looked = await bank.post(
+        "/graphql", json={"query": f'{{ enterprise(uscc: "{firm}") {{ name }} }}'}
+    )
+    assert looked.status_code == 200
+    await chat.bind(person, next(phones))
+    log = await chat.tap("谁查了我")
+    assert "演示银行" in log.text
+    assert "至少保存5年" in log.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我的信用怎么样", "综合评价"),
+        ("谁查了我", "👀"),
+        ("怎么修复", "能否以及何时申请信用修复"),
+        ("我想看看我的处罚记录", "信用记录"),
+    ],
+)
+async def test_free_text_opens_the_same_flows(
+    chat: Chat, person: Person, phones: Iterator[str], text: str, expected: str
+) -> None:
+    await chat.bind(person, next(phones))
+    assert expected in (await chat.say(text)).text
+
+
+async def test_anything_else_gets_the_menu(chat: Chat) -> None:
+    reply = await chat.say("今天天气不错")
+    assert "没听懂" in reply.text
+    assert "我的信用" in reply.buttons[0][0]
+    unbound = await chat.say("我的信用怎么样")
+    assert "需要先验证您的身份" in unbound.text
+
+
+async def test_a_bureau_down_is_named_and_the_rest_shown(
+    chat: Chat,
+    person: Person,
+    phones: Iterator[str],
+    world: World,
+    bureaus: dict[str, RunningBureau],
+) -> None:
+    await chat.bind(person, next(phones))
+    bureaus["court"].service.state.behaviour = Behaviour(down=True)
+    status = await chat.tap("我的信用")
+    assert "法院暂时无法访问" in status.text
+    assert world.registrations[firm_of(world, person)].name in status.text
+    assert "暂不作评价" in status.text
+    records = await chat.tap("记录")
+    assert "法院暂时无法访问" in records.text
+    assert "1. [" in records.text
+
+
+async def test_unbind_forgets_the_citizen(
+    chat: Chat, person: Person, phones: Iterator[str]
+) -> None:
+    await chat.bind(person, next(phones))
+    await chat.say("/unbind")
+    done = await chat.tap("确定解除")
+    assert "已解除身份绑定" in done.text
+    assert "需要先验证您的身份" in (await chat.say("我的信用怎么样")).text
