@@ -62,7 +62,7 @@ CitizenFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 @pytest.fixture(scope="session")
 def citizen(access_url: str, access_app: Starlette, bot_key: str) -> CitizenFactory:
-    """``async with citizen(id_number, represents=[uscc]) as http:`` — a bound citizen via the bot."""
+    """``async with citizen(id_number, represents=[uscc]) as http:`` — a citizen, via the bot."""
     authenticator = access_app.state.gateway.edge.authenticator
 
     def open_client(id_number: str, represents: tuple[str, ...] = ()) -> httpx.AsyncClient:
