@@ -128,9 +128,10 @@ class SubjectData:
         self._tax = GatedLoader("tax", connectors.tax.ledgers, deadline)
         self._contributions = GatedLoader("hrss", connectors.hrss.contributions, deadline)
         self._bills = GatedLoader("utilities", connectors.utilities.bills, deadline)
+        self._court = loader("court", connectors.court.records)
         # The other sources of records; codes a source does not know answer ().
         self._record_loaders: tuple[SourceLoader[Records], ...] = (
-            loader("court", connectors.court.records),
+            self._court,
             loader("national", connectors.national.entries),
             loader(
                 "platform", _merged(platform.red_lists, platform.commitments, platform.evaluations)
@@ -163,6 +164,10 @@ class SubjectData:
 
     async def utility_bills(self, code: str, grant: Grant, *, path: str) -> tuple[UtilityBill, ...]:
         return self._note(await self._bills.load(code, grant), path) or ()
+
+    async def court_records(self, code: str, *, path: str) -> Records:
+        """The court's entries alone (e.g. on a legal representative); raises its error."""
+        return self._note(await self._court.load(code), path) or ()
 
     def prefetch_records(self, code: str) -> None:
         """Start every record source's load now, so they share the tick (and the round trip)
