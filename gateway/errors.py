@@ -32,6 +32,9 @@ def _extensions(error: GraphQLError) -> dict[str, Any]:
         existing = dict(error.extensions or {})
         if "code" in existing:
             return existing
+        if error.path is None and "nested too deeply" in error.message:
+            # graphql-core's own recursion guard fires before our depth limit can look.
+            return {"code": "QUERY_TOO_DEEP"}
         if error.path is None and "Syntax Error" in error.message:
             return {"code": "GRAPHQL_PARSE_FAILED"}
         return {"code": "GRAPHQL_VALIDATION_FAILED"}
