@@ -194,6 +194,7 @@ class GatewayAccess:
                     purpose=e.purpose,
                     consent_id=e.consent_id,
                     scopes=e.scopes,
+                    cursor=e.cursor,
                 )
                 for e in page.entries
             ),

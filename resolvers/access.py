@@ -60,6 +60,7 @@ class AccessLogItem:
     purpose: str | None
     consent_id: str | None
     scopes: tuple[str, ...]
+    cursor: str
 
 
 @dataclass(frozen=True, slots=True)

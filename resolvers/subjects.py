@@ -162,15 +162,14 @@ class Subject:
         check_page_size(first, ctx.limits.max_page_size)
         page = await ctx.access.access_log(self.subject_key, first, after)
         edges = [
-            Edge(node=AccessLogEntryNode.from_item(item), cursor=page.end_cursor or "")
-            for item in page.items
+            Edge(node=AccessLogEntryNode.from_item(item), cursor=item.cursor) for item in page.items
         ]
         return Connection(
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next_page,
                 has_previous_page=after is not None,
-                start_cursor=None,
+                start_cursor=edges[0].cursor if edges else None,
                 end_cursor=page.end_cursor,
             ),
             total_count=len(edges),
