@@ -28,6 +28,7 @@ from gateway.audit import AuditWriteFailed
 from gateway.auth.middleware import request_principal
 from gateway.binding import BindingService
 from gateway.errors import format_error
+from gateway.financing import GatewayFinancing
 from gateway.limits.trusted_documents import TrustedDocumentsView
 from gateway.request_access import GatewayAccess
 from gateway.settings import Settings, person_key_secret
@@ -104,6 +105,9 @@ class GraphQLView(TrustedDocumentsView[GraphContext, None]):
             limits=GraphLimits(max_page_size=settings.max_page_size),
             access=access,
             binding=BindingService.for_gateway(state),
+            financing=GatewayFinancing.for_request(
+                state, access.principal, request.state.request_id
+            ),
         )
 
     async def process_result(

@@ -20,6 +20,7 @@ from resolvers.source_loader import Deadline
 
 if TYPE_CHECKING:  # resolvers.binding imports this module
     from resolvers.binding import IdentityBinder
+    from resolvers.financing_service import FinancingService
 
 __all__ = ["GraphContext", "GraphLimits", "PartialFailure"]
 
@@ -51,6 +52,7 @@ class GraphContext:
     limits: GraphLimits = field(default_factory=GraphLimits)
     partial_failures: list[PartialFailure] = field(default_factory=list)
     binding: IdentityBinder | None = None  # identity binding (the gateway's BindingService)
+    financing: FinancingService | None = None  # products and pre-checks (GatewayFinancing)
 
     @property
     def principal(self) -> Principal:
@@ -69,6 +71,7 @@ class GraphContext:
         limits: GraphLimits,
         access: RequestAccess,
         binding: IdentityBinder | None = None,
+        financing: FinancingService | None = None,
     ) -> GraphContext:
         provenance = ProvenanceLog()
         return cls(
@@ -81,4 +84,5 @@ class GraphContext:
             limits=limits,
             access=access,
             binding=binding,
+            financing=financing,
         )
