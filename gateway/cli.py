@@ -5,12 +5,17 @@ creditgw demo                  # embedded PostgreSQL + simulators + gateway, for
 creditgw migrate               # apply pending SQL migrations and exit
 creditgw export-schema [--check]
 creditgw clients add|list|revoke   # API clients (see gateway.auth.cli)
+creditgw bot                   # the citizen chatbot, configured from BOT_* settings
+creditgw chat [--url URL]      # chat with the demo's bot in this terminal
+creditgw sms tail [-n N] [--follow]   # the SMS outbox (masked phones), for the demo
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import signal
 import sys
 from pathlib import Path
@@ -106,6 +111,66 @@ def _demo(enterprises: int) -> int:
         return 0
 
 
+def _bot() -> int:
+    from bot.run import serve
+    from bot.settings import BotSettingsError, load_bot_settings
+
+    try:
+        bot_settings = load_bot_settings()
+    except BotSettingsError as exc:
+        print(f"creditgw: {exc}", file=sys.stderr)
+        return 2
+    configure_logging("INFO")
+    asyncio.run(serve(bot_settings))
+    return 0
+
+
+def _chat(url: str | None, user_id: int) -> int:
+    from bot.terminal import chat
+    from gateway.demo import DEMO_CHAT_FILE
+
+    if url is None:
+        found = load_settings().state_dir / DEMO_CHAT_FILE
+        if not found.exists():
+            print("creditgw: no demo is running here (start `make demo`, or pass --url)")
+            return 1
+        url = json.loads(found.read_text(encoding="utf-8"))["url"]
+
+    async def read_line() -> str | None:
+        line = await asyncio.to_thread(sys.stdin.readline)
+        return line or None
+
+    try:
+        return asyncio.run(chat(url, user_id=user_id, read_line=read_line, write=print))
+    except KeyboardInterrupt:
+        return 0
+
+
+def _sms_tail(limit: int, follow: bool) -> int:
+    from gateway import sms
+    from gateway.database import open_database
+
+    settings = load_settings()
+
+    async def run() -> None:
+        async with open_database(settings) as db:
+            last = 0
+            while True:
+                async with db.pool.acquire() as conn:
+                    entries = [e for e in await sms.tail(conn, limit=limit) if e.id > last]
+                for entry in entries:
+                    shown = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                    print(f"{shown}  {entry.phone_masked}  {entry.message}", flush=True)
+                    last = entry.id
+                if not follow:
+                    return
+                await asyncio.sleep(1)  # a person watching a terminal: polling is fine here
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="creditgw", description="信用图谱网关 Credit Graph Gateway"
@@ -119,6 +184,15 @@ def main(argv: list[str] | None = None) -> None:
     export.add_argument("--check", action="store_true", help="fail if the file differs")
     sub.add_parser("docs", help="regenerate the README's configuration table")
     add_clients_parser(sub)
+    sub.add_parser("bot", help="run the citizen chatbot (BOT_* settings)")
+    chat = sub.add_parser("chat", help="chat with the demo's bot in this terminal")
+    chat.add_argument("--url", help="the fake Bot API server (default: the running demo's)")
+    chat.add_argument("--user-id", type=int, default=10001, help="who you are in the chat")
+    sms = sub.add_parser("sms", help="the SMS outbox")
+    sms_sub = sms.add_subparsers(dest="sms_command", required=True)
+    tail = sms_sub.add_parser("tail", help="print the newest messages (masked phones)")
+    tail.add_argument("-n", type=int, default=20, help="how many")
+    tail.add_argument("--follow", action="store_true", help="keep printing new ones")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
@@ -131,6 +205,12 @@ def main(argv: list[str] | None = None) -> None:
             code = _docs()
         elif args.command == "clients":
             code = run_clients(args)
+        elif args.command == "bot":
+            code = _bot()
+        elif args.command == "chat":
+            code = _chat(args.url, args.user_id)
+        elif args.command == "sms":
+            code = _sms_tail(args.n, args.follow)
         else:
             code = _export_schema(args.check)
     except SettingsError as exc:

@@ -32,7 +32,9 @@ from simulators.runner import BUREAUS, CONSENT_GATED
 from simulators.serving import StartedServer
 from simulators.world import World, WorldConfig
 
-__all__ = ["ensure_demo_bot", "run_demo", "start_simulators"]
+__all__ = ["DEMO_CHAT_FILE", "ensure_demo_bot", "run_demo", "start_demo_bot", "start_simulators"]
+
+DEMO_CHAT_FILE = "demo-chat.json"  # under the state dir: where `creditgw chat` finds the demo
 
 
 @contextlib.asynccontextmanager
@@ -109,6 +111,48 @@ async def ensure_demo_bot(conn: asyncpg.Connection) -> str:
     return key
 
 
+@contextlib.asynccontextmanager
+async def start_demo_bot(settings: Settings, db: Database) -> AsyncIterator[str]:
+    """A fake Telegram Bot API server and the bot polling it, with a new bot key; yields the
+    server's URL, also written to ``<state_dir>/demo-chat.json`` for ``creditgw chat``."""
+    from bot.app import bot_app, run_polling
+    from bot.settings import load_bot_settings
+    from tests.fakes.telegram import FakeTelegram  # the demo runs from the repository
+
+    async with db.pool.acquire() as conn:
+        bot_key = await ensure_demo_bot(conn)
+    async with FakeTelegram.running(settings.host) as telegram:
+        bot_settings = load_bot_settings(
+            token=telegram.token,
+            gateway_key=bot_key,
+            gateway_url=f"http://{settings.host}:{settings.port}",
+            api_url=telegram.url,
+            redis_url=settings.redis_url,
+        )
+        chat_file = settings.state_dir / DEMO_CHAT_FILE
+        async with bot_app(bot_settings) as app:
+            polling = asyncio.create_task(run_polling(app))
+            chat_file.parent.mkdir(parents=True, exist_ok=True)
+            chat_file.write_text(json.dumps({"url": telegram.url}), encoding="utf-8")
+            try:
+                yield telegram.url
+            finally:
+                chat_file.unlink(missing_ok=True)
+                await app.dispatcher.stop_polling()
+                await polling
+
+
+def _chat_banner(world: World, url: str) -> str:
+    person = world.persons[world.boundary["defaulter_legal_rep"]]
+    return (
+        f"  Chatbot:   fake Telegram Bot API at {url}; the bot polls it.\n"
+        f"             chat in another terminal:  .venv/bin/python -m gateway chat\n"
+        f"             SMS codes:                 .venv/bin/python -m gateway sms tail --follow\n"
+        f"             bind as (合成数据)：姓名 {person.name}，身份证号 {person.id_number}，"
+        f"手机号任填 11 位\n"
+    )
+
+
 async def seed_platform(db: Database, world: World, settings: Settings) -> dict[str, str]:
     """Migrate, seed the platform tables from ``world``; returns the demo clients' keys."""
     async with db.pool.acquire() as conn:
@@ -169,5 +213,8 @@ async def run_demo(*, enterprises: int = 5000) -> int:
         serving = asyncio.create_task(server.serve())
         if await server.wait_started(serving):
             print(_banner(settings, world, clients), flush=True)
+            async with start_demo_bot(settings, db) as chat_url:
+                print(_chat_banner(world, chat_url), flush=True)
+                await serving
         await serving
     return 0

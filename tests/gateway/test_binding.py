@@ -4,6 +4,7 @@ simulators behind the gateway, codes read from the real SMS outbox; clock-bound 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -11,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from importlib import resources
 from typing import Any
 
+import asyncpg
 import httpx
 import jwt
 import pytest
@@ -27,6 +29,7 @@ from gateway.binding import (
     BindingService,
     BindingTooSoon,
 )
+from gateway.cli import main
 from gateway.limits.trusted_documents import document_hash
 from gateway.settings import BindingSettings, Settings, person_key_secret
 from simulators.behaviour import Behaviour
@@ -332,3 +335,31 @@ def test_phone_numbers_are_normalised(raw: str, expected: str) -> None:
 def test_bad_phone_numbers_are_refused(raw: str) -> None:
     with pytest.raises(sms.InvalidPhone):
         sms.normalise_phone(raw)
+
+
+def test_sms_tail_prints_masked_phones(
+    pg_dsn: str,
+    seeded_database: object,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def add() -> None:
+        conn = await asyncpg.connect(pg_dsn)
+        try:
+            await sms.enqueue(
+                conn,
+                phone="13712340000",
+                message="【信用图谱】尾部测试",
+                now=dt.datetime.now(dt.UTC),
+            )
+        finally:
+            await conn.close()
+
+    asyncio.run(add())
+    monkeypatch.setenv("DATABASE_URL", pg_dsn)
+    with pytest.raises(SystemExit) as ended:
+        main(["sms", "tail", "-n", "3"])
+    assert ended.value.code == 0
+    out = capsys.readouterr().out
+    assert "137****0000  【信用图谱】尾部测试" in out
+    assert "13712340000" not in out

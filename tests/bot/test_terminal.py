@@ -1,0 +1,83 @@
+"""``creditgw chat``: a person chats with the running bot from a terminal, through the fake Bot
+API server's control API (typed lines in, the bot's messages and buttons out)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+from starlette.applications import Starlette
+
+from bot.app import BotApp
+from bot.terminal import chat
+from credit.records import Person
+from tests.bot.chat import Chat
+from tests.fakes.telegram import FakeTelegram, FakeUser
+
+
+class Screen:
+    """What the terminal printed; waits on each line printed, never on a timer."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._printed = asyncio.Event()
+
+    def write(self, text: str) -> None:
+        self.lines.append(text)
+        self._printed.set()
+
+    async def shows(self, text: str, *, since: int = 0) -> str:
+        async with asyncio.timeout(15):
+            while True:
+                hit = next((line for line in self.lines[since:] if text in line), None)
+                if hit is not None:
+                    return hit
+                self._printed.clear()
+                await self._printed.wait()
+
+
+async def test_chat_binds_and_asks_in_a_terminal(
+    telegram: FakeTelegram,
+    bot: BotApp,
+    gateway_app: Starlette,
+    people: Iterator[Person],
+    phones: Iterator[str],
+) -> None:
+    screen, typed = Screen(), asyncio.Queue[str | None]()
+    user = FakeUser(id=20_001, first_name="演示用户")
+    session = asyncio.create_task(
+        chat(telegram.url, user_id=user.id, read_line=typed.get, write=screen.write)
+    )
+    outbox = Chat(telegram, user, gateway_app.state.gateway.database.pool)
+    person, phone = next(people), next(phones)
+
+    async def say(text: str, then: str) -> str:
+        since = len(screen.lines)
+        await typed.put(text)
+        return await screen.shows(then, since=since)
+
+    await screen.shows("已连接")
+    menu = await say("/start", "[#7] 🪪 验证身份")
+    assert "个人信息说明" in "\n".join(screen.lines)
+    assert "#1" in menu
+    await say("#7", "真实姓名")
+    await say(person.name, "手机号")
+    await say(phone, "身份号码")
+    await say(person.id_number, "验证码已发送")
+    await screen.shows("已从对话中删除")
+    await say(await outbox.latest_code(phone), "身份验证成功")
+    await say("#1", "综合评价")
+    await typed.put("/quit")
+    assert await session == 0
+    assert person.id_number not in "\n".join(screen.lines)
+
+
+async def test_chat_says_when_no_demo_runs() -> None:
+    screen = Screen()
+
+    async def nothing() -> str | None:
+        return None
+
+    code = await chat("http://127.0.0.1:9", read_line=nothing, write=screen.write)
+    assert code == 1
+    assert "make demo" in screen.lines[0]
