@@ -51,6 +51,7 @@ class Rec(CallbackData, prefix="r"):
     s: int
     p: int
     i: int  # index on that page
+    v: str = "records"  # the list it was opened from: records, or repair (negative ones only)
 
 
 class Unbind(CallbackData, prefix="u"):

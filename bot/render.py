@@ -92,18 +92,26 @@ def records_text(
     missing: Iterable[str] = (),
     repair_tip: bool = False,
 ) -> str:
+    """A page of records; with ``repair_tip``, the page of a list of negative records only."""
     nodes = [e["node"] for e in connection.get("edges", [])]
     total = connection.get("totalCount", len(nodes))
-    head = f"📄 {name} 的信用记录（共 {total} 条，第 {page + 1} 页）"
+    what = "失信记录" if repair_tip else "信用记录"
+    head = f"{'🛠' if repair_tip else '📄'} {name} 的{what}（共 {total} 条，第 {page + 1} 页）"
     if not nodes:
-        return _with_note(f"{head}\n{T.NO_RECORDS}", missing)
+        empty = T.NO_NEGATIVE_RECORDS if repair_tip else T.NO_RECORDS
+        return _with_note(f"{head}\n{empty}", missing)
     lines = [head, *(record_line(first_index + i, n) for i, n in enumerate(nodes))]
     lines.append("")
     lines.append(T.REPAIR_TIP if repair_tip else "点数字查看详情。")
     return _with_note("\n".join(lines), missing)
 
 
+POSITIVE_KINDS = frozenset({"RED_LIST", "PERMIT", "COMMITMENT", "EVALUATION"})
+
+
 def _repair_line(node: Mapping[str, Any], today: dt.date) -> str:
+    if node["kind"] in POSITIVE_KINDS:
+        return "修复：这是守信、许可或评价类信息，不是失信记录，无需修复。"
     status = node.get("repairStatus", "NONE")
     if status == "REPAIRED":
         return f"修复：已于 {node.get('repairedOn') or '—'} 修复，不再公示、不再向金融机构共享。"

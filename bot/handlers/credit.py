@@ -7,6 +7,7 @@ can never point at anybody else.  A firm is asked for by its USCC from that list
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from aiogram import Router
@@ -33,6 +34,22 @@ __all__ = ["open_view", "router"]
 RECORDS_PAGE = 5
 LOG_PAGE = 8
 VIEWS = frozenset({"status", "records", "repair", "log"})
+# What can need repairing: the negative kinds (red lists, permits, commitments are not).
+NEGATIVE_KINDS = [
+    "ADMIN_PENALTY",
+    "MARKET_PENALTY",
+    "JUDGMENT_DEFAULTER",
+    "CONSUMPTION_RESTRICTION",
+    "ABNORMAL_OPERATION",
+    "SERIOUS_VIOLATION",
+    "SERIOUS_DISHONESTY",
+]
+
+
+def _filter(view: str) -> dict[str, Any] | None:
+    return {"kinds": NEGATIVE_KINDS} if view == "repair" else None
+
+
 _OPERATIONS = {  # view → (for myself, for a firm)
     "status": ("MyStatus", "FirmStatus"),
     "records": ("MyRecords", "FirmRecords"),
@@ -128,8 +145,13 @@ async def _records(
     page: int,
     view: str,
 ) -> None:
-    page, after = await cursor_for(state, "records", s, page)
-    variables = {"first": RECORDS_PAGE, "after": after, "withAdvice": False}
+    page, after = await cursor_for(state, view, s, page)
+    variables = {
+        "first": RECORDS_PAGE,
+        "after": after,
+        "filter": _filter(view),
+        "withAdvice": False,
+    }
     found, result = await _ask(gateway, token, "records", subject, **variables)
     if found is None:
         await reply(event, refusal_text(result) or T.GATEWAY_DOWN, keyboards.menu(bound=True))
@@ -137,10 +159,10 @@ async def _records(
     connection = found["records"]
     info = connection["pageInfo"]
     if info["hasNextPage"] and info["endCursor"]:
-        await keep_cursor(state, "records", s, page, info["endCursor"])
+        await keep_cursor(state, view, s, page, info["endCursor"])
     first_index = page * RECORDS_PAGE + 1
     details = [
-        (str(first_index + i), keyboards.Rec(s=s, p=page, i=i))
+        (str(first_index + i), keyboards.Rec(s=s, p=page, i=i, v=view))
         for i in range(len(connection["edges"]))
     ]
     text = render.records_text(
@@ -168,18 +190,22 @@ async def _detail(
     subject = await _subject(query, gateway, token, ref.s)
     if subject is None:
         return
-    page, after = await cursor_for(state, "records", ref.s, ref.p)
-    variables = {"first": RECORDS_PAGE, "after": after, "withAdvice": True}
+    view = ref.v if ref.v in ("records", "repair") else "records"
+    page, after = await cursor_for(state, view, ref.s, ref.p)
+    variables = {"first": RECORDS_PAGE, "after": after, "filter": _filter(view), "withAdvice": True}
     found, result = await _ask(gateway, token, "records", subject, **variables)
     edges = (found or {}).get("records", {}).get("edges", [])
     if page != ref.p or not 0 <= ref.i < len(edges):
         await reply(query, T.RECORD_GONE, keyboards.menu(bound=True))
         return
-    advice = ((found or {}).get("creditReport") or {}).get("advice")
-    text = render.record_detail_text(edges[ref.i]["node"], advice, today=clock().date())
+    report = (found or {}).get("creditReport") or {}
+    advice = report.get("advice")
+    # "Today" is the gateway's (the report's day), not this process's calendar.
+    today = dt.date.fromisoformat(report["generatedOn"]) if report else clock().date()
+    text = render.record_detail_text(edges[ref.i]["node"], advice, today=today)
     note = render.missing_note(result.missing_sources()) if advice is None else ""
     kb = InlineKeyboardBuilder()
-    kb.button(text="📄 返回列表", callback_data=keyboards.Page(view="records", s=ref.s, p=page))
+    kb.button(text="📄 返回列表", callback_data=keyboards.Page(view=view, s=ref.s, p=page))
     keyboards.back_row(kb)
     await reply(query, f"{text}\n\n{note}".strip(), kb.as_markup())
 

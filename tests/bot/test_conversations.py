@@ -140,7 +140,7 @@ async def test_who_looked_at_me(
     [
         ("我的信用怎么样", "综合评价"),
         ("谁查了我", "👀"),
-        ("怎么修复", "能否以及何时申请信用修复"),
+        ("怎么修复", "的失信记录"),
         ("我想看看我的处罚记录", "信用记录"),
     ],
 )
@@ -185,3 +185,22 @@ async def test_unbind_forgets_the_citizen(
     done = await chat.tap("确定解除")
     assert "已解除身份绑定" in done.text
     assert "需要先验证您的身份" in (await chat.say("我的信用怎么样")).text
+
+
+async def test_how_to_repair_lists_negative_records_and_cites_the_rule(
+    chat: Chat, phones: Iterator[str], world: World
+) -> None:
+    firm = world.registrations[world.boundary["penalty_listed_yesterday"]]
+    person = world.persons[firm.legal_rep_id]
+    assert world.represented_by(person.id_number) == [firm.uscc]
+    await chat.bind(person, next(phones))
+    listed = await chat.say("怎么修复")
+    assert "的失信记录（共 1 条" in listed.text
+    assert "1. [行政处罚·一般]" in listed.text
+    assert "A级纳税人" not in listed.text  # a red list needs no repair
+    detail = await chat.tap("1")
+    assert "起可申请信用修复" in detail.text
+    assert "令第36号" in detail.text
+    assert "怎么办" in detail.text
+    back = await chat.tap("返回列表")
+    assert back.text == listed.text
