@@ -88,6 +88,11 @@ class IdentityBinder(Protocol):
         """Forget the calling citizen's binding (their subject key → ID number)."""
         ...
 
+    async def bound_id_number(self, subject_key: str) -> str | None:
+        """The ID number behind a live binding, to ask bureaus for that person's own data
+        (``Me.person``); None once unbound.  Never to be returned to a caller."""
+        ...
+
 
 @strawberry.input(description="开始身份绑定 / Start binding a citizen's identity")
 class StartIdentityBindingInput:

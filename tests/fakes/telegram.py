@@ -3,7 +3,8 @@
 The bot side (``POST /bot<token>/<method>``, multipart, form or JSON, as aiogram sends it):
 getMe, getUpdates (offsets, ``limit``, long-poll ``timeout``; 409 while a webhook is set),
 sendMessage, editMessageText, deleteMessage, answerCallbackQuery, setWebhook, deleteWebhook,
-setMyCommands.  Every call is recorded (:attr:`FakeTelegram.calls`) with its decoded parameters.
+setMyCommands.  Every call is recorded (:attr:`FakeTelegram.calls`) with its decoded parameters
+and result — getUpdates on arrival (result ``None``), so "the bot is polling" can be waited on.
 
 The person side, in process:
 
