@@ -140,3 +140,33 @@ async def test_an_expired_or_refused_session_asks_to_bind_again(
 
     await bot.storage.update_data(key, {"token": "x", "token_expires": "2000-01-01T00:00:00+00:00"})
     assert "需要先验证您的身份" in (await chat.say("谁查了我")).text
+
+
+@pytest.mark.parametrize("storage", ["redis"], indirect=True)
+async def test_the_state_store_never_holds_the_id_number(
+    chat: Chat, bot: BotApp, world: World, people: Iterator[Person], phones: Iterator[str]
+) -> None:
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    storage = bot.storage
+    assert isinstance(storage, RedisStorage)
+    (person,) = one_firm_people(world, people, 1)
+    phone = next(phones)
+    prefix = storage.key_builder.prefix  # type: ignore[attr-defined]
+
+    async def stored() -> str:
+        keys = [k async for k in storage.redis.scan_iter(match=f"{prefix}:*")]
+        values = [await storage.redis.get(k) for k in keys]
+        return " ".join(v.decode() for v in values if v)
+
+    for text in ("/bind", person.name, phone):
+        await chat.say(text)
+    assert phone in await stored()  # kept for one step, until the ID number arrives
+    await chat.say(person.id_number)
+    after_code_sent = await stored()
+    assert person.id_number not in after_code_sent
+    assert phone not in after_code_sent
+    assert person.name not in after_code_sent
+    await chat.say(await chat.latest_code(phone))
+    assert "token" in await stored()
+    assert person.id_number not in await stored()
