@@ -19,6 +19,8 @@ __all__ = [
     "consent_line",
     "consents_text",
     "missing_note",
+    "precheck_text",
+    "product_requirements",
     "record_detail_text",
     "record_line",
     "records_text",
@@ -217,3 +219,53 @@ def grant_summary(subject: str, bank: str, scopes: Iterable[str], purpose: str, 
         f"请确认授权：\n对象：{subject}\n机构：{bank}\n范围：{names}\n"
         f"用途：{PURPOSES.get(purpose, purpose)}\n期限：{days} 天（可随时撤销）"
     )
+
+
+def _yuan(money: Mapping[str, Any] | None) -> str:
+    if not money:
+        return "—"
+    return f"¥{float(money['yuan']):,.0f}"
+
+
+def product_requirements(parameters: Mapping[str, Any]) -> str:
+    parts = []
+    if parameters.get("acceptedTaxGrades"):
+        parts.append("纳税信用等级 " + "、".join(parameters["acceptedTaxGrades"]))
+    if parameters.get("minOperatingMonths"):
+        parts.append(f"经营满 {parameters['minOperatingMonths']} 个月")
+    if parameters.get("minTaxPaid") and parameters.get("lookbackMonths"):
+        months, paid = parameters["lookbackMonths"], _yuan(parameters["minTaxPaid"])
+        parts.append(f"近 {months} 个月纳税不少于 {paid}")
+    if parameters.get("minAmount") and parameters.get("maxAmount"):
+        parts.append(f"金额 {_yuan(parameters['minAmount'])}–{_yuan(parameters['maxAmount'])}")
+    return "；".join(parts)
+
+
+def precheck_text(
+    firm: str,
+    product: str,
+    bank: str,
+    precheck: Mapping[str, Any] | None,
+    requirements: str,
+) -> str:
+    head = f"💰 {firm} · {product}（{bank}）"
+    if precheck is None:
+        lines = [head, T.PRECHECK_NONE]
+        if requirements:
+            lines.append(f"产品要求：{requirements}")
+        return "\n".join(lines)
+    lines = [
+        head,
+        f"结论：{precheck['outcomeText']}（{precheck['decidedOn']}，{precheck['bankName']}预审，"
+        f"评分 {precheck['score']}，申请 {_yuan(precheck.get('amount'))}）",
+    ]
+    if precheck.get("suggestedLimit"):
+        lines.append(f"建议额度：{_yuan(precheck['suggestedLimit'])}")
+    explanation = precheck.get("explanation") or {}
+    if explanation.get("summary"):
+        lines.append(explanation["summary"])
+    if explanation.get("whyNot"):
+        lines += ["为什么没有通过：", *(f"· {w}" for w in explanation["whyNot"])]
+    if explanation.get("toFix"):
+        lines += ["怎么改进：", *(f"· {f}" for f in explanation["toFix"])]
+    return "\n".join(lines)

@@ -145,3 +145,7 @@ class T:
     PRECHECK_PICK_PRODUCT = "请选择贷款产品："
     PRECHECK_NO_PRODUCTS = "目前没有可预检的贷款产品。"
     PRECHECK_NEED_FIRM = "信易贷预检面向企业：需要您是企业的法定代表人。"
+    PRECHECK_NONE = (
+        "还没有银行用这个产品为贵企业做过预审。预审由银行在贵企业授权后发起"
+        "（用途：信易贷贷前审查），结果会在这里显示，并说明未通过的原因和改进办法。"
+    )

@@ -18,8 +18,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import keyboards, render
 from bot.graphql import GatewayClient
-from bot.handlers.banks import Bank, banks_of
 from bot.handlers.common import Clock, Event, refusal_text, reply, require_token, subjects_of
+from bot.handlers.offers import Bank, banks_of
 from bot.texts import PURPOSES, SCOPES, T
 
 __all__ = ["open_consents", "open_grant", "router"]
@@ -123,7 +123,15 @@ async def _grant_step(
     if step.step in ("subj", "bank", "term") and not step.v.isdigit():
         await reply(query, T.NO_SUBJECT, keyboards.menu(bound=True))
         return
-    if step.step == "subj":
+    if step.step == "pre":  # from a pre-check: the firm and the product's bank are chosen
+        s, _, b = step.v.partition(".")
+        if not (s.isdigit() and b.isdigit()):
+            await reply(query, T.NO_SUBJECT, keyboards.menu(bound=True))
+            return
+        draft = {"s": int(s), "bank": int(b), "scopes": []}
+        await state.update_data(grant=draft)
+        await reply(query, T.GRANT_PICK_SCOPES, _scopes_keyboard([]).as_markup())
+    elif step.step == "subj":
         draft["s"] = int(step.v)
         banks = await banks_of(gateway, token)
         kb = _choices("bank", [(b.name, str(i)) for i, b in enumerate(banks)], width=1)
