@@ -128,8 +128,8 @@ def reasons_from_json(items: Sequence[Mapping[str, Any]]) -> tuple[RuleReason, .
 _SELECT = """
 SELECT p.id, p.bank_id, p.bank_name, p.uscc, p.purpose, p.product_code, p.product_version,
        p.amount, p.outcome, p.score, p.suggested_limit, p.reasons, p.consent_ids, p.decided_on,
-       p.created_at, p.fingerprint, o.outcome AS loan_outcome, o.amount AS loan_amount,
-       o.annual_rate_percent, o.term_months, o.reported_at
+       p.created_at, p.fingerprint, p.batch_position, o.outcome AS loan_outcome,
+       o.amount AS loan_amount, o.annual_rate_percent, o.term_months, o.reported_at
 FROM financing_prechecks p LEFT JOIN financing_loan_outcomes o ON o.precheck_id = p.id
 """
 
@@ -164,6 +164,7 @@ def _stored(row: Mapping[str, Any]) -> StoredPrecheck:
         consent_ids=tuple(row["consent_ids"]),
         created_at=row["created_at"],
         loan=loan,
+        position=row["batch_position"],
     )
 
 
@@ -240,7 +241,7 @@ async def insert_prechecks(
     payload = [
         {
             "idempotency_key": item.idempotency_key,
-            "batch_position": position if batch_id is not None else None,
+            "batch_position": item.position if batch_id is not None else None,
             "fingerprint": item.fingerprint,
             "uscc": item.uscc,
             "product_code": item.decision.product_code,
@@ -254,7 +255,7 @@ async def insert_prechecks(
             "consent_ids": list(item.consent_ids),
             "decided_on": item.decision.day.isoformat(),
         }
-        for position, item in enumerate(items)
+        for item in items
     ]
     rows = await conn.fetch(
         _INSERT,
@@ -266,10 +267,10 @@ async def insert_prechecks(
         orjson.dumps(payload).decode(),
     )
     # RETURNING order is not promised; a single insert's position is null.
-    by_position = {row["batch_position"] or 0: row for row in rows}
+    by_position = {row["batch_position"]: row for row in rows}
     stored = []
-    for position, item in enumerate(items):
-        row = by_position.get(position)
+    for item in items:
+        row = by_position.get(item.position if batch_id is not None else None)
         if row is not None:
             stored.append(
                 StoredPrecheck(
@@ -281,6 +282,7 @@ async def insert_prechecks(
                     decision=item.decision,
                     consent_ids=item.consent_ids,
                     created_at=row["created_at"],
+                    position=row["batch_position"],
                 )
             )
     return stored
@@ -333,8 +335,11 @@ async def prechecks_on(
         first + 1,
     )
     items = tuple(_stored(r) for r in rows[:first])
-    end = _cursor(items[-1].created_at, items[-1].id) if items else None
-    return PrecheckPage(items, end, len(rows) > first)
+    total = await conn.fetchval(
+        "SELECT count(*) FROM financing_prechecks WHERE uscc = ANY($1::text[])", list(usccs)
+    )
+    cursors = tuple(_cursor(s.created_at, s.id) for s in items)
+    return PrecheckPage(items, cursors, len(rows) > first, total)
 
 
 async def report_outcome(

@@ -72,6 +72,7 @@ class NewPrecheck:
     consent_ids: tuple[str, ...]
     reads: tuple[ReadNote, ...]
     idempotency_key: str | None = None  # None inside a batch
+    position: int | None = None  # inside a batch: the firm's index in the request
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +92,15 @@ class StoredPrecheck:
     consent_ids: tuple[str, ...]
     created_at: dt.datetime
     loan: ReportedOutcome | None = None
+    position: int | None = None  # inside a batch: the firm's index in the request
 
 
 @dataclass(frozen=True, slots=True)
 class PrecheckPage:
     items: tuple[StoredPrecheck, ...]
-    end_cursor: str | None
+    cursors: tuple[str, ...]  # each item's own (keyset) cursor
     has_next_page: bool
+    total: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,14 @@ from connectors.errors import ConnectorError
 from credit.errors import DomainError
 from resolvers.binding import BindingMutations
 from resolvers.consents import CitizenQueries, ConsentMutations
+from resolvers.financing import FinancingMutations, FinancingQueries
 from resolvers.query import Query
 from resolvers.subjects import Enterprise, Person
 
 __all__ = ["MUTATIONS", "QUERIES", "build_schema", "schema_sdl"]
 
-QUERIES: tuple[type, ...] = (Query, CitizenQueries)
-MUTATIONS: tuple[type, ...] = (ConsentMutations, BindingMutations)
+QUERIES: tuple[type, ...] = (Query, CitizenQueries, FinancingQueries)
+MUTATIONS: tuple[type, ...] = (ConsentMutations, BindingMutations, FinancingMutations)
 
 
 class CreditSchema(strawberry.Schema):

@@ -24,6 +24,7 @@ from credit.financing.engine import (
 )
 from credit.financing.errors import (
     AmountOutOfRange,
+    EnterpriseNotFound,
     IdempotencyConflict,
     InvalidPrecheckRequest,
     InvalidProduct,
@@ -75,6 +76,7 @@ __all__ = [
     "AmountOutOfRange",
     "Decision",
     "EnterpriseFacts",
+    "EnterpriseNotFound",
     "Explanation",
     "Fact",
     "FactKey",

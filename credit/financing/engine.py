@@ -38,6 +38,7 @@ from credit.financing.facts import (
 from credit.financing.ledger_rules import LEDGER_RULES, paid_in_window, window
 from credit.financing.products import Product, RuleId
 from credit.financing.rules import RECORD_RULES, RuleDef, RuleInput, Verdict
+from credit.money import yuan
 from credit.policy import PublicityPolicy
 from credit.records import Source
 
@@ -132,7 +133,7 @@ def suggested_limit(
             return None
         current = current_tax_grade(grades.value, day, policy)
         if current is None or active_direct_d(grades.value, day, policy) is not None:
-            return Decimal(0)
+            return yuan(0)
         limit = min(limit, params.limit_for(current.grade))
     if params.tax_paid_multiple is not None:
         payments = facts.tax_payments
@@ -140,7 +141,7 @@ def suggested_limit(
             return None
         paid = paid_in_window(payments.value, window(day, params.lookback_months))
         limit = min(limit, params.tax_paid_multiple * paid)
-    return (limit / _LIMIT_STEP).to_integral_value(ROUND_FLOOR) * _LIMIT_STEP
+    return yuan((limit / _LIMIT_STEP).to_integral_value(ROUND_FLOOR) * _LIMIT_STEP)
 
 
 def _label(verdict: Verdict, hard: bool) -> str:
@@ -214,7 +215,7 @@ def evaluate(
     return Decision(
         outcome=outcome,
         score=score,
-        suggested_limit_yuan=Decimal(0) if outcome is Outcome.DECLINE else limit,
+        suggested_limit_yuan=yuan(0) if outcome is Outcome.DECLINE else limit,
         reasons=tuple(reasons),
         product_code=product.code,
         product_version=product.version,

@@ -7,6 +7,7 @@
      ├── ProductNotOffered       FORBIDDEN                another bank's product
      ├── AmountOutOfRange        AMOUNT_OUT_OF_RANGE      outside the product's amount range
      ├── InvalidPrecheckRequest  INVALID_PRECHECK_REQUEST a bad key, batch, amount or outcome
+     ├── EnterpriseNotFound      ENTERPRISE_NOT_FOUND     no bureau knows the USCC
      ├── IdempotencyConflict     IDEMPOTENCY_CONFLICT     the key was used with another input
      ├── PrecheckNotFound        PRECHECK_NOT_FOUND       no such pre-check (for this caller)
      └── OutcomeConflict         OUTCOME_CONFLICT         a different outcome was reported
@@ -22,6 +23,7 @@ from credit.errors import DomainError
 
 __all__ = [
     "AmountOutOfRange",
+    "EnterpriseNotFound",
     "IdempotencyConflict",
     "InvalidPrecheckRequest",
     "InvalidProduct",
@@ -77,6 +79,13 @@ class AmountOutOfRange(DomainError):
 
 class InvalidPrecheckRequest(DomainError):
     code = "INVALID_PRECHECK_REQUEST"
+
+
+class EnterpriseNotFound(DomainError):
+    code = "ENTERPRISE_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("市场监管部门未查询到该统一社会信用代码的登记信息，无法预审")
 
 
 class IdempotencyConflict(DomainError):

@@ -52,18 +52,22 @@ async def test_the_four_seeded_products_are_there_valid_and_active(
     seeded = {p.code: p for p in await list_products(conn) if p.code in SEEDED_PRODUCTS}
     assert set(seeded) == set(SEEDED_PRODUCTS)
     bank_tax = await get_product(conn, "BANK_TAX_LOAN", 1)
-    assert bank_tax is not None and bank_tax.active
+    assert bank_tax is not None
+    assert bank_tax.active
     limits = bank_tax.parameters
-    assert [limits.limit_for(g) for g in "ABC"] == [1_000_000, 800_000, 300_000]
+    grades = (TaxGradeLetter.A, TaxGradeLetter.B, TaxGradeLetter.C)
+    assert [limits.limit_for(g) for g in grades] == [1_000_000, 800_000, 300_000]
     inclusive = await get_product(conn, "INCLUSIVE_LOAN", 1)
     assert inclusive is not None
     assert {TaxGradeLetter.M, TaxGradeLetter.C} <= inclusive.parameters.accepted_tax_grades
     rural = await get_product(conn, "RURAL_CREDIT_LOAN", 1)
-    assert rural is not None and rural.bank_id != bank_tax.bank_id
+    assert rural is not None
+    assert rural.bank_id != bank_tax.bank_id
     assert rural.parameters.min_operating_months > limits.min_operating_months
     assert rural.applies(RuleId.LEGAL_REP_AGE)
     pure = await get_product(conn, "PURE_CREDIT_LOAN", 1)
-    assert pure is not None and pure.parameters.tax_paid_multiple is None
+    assert pure is not None
+    assert pure.parameters.tax_paid_multiple is None
 
 
 async def test_a_change_makes_a_new_version_and_keeps_the_old(conn: asyncpg.Connection) -> None:
@@ -74,7 +78,8 @@ async def test_a_change_makes_a_new_version_and_keeps_the_old(conn: asyncpg.Conn
     second = await set_product(conn, change, by="op")
     assert second.version == 2
     assert second.parameters.min_tax_paid_yuan == Decimal(45000)
-    assert second.rules == first.rules and second.name == first.name
+    assert second.rules == first.rules
+    assert second.name == first.name
     old = await get_product(conn, code, 1)
     assert old == first
     assert await get_product(conn, code) == second
@@ -93,8 +98,8 @@ async def test_a_change_that_changes_nothing_makes_no_version(conn: asyncpg.Conn
 async def test_an_invalid_change_is_refused_and_stores_nothing(conn: asyncpg.Connection) -> None:
     code = new_code()
     await set_product(conn, new_product(code), by="op")
+    bad = ProductChange(code=code, parameters={"accepted_tax_grades": ["A", "D"]})
     with pytest.raises(InvalidProduct, match="D级"):
-        bad = ProductChange(code=code, parameters={"accepted_tax_grades": ["A", "D"]})
         await set_product(conn, bad, by="op")
     with pytest.raises(InvalidProduct, match="新产品须提供"):
         await set_product(conn, ProductChange(code=new_code(), name="缺参数"), by="op")
@@ -105,7 +110,8 @@ async def test_a_deactivated_product_is_listed_only_on_request(conn: asyncpg.Con
     code = new_code()
     await set_product(conn, new_product(code), by="op")
     off = await set_product(conn, ProductChange(code=code, active=False), by="op")
-    assert off.version == 2 and not off.active
+    assert off.version == 2
+    assert not off.active
     assert code not in {p.code for p in await list_products(conn)}
     assert code in {p.code for p in await list_products(conn, include_inactive=True)}
 

@@ -1,0 +1,521 @@
+"""信易贷 financing pre-checks in the graph (root fields of :class:`FinancingQueries` and
+:class:`FinancingMutations`).
+
+    financingProducts / financingProduct / financingProductVersions     anyone
+    precheckFinancing(input) / precheckFinancingBatch(input)              banks (scope precheck)
+    reportLoanOutcome(precheckId, outcome, amount, rate, termMonths)      the bank that ran it
+    financingPrecheck(id)                  its bank (audited), the enterprise's representative
+    myEnterprisePrechecks(uscc, first, after)    a citizen: pre-checks on the firms they represent
+    financingApprovalStats(productCode, fromMonth, toMonth)               officers, operators
+    setFinancingProduct(input)                                            operators
+
+Resolvers validate, gather the facts (:mod:`resolvers.financing_facts`), decide with
+:func:`credit.financing.evaluate` and hand storing and auditing to the request's
+:class:`~resolvers.financing_service.FinancingService`.  The same idempotency key (per bank)
+with the same input returns the stored decision; with another input, IDEMPOTENCY_CONFLICT.
+Refusals: FORBIDDEN, UNKNOWN_PRODUCT, PRODUCT_INACTIVE, AMOUNT_OUT_OF_RANGE,
+INVALID_PRECHECK_REQUEST, INVALID_CREDIT_CODE, ENTERPRISE_NOT_FOUND, IDEMPOTENCY_CONFLICT,
+PRECHECK_NOT_FOUND, OUTCOME_CONFLICT, INVALID_PRODUCT, AUDIT_UNAVAILABLE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from credit.access import ClientScope, Principal, PrincipalKind, may_act_for
+from credit.calendar import add_months
+from credit.errors import DomainError
+from credit.financing import (
+    EnterpriseNotFound,
+    InvalidPrecheckRequest,
+    LoanOutcomeKind,
+    LoanOutcomeReport,
+    PrecheckNotFound,
+    PrecheckRequest,
+    Product,
+    ProductChange,
+    RuleId,
+    RuleSpec,
+    UnknownProduct,
+    check_idempotency_key,
+    check_offer,
+    evaluate,
+)
+from credit.financing.requests import fingerprint
+from credit.identifiers import InvalidCreditCode, validate_uscc
+from credit.purposes import Purpose
+from resolvers.access import Forbidden
+from resolvers.context import GraphContext
+from resolvers.financing_facts import Gathered, Sources, UnknownEnterprise, gather_facts
+from resolvers.financing_service import FinancingService, NewPrecheck, ReadNote, StoredPrecheck
+from resolvers.financing_types import (
+    FinancingApprovalStats,
+    FinancingPrecheck,
+    FinancingProduct,
+    FinancingRule,
+    LoanOutcome,
+    PrecheckBatchItem,
+    PrecheckItemError,
+)
+from resolvers.gated_types import PurposeEnum
+from resolvers.pagination import Connection, Edge, PageInfo, check_page_size, paginate
+from resolvers.paths import path_key
+
+__all__ = ["FinancingMutations", "FinancingQueries"]
+
+Ctx = Info[GraphContext, None]
+MAX_STATS_MONTHS = 36
+
+
+def _service(info: Ctx) -> FinancingService:
+    service = info.context.financing
+    if service is None:
+        raise RuntimeError("the gateway did not provide the financing service")
+    return service
+
+
+def _principal(info: Ctx) -> Principal:
+    return info.context.access.principal
+
+
+def _bank(info: Ctx, scope: ClientScope) -> Principal:
+    principal = _principal(info)
+    if principal.kind is not PrincipalKind.BANK or not principal.has_scope(scope):
+        raise Forbidden(f"该操作仅限具有 {scope.value} 权限的银行")
+    return principal
+
+
+def _operator(info: Ctx) -> None:
+    if _principal(info).kind is not PrincipalKind.OPERATOR:
+        raise Forbidden("产品管理仅限平台运营方")
+
+
+def _sources(info: Ctx) -> Sources:
+    ctx = info.context
+    return Sources(ctx.data, _service(info), ctx.provenance, ctx.access.person_key)
+
+
+def _new(
+    request: PrecheckRequest, gathered: Gathered, info: Ctx, product: Product, **where: Any
+) -> NewPrecheck:
+    ctx = info.context
+    decision = evaluate(
+        product, gathered.facts, amount_yuan=request.amount_yuan, day=ctx.today, policy=ctx.policy
+    )
+    return NewPrecheck(
+        uscc=request.uscc,
+        purpose=request.purpose,
+        fingerprint=request.fingerprint(),
+        decision=decision,
+        consent_ids=gathered.consent_ids,
+        reads=gathered.reads,
+        **where,
+    )
+
+
+@strawberry.input(description="一次融资预审 / One financing pre-check")
+class PrecheckFinancingInput:
+    uscc: str = strawberry.field(description="企业统一社会信用代码 / The enterprise's USCC")
+    product_code: str = strawberry.field(description="产品代码 / Product code")
+    amount: Decimal = strawberry.field(description="申请金额（元） / Amount asked, yuan")
+    purpose: PurposeEnum = strawberry.field(description="查询用途（须与企业授权一致） / Purpose")
+    idempotency_key: str = strawberry.field(
+        description="幂等键：同一银行同键同内容返回同一结果 / Same key, same input: same decision"
+    )
+
+
+@strawberry.input(description="批量预审中的一家企业 / One firm of a batch")
+class PrecheckBatchEntry:
+    uscc: str = strawberry.field(description="统一社会信用代码 / USCC")
+    amount: Decimal = strawberry.field(description="申请金额（元） / Amount asked, yuan")
+
+
+@strawberry.input(description="批量融资预审（一个产品） / A batch pre-check, one product")
+class PrecheckFinancingBatchInput:
+    product_code: str = strawberry.field(description="产品代码 / Product code")
+    purpose: PurposeEnum = strawberry.field(description="查询用途 / Purpose")
+    idempotency_key: str = strawberry.field(description="整批的幂等键 / The batch's key")
+    items: list[PrecheckBatchEntry] = strawberry.field(
+        description="企业（最多100家） / The firms, at most 100"
+    )
+
+
+@strawberry.input(description="产品规则 / A rule of a product")
+class ProductRuleInput:
+    rule: FinancingRule = strawberry.field(description="规则 / Rule")
+    hard: bool = strawberry.field(description="否决项 / A failure declines (else refers)")
+
+
+@strawberry.input(description="某一等级的额度 / The limit for one tax grade")
+class GradeLimitInput:
+    grade: str = strawberry.field(description="纳税信用等级 / Tax grade")
+    limit_yuan: Decimal = strawberry.field(description="额度上限（元） / Most lent, yuan")
+
+
+@strawberry.input(description="产品参数（未填的沿用当前版本） / Parameters; unset ones are kept")
+class ProductParametersInput:
+    min_amount_yuan: Decimal | None = strawberry.field(default=None, description="最低金额 / Min")
+    max_amount_yuan: Decimal | None = strawberry.field(default=None, description="最高金额 / Max")
+    min_term_months: int | None = strawberry.field(default=None, description="最短期限 / Term min")
+    max_term_months: int | None = strawberry.field(default=None, description="最长期限 / Term max")
+    accepted_tax_grades: list[str] | None = strawberry.field(
+        default=None, description="接受的纳税信用等级 / Grades accepted"
+    )
+    limit_by_grade_yuan: list[GradeLimitInput] | None = strawberry.field(
+        default=None, description="各等级额度（整体替换） / Limit per grade (replaces all)"
+    )
+    tax_paid_multiple: Decimal | None = strawberry.field(
+        default=None, description="纳税额倍数 / Limit ≤ this × tax paid"
+    )
+    min_operating_months: int | None = strawberry.field(
+        default=None, description="最短经营月数 / Months operating"
+    )
+    min_tax_paid_yuan: Decimal | None = strawberry.field(
+        default=None, description="考察期最低纳税额 / Least tax paid"
+    )
+    lookback_months: int | None = strawberry.field(default=None, description="考察期 / Window")
+    recent_payment_months: int | None = strawberry.field(
+        default=None, description="近期纳税月数 / Recent-payment window"
+    )
+    zero_return_run_limit: int | None = strawberry.field(
+        default=None, description="连续零申报上限 / Consecutive zero returns that fail"
+    )
+    zero_return_total_limit: int | None = strawberry.field(
+        default=None, description="累计零申报上限 / Zero returns that fail"
+    )
+    min_social_insurance_months: int | None = strawberry.field(
+        default=None, description="社保足额缴纳月数 / Social insurance months"
+    )
+    max_utility_arrears_yuan: Decimal | None = strawberry.field(
+        default=None, description="水电气欠费上限 / Utility arrears allowed"
+    )
+    legal_rep_min_age: int | None = strawberry.field(default=None, description="最低年龄 / Min")
+    legal_rep_max_age: int | None = strawberry.field(default=None, description="最高年龄 / Max")
+
+    def changes(self) -> dict[str, Any]:
+        """The parameters given, in the JSON form of :mod:`credit.financing.products`."""
+        found: dict[str, Any] = {}
+        for name, value in vars(self).items():
+            if isinstance(value, Decimal):
+                found[name] = str(value)
+            elif name == "limit_by_grade_yuan" and value is not None:
+                found[name] = {g.grade: str(g.limit_yuan) for g in value}
+            elif value is not None:
+                found[name] = value
+        return found
+
+
+@strawberry.input(description="新建或修改产品（生成新版本） / Create or change a product")
+class FinancingProductInput:
+    code: str = strawberry.field(description="产品代码 / Product code")
+    name: str | None = strawberry.field(default=None, description="产品名称 / Name")
+    bank_id: str | None = strawberry.field(default=None, description="银行编号 / Bank id")
+    bank_name: str | None = strawberry.field(default=None, description="银行名称 / Bank name")
+    active: bool | None = strawberry.field(default=None, description="是否在售 / Offered")
+    rules: list[ProductRuleInput] | None = strawberry.field(
+        default=None, description="适用规则（整体替换） / Rules (replace all)"
+    )
+    parameters: ProductParametersInput | None = strawberry.field(
+        default=None, description="参数 / Parameters"
+    )
+
+
+def _item_error(index: int, uscc: str, error: DomainError) -> PrecheckBatchItem:
+    code = error.extensions()["code"]
+    return PrecheckBatchItem(
+        index=index,
+        uscc=uscc,
+        precheck=None,
+        error=PrecheckItemError(code=str(code), message=str(error)),
+    )
+
+
+@strawberry.type(description="信易贷融资预审的查询 / Financing pre-check queries")
+class FinancingQueries:
+    @strawberry.field(description="信易贷产品（公开，分页） / Loan products (public, paginated)")
+    async def financing_products(
+        self,
+        info: Ctx,
+        first: Annotated[int, strawberry.argument(description="每页条数 / Page size")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="上一页的 endCursor / Cursor")
+        ] = None,
+        include_inactive: Annotated[
+            bool, strawberry.argument(description="含已停用（仅运营方） / Also inactive")
+        ] = False,
+    ) -> Connection[FinancingProduct]:
+        if include_inactive:
+            _operator(info)
+        found = await _service(info).products(include_inactive=include_inactive)
+        return paginate(
+            found,
+            first=first,
+            after=after,
+            max_page_size=info.context.limits.max_page_size,
+            node=FinancingProduct.from_domain,
+        )
+
+    @strawberry.field(description="一个产品（缺省为当前版本） / One product, current by default")
+    async def financing_product(
+        self,
+        info: Ctx,
+        code: Annotated[str, strawberry.argument(description="产品代码 / Code")],
+        version: Annotated[int | None, strawberry.argument(description="版本 / Version")] = None,
+    ) -> FinancingProduct | None:
+        found = await _service(info).product(code, version)
+        return FinancingProduct.from_domain(found) if found is not None else None
+
+    @strawberry.field(description="产品的全部版本（新在前） / Every version, newest first")
+    async def financing_product_versions(
+        self, info: Ctx, code: Annotated[str, strawberry.argument(description="产品代码 / Code")]
+    ) -> list[FinancingProduct]:
+        return [
+            FinancingProduct.from_domain(p) for p in await _service(info).product_versions(code)
+        ]
+
+    @strawberry.field(
+        description="一次预审：发起银行（查询记入审计）或企业法定代表人可见 / One pre-check: "
+        "for the bank that ran it (audited) or the enterprise's legal representative"
+    )
+    async def financing_precheck(
+        self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(description="编号 / Id")]
+    ) -> FinancingPrecheck:
+        principal = _principal(info)
+        service = _service(info)
+        stored = await service.precheck(str(id))
+        if stored is None or not _may_read(principal, stored):
+            raise PrecheckNotFound
+        if principal.kind is PrincipalKind.BANK:
+            note = ReadNote(stored.uscc, ("financingPrecheck",), consent_ids=stored.consent_ids)
+            await service.note_reads(stored.purpose, [note])
+        return FinancingPrecheck.from_stored(stored)
+
+    @strawberry.field(
+        description="对我所代表企业做过的全部预审（谁查的、为什么没通过） / Every pre-check "
+        "made on the enterprises I represent: by whom, and why"
+    )
+    async def my_enterprise_prechecks(
+        self,
+        info: Ctx,
+        uscc: Annotated[
+            str | None, strawberry.argument(description="只看这家企业 / Only this firm")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="每页条数 / Page size")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="上一页的 endCursor / Cursor")
+        ] = None,
+    ) -> Connection[FinancingPrecheck]:
+        principal = _principal(info)
+        if principal.kind is not PrincipalKind.CITIZEN:
+            raise Forbidden("仅限企业法定代表人本人通过身份绑定后查看")
+        usccs = sorted(principal.represents)
+        if uscc is not None:
+            code = validate_uscc(uscc)
+            if code not in principal.represents:
+                raise Forbidden("只能查看本人担任法定代表人的企业")
+            usccs = [code]
+        check_page_size(first, info.context.limits.max_page_size)
+        page = await _service(info).prechecks_on(usccs, first, after)
+        edges = [
+            Edge(node=FinancingPrecheck.from_stored(s), cursor=c)
+            for s, c in zip(page.items, page.cursors, strict=True)
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(
+        description="按产品和月份的预审与放款统计（官员、运营方） / Pre-checks and loans by "
+        "product and month (officers, operators)"
+    )
+    async def financing_approval_stats(
+        self,
+        info: Ctx,
+        from_month: Annotated[dt.date, strawberry.argument(description="起始月 / First month")],
+        to_month: Annotated[dt.date, strawberry.argument(description="截止月 / Last month")],
+        product_code: Annotated[
+            str | None, strawberry.argument(description="产品代码；缺省为全部 / Product")
+        ] = None,
+    ) -> list[FinancingApprovalStats]:
+        if _principal(info).kind not in (PrincipalKind.OFFICER, PrincipalKind.OPERATOR):
+            raise Forbidden("预审统计仅限监管工作人员和平台运营方")
+        since, last = from_month.replace(day=1), to_month.replace(day=1)
+        until = add_months(last, 1)
+        if since > last or add_months(since, MAX_STATS_MONTHS) < until:
+            raise InvalidPrecheckRequest(f"统计区间应为1至{MAX_STATS_MONTHS}个月")
+        found = await _service(info).approval_stats(product_code, since, until)
+        return [FinancingApprovalStats.from_domain(s) for s in found]
+
+
+def _may_read(principal: Principal, stored: StoredPrecheck) -> bool:
+    if principal.kind is PrincipalKind.BANK:
+        return principal.bank_id == stored.bank_id
+    return principal.kind is PrincipalKind.OPERATOR or may_act_for(principal, stored.uscc)
+
+
+@strawberry.type(description="信易贷融资预审的操作 / Financing pre-check operations")
+class FinancingMutations:
+    @strawberry.mutation(
+        description="融资预审（银行，须有企业对本行、本用途的有效授权） / Pre-check one enterprise"
+    )
+    async def precheck_financing(
+        self,
+        info: Ctx,
+        input: Annotated[PrecheckFinancingInput, strawberry.argument(description="请求 / Input")],
+    ) -> FinancingPrecheck:
+        principal = _bank(info, ClientScope.PRECHECK)
+        assert principal.bank_id is not None
+        purpose = Purpose[input.purpose.name].value
+        request = PrecheckRequest.of(
+            uscc=input.uscc, product_code=input.product_code, amount=input.amount, purpose=purpose
+        )
+        key = check_idempotency_key(input.idempotency_key)
+        service = _service(info)
+        replay = await service.replay(key, request.fingerprint())
+        if replay is not None:
+            return FinancingPrecheck.from_stored(replay)
+        product = await service.product(request.product_code)
+        if product is None:
+            raise UnknownProduct(request.product_code)
+        check_offer(product, bank_id=principal.bank_id, amount=request.amount_yuan)
+        found = await gather_facts(
+            _sources(info), product, purpose, [request.uscc], path=path_key(info)
+        )
+        gathered = found[request.uscc]
+        if isinstance(gathered, UnknownEnterprise):
+            raise EnterpriseNotFound
+        stored = await service.store(_new(request, gathered, info, product, idempotency_key=key))
+        return FinancingPrecheck.from_stored(stored)
+
+    @strawberry.mutation(
+        description="批量融资预审：一个产品、最多100家企业，每个部门只调用一次 / Portfolio "
+        "screening: one product, up to 100 firms, one call per bureau"
+    )
+    async def precheck_financing_batch(
+        self,
+        info: Ctx,
+        input: Annotated[
+            PrecheckFinancingBatchInput, strawberry.argument(description="请求 / Input")
+        ],
+    ) -> list[PrecheckBatchItem]:
+        principal = _bank(info, ClientScope.PRECHECK)
+        assert principal.bank_id is not None
+        maximum = info.context.limits.max_batch_subjects
+        if not 1 <= len(input.items) <= maximum:
+            raise InvalidPrecheckRequest(f"一次批量预审1至{maximum}家企业")
+        key = check_idempotency_key(input.idempotency_key)
+        purpose = Purpose[input.purpose.name].value
+        code = input.product_code.strip()
+        batch_print = fingerprint(code, purpose, [[i.uscc, str(i.amount)] for i in input.items])
+        service = _service(info)
+        errors: dict[int, DomainError] = {}
+        requests: dict[int, PrecheckRequest] = {}
+        for index, item in enumerate(input.items):
+            try:
+                requests[index] = PrecheckRequest.of(
+                    uscc=item.uscc, product_code=code, amount=item.amount, purpose=purpose
+                )
+            except (InvalidCreditCode, InvalidPrecheckRequest) as error:
+                errors[index] = error
+        stored = await service.replay_batch(key, batch_print)
+        if stored is None:
+            product = await service.product(code)
+            if product is None:
+                raise UnknownProduct(code)
+            # off or another bank's: the whole batch; an amount out of range: that firm
+            check_offer(
+                product, bank_id=principal.bank_id, amount=product.parameters.min_amount_yuan
+            )
+            for index, request in list(requests.items()):
+                try:
+                    check_offer(product, bank_id=principal.bank_id, amount=request.amount_yuan)
+                except DomainError as refused:
+                    errors[index] = refused
+                    del requests[index]
+            usccs = [r.uscc for r in requests.values()]
+            found = await gather_facts(_sources(info), product, purpose, usccs, path=path_key(info))
+            items: list[NewPrecheck] = []
+            for index, request in requests.items():
+                gathered = found[request.uscc]
+                if isinstance(gathered, UnknownEnterprise):
+                    errors[index] = EnterpriseNotFound()
+                else:
+                    items.append(_new(request, gathered, info, product, position=index))
+            stored = await service.store_batch(key, batch_print, items)
+        by_position = {s.position: s for s in stored}
+        result = []
+        for index, item in enumerate(input.items):
+            decision = by_position.get(index)
+            if decision is not None:
+                node = FinancingPrecheck.from_stored(decision)
+                result.append(
+                    PrecheckBatchItem(index=index, uscc=item.uscc, precheck=node, error=None)
+                )
+            else:
+                # not stored: refused here, or (on a replay) unknown to the bureaus then
+                refusal = errors.get(index, EnterpriseNotFound())
+                result.append(_item_error(index, item.uscc, refusal))
+        return result
+
+    @strawberry.mutation(
+        description="报告贷款结果（以信获贷、以贷促信），仅限发起预审的银行 / Report what the "
+        "bank did after its pre-check"
+    )
+    async def report_loan_outcome(
+        self,
+        info: Ctx,
+        precheck_id: Annotated[strawberry.ID, strawberry.argument(description="预审编号 / Id")],
+        outcome: Annotated[LoanOutcome, strawberry.argument(description="结果 / Outcome")],
+        amount: Annotated[
+            Decimal | None, strawberry.argument(description="放款金额（元） / Amount lent")
+        ] = None,
+        rate: Annotated[
+            Decimal | None, strawberry.argument(description="年利率（%） / Annual rate, %")
+        ] = None,
+        term_months: Annotated[
+            int | None, strawberry.argument(description="期限（月） / Term, months")
+        ] = None,
+    ) -> FinancingPrecheck:
+        _bank(info, ClientScope.OUTCOME_REPORT)
+        report = LoanOutcomeReport(LoanOutcomeKind[outcome.name], amount, rate, term_months)
+        return FinancingPrecheck.from_stored(
+            await _service(info).report_outcome(str(precheck_id), report)
+        )
+
+    @strawberry.mutation(
+        description="新建或修改产品，每次修改生成新版本（运营方） / Create or change a product; "
+        "each change is a new version (operators)"
+    )
+    async def set_financing_product(
+        self,
+        info: Ctx,
+        input: Annotated[FinancingProductInput, strawberry.argument(description="产品 / Product")],
+    ) -> FinancingProduct:
+        _operator(info)
+        rules = (
+            tuple(RuleSpec(RuleId[r.rule.name], r.hard) for r in input.rules)
+            if input.rules is not None
+            else None
+        )
+        change = ProductChange(
+            code=input.code.strip(),
+            name=input.name,
+            bank_id=input.bank_id,
+            bank_name=input.bank_name,
+            parameters=input.parameters.changes() if input.parameters else {},
+            rules=rules,
+            active=input.active,
+        )
+        return FinancingProduct.from_domain(await _service(info).set_product(change))
