@@ -5,6 +5,7 @@ creditgw demo                  # embedded PostgreSQL + simulators + gateway, for
 creditgw migrate               # apply pending SQL migrations and exit
 creditgw export-schema [--check]
 creditgw clients add|list|revoke   # API clients (see gateway.auth.cli)
+creditgw products list|show|set    # 信易贷 loan products (see gateway.products_cli)
 creditgw bot                   # the citizen chatbot, configured from BOT_* settings
 creditgw chat [--url URL]      # chat with the demo's bot in this terminal
 creditgw sms tail [-n N] [--follow]   # the SMS outbox (masked phones), for the demo
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from gateway.auth.cli import add_clients_parser, run_clients
 from gateway.logs import configure_logging
+from gateway.products_cli import add_products_parser, run_products
 from gateway.settings import SettingsError, load_settings
 
 __all__ = ["main"]
@@ -184,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     export.add_argument("--check", action="store_true", help="fail if the file differs")
     sub.add_parser("docs", help="regenerate the README's configuration table")
     add_clients_parser(sub)
+    add_products_parser(sub)
     sub.add_parser("bot", help="run the citizen chatbot (BOT_* settings)")
     chat = sub.add_parser("chat", help="chat with the demo's bot in this terminal")
     chat.add_argument("--url", help="the fake Bot API server (default: the running demo's)")
@@ -205,6 +208,8 @@ def main(argv: list[str] | None = None) -> None:
             code = _docs()
         elif args.command == "clients":
             code = run_clients(args)
+        elif args.command == "products":
+            code = run_products(args)
         elif args.command == "bot":
             code = _bot()
         elif args.command == "chat":

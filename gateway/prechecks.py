@@ -226,7 +226,7 @@ FROM jsonb_to_recordset($6::jsonb) AS e(
     product_version int, amount numeric, purpose text, outcome text, score int,
     suggested_limit numeric, reasons jsonb, consent_ids text[], decided_on date)
 ON CONFLICT (bank_id, idempotency_key) DO NOTHING
-RETURNING id, batch_position, created_at
+RETURNING id, idempotency_key, batch_position, created_at
 """
 
 
@@ -266,11 +266,12 @@ async def insert_prechecks(
         caller.request_id,
         orjson.dumps(payload).decode(),
     )
-    # RETURNING order is not promised; a single insert's position is null.
-    by_position = {row["batch_position"]: row for row in rows}
+    # RETURNING order is not promised: match rows by key (singles) or position (a batch)
+    by_place = {(row["idempotency_key"], row["batch_position"]): row for row in rows}
     stored = []
     for item in items:
-        row = by_position.get(item.position if batch_id is not None else None)
+        place = (None, item.position) if batch_id is not None else (item.idempotency_key, None)
+        row = by_place.get(place)
         if row is not None:
             stored.append(
                 StoredPrecheck(

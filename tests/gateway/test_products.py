@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import secrets
+import sys
 from collections.abc import AsyncIterator
 from decimal import Decimal
 
@@ -138,3 +141,68 @@ async def test_concurrent_changes_each_get_their_own_version(database: Database)
 
     versions = await asyncio.gather(change("40000"), change("50000"), change("60000"))
     assert sorted(versions) == [2, 3, 4]
+
+
+async def creditgw(dsn: str, *args: str) -> tuple[int, str, str]:
+    env = {**os.environ, "DATABASE_URL": dsn}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "gateway",
+        "products",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_the_products_command(conn: asyncpg.Connection, database: Database) -> None:
+    code, out, _ = await creditgw(database.dsn, "list")
+    assert code == 0
+    assert "BANK_TAX_LOAN" in out
+    assert "银税贷" in out
+    new = new_code()
+    created, out, err = await creditgw(
+        database.dsn,
+        "set",
+        new,
+        "--name",
+        "命令行贷",
+        "--bank-id",
+        "bank-cli",
+        "--bank-name",
+        "命令行银行",
+        *[f"--param={k}={json.dumps(v)}" for k, v in EXAMPLE_PARAMETERS.items()],
+        "--rule",
+        "TAX_GRADE",
+        "--rule",
+        "TAX_PAID:soft",
+    )
+    assert (created, err) == (0, ""), err
+    assert f"product {new} is now at version 1" in out
+    changed, out, _ = await creditgw(
+        database.dsn, "set", new, "--param", "min_tax_paid_yuan=45000", "--deactivate"
+    )
+    assert changed == 0
+    assert "version 2" in out
+    shown, out, _ = await creditgw(database.dsn, "show", new)
+    data = json.loads(out)
+    assert (shown, data["version"], data["active"]) == (0, 2, False)
+    assert data["parameters"]["min_tax_paid_yuan"] == "45000"
+    assert data["rules"] == [
+        {"rule": "TAX_GRADE", "hard": True},
+        {"rule": "TAX_PAID", "hard": False},
+    ]
+    history, out, _ = await creditgw(database.dsn, "show", new, "--history")
+    assert history == 0
+    assert [v["version"] for v in json.loads(out)] == [2, 1]
+    bad, _, err = await creditgw(database.dsn, "set", new, "--param", "lookback_months=99")
+    assert bad == 2
+    assert "考察期" in err
+    missing, _, err = await creditgw(database.dsn, "show", "NO_SUCH_LOAN")
+    assert missing == 1
+    assert (await get_product(conn, new)) is not None
