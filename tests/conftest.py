@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import secrets
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from credit.access import person_subject_key
+from credit.records import OperatingStatus, Person
 from gateway.app import create_app
 from gateway.auth.clients import ClientKind, add_client
 from gateway.auth.demo import ensure_demo_clients
@@ -93,6 +94,21 @@ async def database(pg_dsn: str) -> AsyncIterator[Database]:
 @pytest.fixture(scope="session")
 def world() -> World:
     return World.generate(TEST_WORLD)
+
+
+@pytest.fixture(scope="session")
+def people(world: World) -> Iterator[Person]:
+    """Legal representatives of active firms, each handed out once per session (identity
+    binding limits codes per person, so two tests must not bind the same one)."""
+
+    def gen() -> Iterator[Person]:
+        seen: set[str] = set()
+        for reg in world.registrations.values():
+            if reg.status is OperatingStatus.ACTIVE and reg.legal_rep_id not in seen:
+                seen.add(reg.legal_rep_id)
+                yield world.persons[reg.legal_rep_id]
+
+    return gen()
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,6 @@ from starlette.applications import Starlette
 from bot.app import BotApp, bot_app, run_polling
 from bot.settings import BotSettings, load_bot_settings
 from bot.state import build_storage
-from credit.records import OperatingStatus, Person
-from simulators.world import World
 from tests.bot.chat import Chat
 from tests.fakes.telegram import FakeTelegram, FakeUser
 
@@ -33,20 +31,6 @@ REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 async def telegram() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram.running() as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def people(world: World) -> Iterator[Person]:
-    """Legal representatives of active firms, each handed out once per session."""
-
-    def gen() -> Iterator[Person]:
-        seen: set[str] = set()
-        for reg in world.registrations.values():
-            if reg.status is OperatingStatus.ACTIVE and reg.legal_rep_id not in seen:
-                seen.add(reg.legal_rep_id)
-                yield world.persons[reg.legal_rep_id]
-
-    return gen()
 
 
 @pytest.fixture(scope="session")

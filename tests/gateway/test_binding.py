@@ -65,20 +65,6 @@ async def bot(gateway_url: str, bot_key: str) -> AsyncIterator[httpx.AsyncClient
         yield http
 
 
-@pytest.fixture(scope="module")
-def people(world: World) -> Iterator[Person]:
-    """Legal representatives of active firms, each handed out once (locks are per person)."""
-    seen: set[str] = set()
-
-    def gen() -> Iterator[Person]:
-        for reg in world.registrations.values():
-            if reg.legal_rep_id not in seen and reg.status.name == "ACTIVE":
-                seen.add(reg.legal_rep_id)
-                yield world.persons[reg.legal_rep_id]
-
-    return gen()
-
-
 async def sent_code(gateway_app: Starlette, challenge_id: str) -> str:
     pool = gateway_app.state.gateway.database.pool
     message = await pool.fetchval(
