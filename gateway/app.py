@@ -10,9 +10,9 @@ alive), ``/readyz`` (the database answers; 503 otherwise).
 from __future__ import annotations
 
 import contextlib
-import socket
 import datetime as dt
 import logging
+import socket
 from collections.abc import AsyncIterator, Callable
 
 import httpx

@@ -26,7 +26,6 @@ from starlette.applications import Starlette
 from credit.access import person_subject_key
 from credit.records import OperatingStatus, Person
 from gateway.app import create_app
-from gateway.auth.clients import ClientKind, add_client
 from gateway.auth.demo import ensure_demo_clients
 from gateway.database import Database, EmbeddedPostgres
 from gateway.demo import ensure_demo_bot, with_bureaus
