@@ -82,6 +82,7 @@ class GatewayFinancing:
         self._principal = principal
         self._request_id = request_id
         self._clock = clock
+        self._versions: dict[tuple[str, int], Product] = {}  # rows never change: keep them
 
     @classmethod
     def for_request(
@@ -102,8 +103,13 @@ class GatewayFinancing:
             return await products.list_products(conn, include_inactive=include_inactive)
 
     async def product(self, code: str, version: int | None = None) -> Product | None:
+        if version is not None and (code, version) in self._versions:
+            return self._versions[code, version]
         async with self._pool.acquire() as conn:
-            return await products.get_product(conn, code, version)
+            found = await products.get_product(conn, code, version)
+        if found is not None and version is not None:
+            self._versions[code, version] = found
+        return found
 
     async def product_versions(self, code: str) -> Sequence[Product]:
         async with self._pool.acquire() as conn:
@@ -189,7 +195,7 @@ class GatewayFinancing:
         return ReadNote(stored.uscc, ("financingPrecheck",), consent_ids=stored.consent_ids)
 
     async def replay(self, key: str, fingerprint: str) -> StoredPrecheck | None:
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with self._pool.acquire() as conn:  # most keys are new: no transaction to look
             found = await prechecks.find_by_key(conn, bank_id=self._caller().bank_id, key=key)
             if found is None:
                 return None
@@ -215,7 +221,7 @@ class GatewayFinancing:
             return stored[0]
 
     async def replay_batch(self, key: str, fingerprint: str) -> list[StoredPrecheck] | None:
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with self._pool.acquire() as conn:
             found = await prechecks.find_batch(conn, bank_id=self._caller().bank_id, key=key)
             if found is None:
                 return None

@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 from connectors.errors import ConnectorError, ConsentRejected
 from connectors.http import utc_now
 from connectors.protocol import Grant
+from connectors.provenance import Provenance
 from credit.access import ConsentScope
 from credit.financing import (
     CONSENT_SCOPE_OF,
@@ -127,11 +128,29 @@ def _birth_date(id_number: str) -> dt.date | None:
         return None
 
 
+class _ProvenanceIndex:
+    """The log's entries by (path, source), indexed as they are appended (a batch notes
+    hundreds; scanning the log for every fact would be quadratic)."""
+
+    def __init__(self, log: ProvenanceLog) -> None:
+        self._log = log
+        self._seen = 0
+        self._found: dict[tuple[str, str], Provenance] = {}
+
+    def get(self, path: str, source: Source) -> Provenance | None:
+        entries = self._log.entries
+        for provenance, noted in entries[self._seen :]:
+            self._found.setdefault((noted, provenance.source), provenance)
+        self._seen = len(entries)
+        return self._found.get((path, source.value))
+
+
 class _Firm:
     """One firm's gathering: its paths in the provenance log, and its facts as they arrive."""
 
-    def __init__(self, uscc: str, base: str, log: ProvenanceLog) -> None:
+    def __init__(self, uscc: str, base: str, log: _ProvenanceIndex) -> None:
         self.uscc = uscc
+        self.field = base  # the response field, named in the audit rows
         self._base = f"{base}.{uscc}"
         self._log = log
         self.facts: dict[FactKey, Fact[Any]] = {}
@@ -147,10 +166,10 @@ class _Firm:
     def provenance(self, name: str, source: Source) -> FactProvenance:
         """Where the answer noted under ``name`` came from (now, when the source knew nothing
         and so noted nothing)."""
-        for p, path in self._log.entries:
-            if path == self.path(name) and p.source == source.value:
-                return FactProvenance(source, p.fetched_at, p.cached, p.stale)
-        return FactProvenance(source, utc_now())
+        p = self._log.get(self.path(name), source)
+        if p is None:
+            return FactProvenance(source, utc_now())
+        return FactProvenance(source, p.fetched_at, p.cached, p.stale)
 
     async def fetch(
         self, key: FactKey, load: Awaitable[T], scope: ConsentScope | None = None
@@ -230,8 +249,8 @@ def _birth(firm: _Firm) -> Fact[dt.date]:
     return Known(birth, firm.provenance(FactKey.REGISTRATION.value, Source.MARKET))
 
 
-def _fields(keys: set[FactKey]) -> tuple[str, ...]:
-    return tuple(sorted(f"precheckFinancing.{k.value}" for k in keys))
+def _fields(field: str, keys: set[FactKey]) -> tuple[str, ...]:
+    return tuple(sorted(f"{field}.{k.value}" for k in keys))
 
 
 def _finish(firm: _Firm, wanted: frozenset[FactKey]) -> Gathered:
@@ -243,13 +262,13 @@ def _finish(firm: _Firm, wanted: frozenset[FactKey]) -> Gathered:
     read = {k for k in wanted if isinstance(firm.facts.get(k), Known)}
     scopes = sorted({CONSENT_SCOPE_OF[k] for k in read if k in CONSENT_SCOPE_OF})
     used = tuple(sorted({firm.consents.grants[s].consent_id for s in scopes}))
-    reads = [ReadNote(firm.uscc, _fields(read - set(_REP)), tuple(scopes), used)]
+    reads = [ReadNote(firm.uscc, _fields(firm.field, read - set(_REP)), tuple(scopes), used)]
     rep_read = read & set(_REP)
     rep_ids: tuple[str, ...] = ()
     if rep_read and firm.rep_key is not None:
         if FactKey.LEGAL_REP_BIRTH_DATE in rep_read and firm.rep_consent is not None:
             rep_ids = (firm.rep_consent,)
-        reads.append(ReadNote(firm.rep_key, _fields(rep_read), consent_ids=rep_ids))
+        reads.append(ReadNote(firm.rep_key, _fields(firm.field, rep_read), consent_ids=rep_ids))
     return Gathered(facts, used + rep_ids, tuple(reads))
 
 
@@ -258,7 +277,8 @@ async def gather_facts(
 ) -> dict[str, Gathered | UnknownEnterprise]:
     """Each firm's facts for ``product`` (see the module docstring); keys are ``usccs``."""
     wanted = facts_read(product)
-    firms = {u: _Firm(u, path, sources.provenance) for u in dict.fromkeys(usccs)}
+    index = _ProvenanceIndex(sources.provenance)
+    firms = {u: _Firm(u, path, index) for u in dict.fromkeys(usccs)}
     gated = bool(wanted & set(CONSENT_SCOPE_OF))
 
     async def no_consents() -> dict[str, SubjectConsents]:
