@@ -20,7 +20,7 @@ from credit.access import ConsentScope
 from credit.calendar import add_months
 from credit.classification import active_direct_d, current_tax_grade
 from credit.financing.facts import FactKey, Missing
-from credit.financing.products import RuleId
+from credit.financing.products import GRADE_ORDER, RuleId
 from credit.financing.rules import Finding, RuleDef, RuleInput, Verdict, missing_finding, yuan_text
 from credit.records import TaxGradeLetter, TaxPayment
 
@@ -69,11 +69,7 @@ def _value(data: RuleInput, key: FactKey, threshold: str) -> tuple[object, Findi
 
 
 def _tax_grade(data: RuleInput) -> Finding:
-    accepted = [
-        g.value
-        for g in (TaxGradeLetter.A, TaxGradeLetter.B, TaxGradeLetter.M, TaxGradeLetter.C)
-        if g in data.params.accepted_tax_grades
-    ]
+    accepted = [g.value for g in GRADE_ORDER if g in data.params.accepted_tax_grades]
     threshold = "、".join(accepted) + "级"
     value, missing = _value(data, FactKey.TAX_GRADES, threshold)
     if missing is not None:

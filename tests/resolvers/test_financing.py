@@ -273,7 +273,8 @@ async def test_a_consented_precheck_matches_the_engine_on_the_worlds_facts(
     }
     rows = await seeded_database.pool.fetch(
         "SELECT subject_key, consent_id, purpose, scopes, fields FROM audit_log "
-        "WHERE client_id IS NOT NULL AND subject_key = ANY($1::text[]) ORDER BY subject_key",
+        "WHERE request_id = $1 AND subject_key = ANY($2::text[])",
+        body["extensions"]["requestId"],
         [uscc, person_subject_key(world.registrations[uscc].legal_rep_id, DEMO_SUBJECT_KEY_SECRET)],
     )
     by_subject = {r["subject_key"]: r for r in rows}
