@@ -76,8 +76,11 @@ class BehaviourState:
         if b.hang:
             # Hold the request open until the client gives up (then the handler ends, instead
             # of lingering until shutdown).
-            while request is None or not await request.is_disconnected():
-                await asyncio.sleep(0.05)
+            if request is None:
+                await asyncio.Event().wait()  # until cancelled
+            else:
+                while (await request.receive())["type"] != "http.disconnect":
+                    pass  # the body's chunks; the next message after them is the disconnect
             return Response(status_code=499)
         if b.down:
             return PlainTextResponse("系统维护中", status_code=503)
