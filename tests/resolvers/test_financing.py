@@ -20,6 +20,7 @@ from credit.access import person_subject_key
 from credit.financing import Outcome, Product, ProductChange, evaluate
 from credit.records import EntityType
 from gateway.auth.clients import ClientKind, add_client
+from gateway.auth.demo import DEMO_BANK_ID
 from gateway.database import Database
 from gateway.products import get_product, set_product
 from gateway.settings import DEMO_SUBJECT_KEY_SECRET
@@ -95,6 +96,42 @@ async def own_bank(
         )
     async with as_client(key) as http:
         yield Bank(http, bank_id, product)
+
+
+async def client_of(
+    database: Database,
+    as_client: Callable[..., httpx.AsyncClient],
+    kind: ClientKind,
+    bank_id: str | None = None,
+) -> httpx.AsyncClient:
+    """A client of our own (the session's demo keys may be re-issued by other tests)."""
+    async with database.pool.acquire() as conn:
+        _, key = await add_client(
+            conn,
+            kind=kind,
+            name="演示银行（合成数据）" if bank_id == DEMO_BANK_ID else "测试客户端",
+            scopes=["precheck", "outcome:report"] if kind is ClientKind.BANK else [],
+            expires_at=None,
+            bank_id=bank_id,
+        )
+    return as_client(key)
+
+
+@pytest.fixture
+async def bank(
+    seeded_database: Database, as_client: Callable[..., httpx.AsyncClient]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the demo bank (the seeded products' bank)."""
+    async with await client_of(seeded_database, as_client, ClientKind.BANK, DEMO_BANK_ID) as http:
+        yield http
+
+
+@pytest.fixture
+async def officer(
+    seeded_database: Database, as_client: Callable[..., httpx.AsyncClient]
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with await client_of(seeded_database, as_client, ClientKind.OFFICER) as http:
+        yield http
 
 
 async def grant(
