@@ -11,12 +11,14 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from gateway.database import Database
 from gateway.migrations import apply_migrations
+from tests.conftest import fresh_database
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -26,6 +28,20 @@ async def migrated(database: Database) -> Database:
     async with database.pool.acquire() as conn:
         await apply_migrations(conn)
     return database
+
+
+@pytest.fixture
+async def private_db(pg_dsn: str) -> AsyncIterator[Database]:
+    """A fresh, migrated database of this test's own: for tests that reset shared rows (the
+    demo clients) which the session's other tests rely on."""
+    async with fresh_database(pg_dsn) as dsn:
+        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+        try:
+            async with pool.acquire() as conn:
+                await apply_migrations(conn)
+            yield Database(pool=pool, dsn=dsn)
+        finally:
+            await pool.close()
 
 
 async def open_test_redis() -> aioredis.Redis:

@@ -109,8 +109,8 @@ async def test_add_refuses_bad_arguments(
     assert complaint in err
 
 
-async def test_demo_clients_get_working_keys_each_run(migrated: Database) -> None:
-    async with migrated.pool.acquire() as conn:
+async def test_demo_clients_get_working_keys_each_run(private_db: Database) -> None:
+    async with private_db.pool.acquire() as conn:
         first = await ensure_demo_clients(conn, load_settings(mode="demo"))
         bank = principal_for(await verify_api_key(conn, first["bank"], now=NOW))
         officer = principal_for(await verify_api_key(conn, first["officer"], now=NOW))
@@ -125,14 +125,14 @@ async def test_demo_clients_get_working_keys_each_run(migrated: Database) -> Non
             await verify_api_key(conn, first["bank"], now=NOW)
 
 
-async def test_demo_keys_fixed_by_settings(migrated: Database) -> None:
+async def test_demo_keys_fixed_by_settings(private_db: Database) -> None:
     bank_key, officer_key = new_api_key("demobank0001"), new_api_key("fixedofficer")
     settings = load_settings(
         mode="demo",
         demo_bank_key=SecretStr(bank_key.secret),
         demo_officer_key=SecretStr(officer_key.secret),
     )
-    async with migrated.pool.acquire() as conn:
+    async with private_db.pool.acquire() as conn:
         keys = await ensure_demo_clients(conn, settings)
         assert keys == {"bank": bank_key.secret, "officer": officer_key.secret}
         assert await ensure_demo_clients(conn, settings) == keys
