@@ -156,3 +156,38 @@ async def test_second_request_is_served_from_cache(
     assert first["extensions"]["provenance"][0]["cached"] is False
     assert second["extensions"]["provenance"][0]["cached"] is True
     assert bureaus["market"].service.state.total_calls == 1
+
+
+SEARCH = """query($name: String!, $first: Int!, $after: String) {
+  searchEnterprises(name: $name, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { uscc name } }
+  }
+}"""
+
+
+async def test_search_pages_through_every_match(officer: httpx.AsyncClient, world: World) -> None:
+    name = world.registrations[world.boundary["every_kind"]].name[2:4]  # a trade word
+    seen: list[str] = []
+    after = None
+    while True:
+        body = await gql(officer, SEARCH, name=name, first=7, after=after)
+        page = body["data"]["searchEnterprises"]
+        seen += [e["node"]["uscc"] for e in page["edges"]]
+        assert all(name in e["node"]["name"] for e in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == page["totalCount"] == len(set(seen))
+    assert seen, "the word comes from a real name, so something must match"
+
+
+async def test_search_page_size_is_capped(officer: httpx.AsyncClient) -> None:
+    body = await gql(officer, SEARCH, name="宁夏", first=51)
+    assert body["errors"][0]["extensions"] == {"code": "PAGE_SIZE_EXCEEDED", "maximum": 50}
+
+
+async def test_get_runs_queries_but_never_mutations(officer: httpx.AsyncClient) -> None:
+    mutation = 'mutation { revokeConsent(id: "00000000-0000-0000-0000-000000000000") { id } }'
+    response = await officer.get("/graphql", params={"query": mutation})
+    assert response.status_code == 400  # strawberry: mutations are not allowed over GET
+    assert "mutations are not allowed when using get" in response.text.lower()
