@@ -1,4 +1,16 @@
-"""The citizen chatbot (aiogram 3).  Talks to the gateway only through GraphQL over HTTP."""
+"""The citizen chatbot (aiogram 3).  Talks to the gateway only through GraphQL over HTTP.
+
+    app.py        the factory: Bot + Dispatcher + gateway client + state storage; polling
+    webhook.py    webhook mode: a Starlette route checking Telegram's secret-token header
+    run.py        ``creditgw bot``;  terminal.py  ``creditgw chat`` (the demo's fake server)
+    graphql.py    the gateway client: bot/operations/*.graphql sent by hash
+    handlers/     the flows, one router each (built by factories): binding, credit, consents,
+                  pre-check, start (menu, free text)
+    intents.py, render.py, texts.py, keyboards.py, state.py, settings.py
+
+Importing this package stays cheap (the gateway reads ``bot/operations`` through it); aiogram
+is imported only by the modules that run the bot.
+"""
 
 from __future__ import annotations
 
