@@ -34,8 +34,11 @@ schema: $(STAMP)  ## schema.graphql and the README settings table, from the code
 	$(BIN)/python -m gateway export-schema
 	$(BIN)/python -m gateway docs
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+bench: $(STAMP)  ## figures for the issue notes; never part of `make test`
+	$(BIN)/python -m bench.world_gen
+	$(BIN)/python -m bench.breaker_fastfail
+	$(BIN)/python -m bench.graph_load
+	$(BIN)/python -m bench.precheck
 
 clean:
 	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache .hypothesis
