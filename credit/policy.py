@@ -27,23 +27,26 @@ class PublicityPolicy:
     """Every publicity, sharing and grade period the credit rules use."""
 
     admin_minor_published: bool = False
-    """轻微失信 administrative penalties are not published (国家发展改革委令第36号)."""
+    """轻微失信信息原则上不予公示 (《信用修复管理办法》, 国家发展改革委令第36号)."""
     admin_minor_max_months: int = 3
-    """When a locality does publish minor penalties: at most 3 months (国家发展改革委令第36号)."""
+    """When a sector does publish minor penalties: at most 3 months (国家发展改革委令第36号)."""
     admin_general_min_months: int = 3
-    """一般失信 penalty: shortest publicity, after which repair may be applied for (令第36号)."""
+    """一般失信信息: shortest publicity, after which repair may be applied for (令第36号)."""
     admin_general_max_months: int = 12
-    """一般失信 penalty: longest publicity, 1 year (国家发展改革委令第36号)."""
+    """一般失信信息: longest publicity, 1 year (国家发展改革委令第36号)."""
     admin_serious_min_months: int = 12
-    """严重失信 penalty: shortest publicity, 1 year, then repairable (国家发展改革委令第36号)."""
+    """严重失信信息: shortest publicity, 1 year, then repairable (国家发展改革委令第36号)."""
     admin_serious_max_months: int = 36
-    """严重失信 penalty: longest publicity, 3 years (国家发展改革委令第36号)."""
+    """严重失信信息: longest publicity, 3 years (国家发展改革委令第36号)."""
     market_minor_months: int = 3
-    """Market penalty of a warning or small fine only: 3 months (市场监管总局令第45号 第十三条)."""
+    """Market penalty of 通报批评 or a small fine only: 3 months (市场监管总局令第45号 第十三条;
+    a warning alone is not published at all, 第二条)."""
     market_other_months: int = 36
     """Any other market penalty: 3 years (市场监管总局令第45号 第十三条)."""
     market_repairable_after_months: int = 12
-    """Other market penalties: repairable after 1 year (市场监管总局令第45号; configurable)."""
+    """Other market penalties: early stop may be applied for after this (令第45号 第十四条).
+    《市场监督管理信用修复管理办法》 (国市监信规〔2021〕3号) sets 1 year for food, drugs and
+    special equipment and 6 months otherwise; the default takes the longer (configurable)."""
     defaulter_years: int = 2
     """失信被执行人 listed on grounds 2-6: 2 years (最高法2017年规定 第二条)."""
     defaulter_max_aggravated_years: int = 3
@@ -55,9 +58,9 @@ class PublicityPolicy:
     escalated_serious_violation_years: int = 5
     """…to the 严重违法失信名单 for 5 years (企业信息公示暂行条例 第十七条)."""
     serious_violation_years: int = 3
-    """严重违法失信名单: removed after 3 years (市场监督管理严重违法失信名单管理办法)."""
+    """严重违法失信名单: removed after 3 years (市场监管总局令第44号)."""
     serious_violation_min_years: int = 1
-    """…early removal (repair) may be applied for after 1 year (same 办法)."""
+    """…early removal (repair) may be applied for after 1 year (市场监管总局令第44号)."""
     serious_dishonesty_until_removed: bool = True
     """National serious-dishonesty lists: shown until the listing authority removes the entry."""
     serious_dishonesty_years: int = 3
@@ -65,9 +68,9 @@ class PublicityPolicy:
     bank_sharing_years: int = 5
     """Negative information is kept 5 years after the conduct ends (征信业管理条例 第十六条)."""
     tax_direct_d_years: int = 2
-    """A directly assigned 纳税信用 D grade lasts 2 years (纳税信用管理办法)."""
+    """A directly assigned D grade is kept through its 2nd year (纳税缴费信用管理办法, 2025)."""
     tax_grade_published_month: int = 4
-    """Tax credit grades for year Y are published in April of Y+1 (纳税信用管理办法)."""
+    """Tax credit grades for year Y are published in April of Y+1 (DOMAIN.md §3)."""
     holidays: tuple[dt.date, ...] = ()
     """Public holidays on weekdays (国务院办公厅 annual notice); working days skip them."""
     makeup_workdays: tuple[dt.date, ...] = ()

@@ -22,7 +22,7 @@ always while it is public.
     >>> window.min_until, window.repairable_from, window.max_until
     (datetime.date(2025, 4, 15), datetime.date(2025, 4, 16), datetime.date(2026, 1, 15))
     >>> window.legal_basis
-    '国家发展改革委令第36号：一般失信行为公示期最短3个月、最长1年'
+    '《信用修复管理办法》（国家发展改革委令第36号）：一般失信信息公示期最短3个月、最长1年'
 """
 
 from __future__ import annotations
@@ -65,10 +65,12 @@ LISTING_KINDS = frozenset(
 )
 """Records that put a subject on a list while they are visible (sanctions trigger on these)."""
 
-_NDRC = "国家发展改革委令第36号"
-_SAMR = "市场监管总局令第45号"
-_SPC = "最高人民法院关于公布失信被执行人名单信息的若干规定"
+_NDRC = "《信用修复管理办法》（国家发展改革委令第36号）"
+_SAMR = "《市场监督管理行政处罚信息公示规定》（市场监管总局令第45号）"
+_SPC = "《最高人民法院关于公布失信被执行人名单信息的若干规定》"
 _DISCLOSURE = "《企业信息公示暂行条例》第十七条"
+_SERIOUS_LIST = "《市场监督管理严重违法失信名单管理办法》（市场监管总局令第44号）"
+_CONSUME = "《最高人民法院关于限制被执行人高消费及有关消费的若干规定》"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,29 +118,30 @@ def _rule(
         severity = record.severity or Severity.GENERAL
         if severity is Severity.MINOR:
             limit = policy.admin_minor_max_months
-            return None, limit, None, f"{_NDRC}：轻微失信行为公示期最长{_span(limit)}"
+            return None, limit, None, f"{_NDRC}：轻微失信信息公示期最长{_span(limit)}"
         if severity is Severity.SERIOUS:
             lo, hi, label = policy.admin_serious_min_months, policy.admin_serious_max_months, "严重"
         else:
             lo, hi, label = policy.admin_general_min_months, policy.admin_general_max_months, "一般"
-        basis = f"{_NDRC}：{label}失信行为公示期最短{_span(lo)}、最长{_span(hi)}"
+        basis = f"{_NDRC}：{label}失信信息公示期最短{_span(lo)}、最长{_span(hi)}"
         return lo, hi, None, basis
     if kind is RecordKind.MARKET_PENALTY:
         if record.minor_sanction:
             hi = policy.market_minor_months
-            basis = f"{_SAMR}：仅受警告或较低数额罚款的，公示{_span(hi)}（第十三条）"
+            basis = f"{_SAMR}：仅受到通报批评或者较低数额罚款的，公示{_span(hi)}（第十三条）"
             return None, hi, None, basis
         lo, hi = policy.market_repairable_after_months, policy.market_other_months
         basis = (
             f"{_SAMR}：其他行政处罚信息公示{_span(hi)}（第十三条），"
-            f"公示满{_span(lo)}后可申请信用修复"
+            f"达到规定时限（{_span(lo)}）后可申请提前停止公示（第十四条）"
         )
         return lo, hi, None, basis
     if kind is RecordKind.JUDGMENT_DEFAULTER:
         removal = policy.working_calendar().add_working_days
         performed = record.ended_on
         deadline = removal(performed, policy.defaulter_removal_working_days) if performed else None
-        tail = f"；第十条：履行全部义务后{policy.defaulter_removal_working_days}个工作日内删除"
+        days = policy.defaulter_removal_working_days
+        tail = f"；第十条：已履行生效法律文书确定的义务的，{days}个工作日内删除"
         ground = record.defaulter_ground
         if ground is not None and 2 <= ground <= 6:
             extra = max(0, min(record.aggravated_years, policy.defaulter_max_aggravated_years))
@@ -148,7 +151,10 @@ def _rule(
                 basis += f"，情节严重延长{extra}年"
             return None, 12 * years, deadline, basis + tail
         # ground 1, or a ground the court did not state: no fixed term, listed until performed
-        basis = f"{_SPC}第一条第一项：有履行能力而拒不履行的，至履行完毕时止"
+        if ground == 1:
+            basis = f"{_SPC}第一条第一项：有履行能力而拒不履行的，无固定期限"
+        else:
+            basis = f"{_SPC}：未载明纳入情形的，按无固定期限处理"
         return None, None, deadline, basis + tail
     if kind is RecordKind.ABNORMAL_OPERATION:
         years = policy.abnormal_escalation_years
@@ -159,10 +165,7 @@ def _rule(
         return None, None, record.ended_on, basis
     if kind is RecordKind.SERIOUS_VIOLATION:
         lo, hi = 12 * policy.serious_violation_min_years, 12 * policy.serious_violation_years
-        basis = (
-            f"《市场监督管理严重违法失信名单管理办法》：列入满{_span(hi)}移出，"
-            f"满{_span(lo)}可申请提前移出（信用修复）"
-        )
+        basis = f"{_SERIOUS_LIST}：列入满{_span(hi)}移出，满{_span(lo)}可申请提前移出"
         return lo, hi, record.ended_on, basis
     if kind is RecordKind.SERIOUS_DISHONESTY:
         name = record.list_name or "严重失信主体名单"
@@ -171,7 +174,7 @@ def _rule(
         hi = 12 * policy.serious_dishonesty_years
         return None, hi, record.ended_on, f"{name}：列入期限{_span(hi)}"
     if kind is RecordKind.CONSUMPTION_RESTRICTION:
-        basis = "《最高人民法院关于限制被执行人高消费及有关消费的若干规定》：至人民法院解除限制时止"
+        basis = f"{_CONSUME}：至人民法院解除限制消费令时止"
         return None, None, record.ended_on, basis
     texts = {
         RecordKind.PERMIT: "行政许可信息在许可有效期内公示",
@@ -188,7 +191,7 @@ def publicity_window(record: CreditRecord, policy: PublicityPolicy) -> Publicity
     minor = record.kind is RecordKind.ADMIN_PENALTY and record.severity is Severity.MINOR
     if minor and not policy.admin_minor_published:
         return PublicityWindow(
-            False, start, None, None, None, None, f"{_NDRC}：轻微失信行为不予公示"
+            False, start, None, None, None, None, f"{_NDRC}：轻微失信信息原则上不予公示"
         )
     lo, hi, ends, basis = _rule(record, policy)
     min_until = add_months(start, lo) if lo is not None else None

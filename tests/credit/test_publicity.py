@@ -45,7 +45,9 @@ def test_general_penalty_min_3_months_max_1_year() -> None:
     assert window.min_until == D(2025, 4, 15)
     assert window.max_until == window.visible_until == D(2026, 1, 15)
     assert window.repairable_from == repairable_from(penalty, POLICY) == D(2025, 4, 16)
-    assert "国家发展改革委令第36号：一般失信行为公示期最短3个月、最长1年" in window.legal_basis
+    assert window.legal_basis == (
+        "《信用修复管理办法》（国家发展改革委令第36号）：一般失信信息公示期最短3个月、最长1年"
+    )
     assert not visible(penalty, D(2025, 1, 14))
     assert visible(penalty, D(2025, 1, 15))
     # the minimum does not end publicity: it opens the repair route
@@ -65,7 +67,7 @@ def test_serious_penalty_min_1_year_max_3_years() -> None:
     assert window.min_until == D(2025, 2, 28)
     assert repairable_from(penalty, POLICY) == D(2025, 3, 1)
     assert window.max_until == D(2027, 2, 28)
-    assert "严重失信行为公示期最短1年、最长3年" in window.legal_basis
+    assert "严重失信信息公示期最短1年、最长3年" in window.legal_basis
     shown_through(penalty, D(2027, 2, 28))
 
 
@@ -115,13 +117,19 @@ def test_periods_come_from_the_policy() -> None:
 def test_market_warning_or_small_fine_3_months() -> None:
     penalty = rec(K.MARKET_PENALTY, D(2025, 5, 31), minor_sanction=True)
     assert repairable_from(penalty, POLICY) is None  # it ends by itself
-    assert "第十三条" in publicity_window(penalty, POLICY).legal_basis
+    assert publicity_window(penalty, POLICY).legal_basis == (
+        "《市场监督管理行政处罚信息公示规定》（市场监管总局令第45号）："
+        "仅受到通报批评或者较低数额罚款的，公示3个月（第十三条）"
+    )
     shown_through(penalty, D(2025, 8, 31))
 
 
 def test_other_market_penalty_3_years_repairable_after_1() -> None:
     penalty = rec(K.MARKET_PENALTY, D(2025, 5, 31))
     assert repairable_from(penalty, POLICY) == D(2026, 6, 1)
+    basis = publicity_window(penalty, POLICY).legal_basis
+    assert "其他行政处罚信息公示3年（第十三条）" in basis
+    assert basis.endswith("达到规定时限（1年）后可申请提前停止公示（第十四条）")
     shown_through(penalty, D(2028, 5, 31))
 
 
@@ -153,6 +161,14 @@ def test_defaulter_ground_1_until_performed() -> None:
     assert window.max_until is None
     assert window.visible_until is None
     assert visible(entry, D(2035, 1, 1))
+    assert "第一条第一项：有履行能力而拒不履行的，无固定期限" in window.legal_basis
+
+
+def test_defaulter_without_a_ground_is_not_cited_as_ground_1() -> None:
+    entry = rec(K.JUDGMENT_DEFAULTER, D(2020, 3, 1))
+    basis = publicity_window(entry, POLICY).legal_basis
+    assert "未载明纳入情形的，按无固定期限处理" in basis
+    assert "第一条第一项" not in basis
 
 
 def test_defaulter_removed_within_3_working_days_after_performance() -> None:

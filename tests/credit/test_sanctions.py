@@ -46,9 +46,19 @@ def test_unknown_measure_is_a_key_error() -> None:
 
 
 def test_real_citations_where_the_brief_names_them() -> None:
-    assert measure("JC-05").legal_basis == "《中华人民共和国政府采购法》第二十二条、第七十七条"
-    assert "限制被执行人高消费" in measure("JC-01").legal_basis
-    assert "纳税信用管理办法" in measure("JC-14").legal_basis
+    assert measure("JC-05").legal_basis == (
+        "《中华人民共和国政府采购法》第二十二条；"
+        "《最高人民法院关于公布失信被执行人名单信息的若干规定》第八条"
+    )
+    assert measure("JC-01").legal_basis == (
+        "《最高人民法院关于限制被执行人高消费及有关消费的若干规定》第一条、第三条"
+    )
+    assert measure("JC-08").legal_basis == "《中华人民共和国公司法》第十条、第一百七十八条"
+    assert "（市场监管总局令第44号）" in measure("JC-09").legal_basis
+    assert measure("JC-14").legal_basis == (
+        "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）"
+    )
+    assert "（国发〔2016〕33号）" in measure("JC-16").legal_basis
 
 
 # --- triggers --------------------------------------------------------------------------------
