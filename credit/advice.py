@@ -5,7 +5,8 @@ standing now) and the tax grade, and says, citing the rule: from which date each
 repaired through 信用中国, that performing a judgment gets the entry removed within 3 working
 days, that filing the annual report takes a firm off the abnormal-operations list (and when it
 would otherwise escalate), how to lift a consumption restriction, and what keeps an A grade.
-Periods come from the :class:`~credit.policy.PublicityPolicy`, never from this module.
+Periods come from the :class:`~credit.policy.PublicityPolicy`, never from this module.  Each
+message ends with "。依据：" and the instrument (and article) it rests on.
 
     >>> from credit.records import CreditRecord, RecordKind, Source
     >>> penalty = CreditRecord(id="P1", kind=RecordKind.ADMIN_PENALTY, source=Source.MARKET,
@@ -31,7 +32,8 @@ __all__ = ["Advice", "AdviceCode", "advise"]
 
 _SPC_PUBLISH = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第十条"
 _SPC_CONSUME = "《最高人民法院关于限制被执行人高消费及有关消费的若干规定》"
-_TAX_RULE = "《纳税信用管理办法》"
+_DISCLOSURE = "《企业信息公示暂行条例》第十七条"
+_TAX_RULE = "《纳税缴费信用管理办法》"
 _REPAIR_STEPS = "纠正失信行为、履行相关义务并作出信用承诺后"
 _PENALTIES = frozenset({RecordKind.ADMIN_PENALTY, RecordKind.MARKET_PENALTY})
 
@@ -63,6 +65,10 @@ def _instrument(legal_basis: str) -> str:
     return legal_basis.split("：", 1)[0]
 
 
+def _cite(text: str, source: str) -> str:
+    return f"{text}。依据：{source}"
+
+
 def _label(record: CreditRecord) -> str:
     return f"“{record.title}”（{record.authority or '—'}，{record.decided_on.isoformat()}）"
 
@@ -75,31 +81,33 @@ def _record_advice(record: CreditRecord, day: dt.date, policy: PublicityPolicy) 
         yield Advice(AdviceCode.REPAIR_PENDING, text, rid)
     elif window.repairable_from is not None and window.min_until is not None:
         passed = day >= window.repairable_from
-        text = (
+        text = _cite(
             f"{label}最短公示期{'已于' if passed else '将于'}{window.min_until.isoformat()}届满，"
             f"{_REPAIR_STEPS}，自{window.repairable_from.isoformat()}起可通过“信用中国”网站"
-            f"申请信用修复（{_instrument(window.legal_basis)}）"
+            "申请信用修复",
+            _instrument(window.legal_basis),
         )
         code = AdviceCode.REPAIR_AVAILABLE if passed else AdviceCode.REPAIR_LATER
         yield Advice(code, text, rid)
     elif kind in _PENALTIES and window.visible_until is not None:
-        text = (
-            f"{label}公示期至{window.visible_until.isoformat()}届满后自动停止公示，"
-            f"无需申请信用修复（{_instrument(window.legal_basis)}）"
+        text = _cite(
+            f"{label}公示期至{window.visible_until.isoformat()}届满后自动停止公示，无需申请信用修复",
+            _instrument(window.legal_basis),
         )
         yield Advice(AdviceCode.EXPIRES_BY_ITSELF, text, rid)
     if kind is RecordKind.JUDGMENT_DEFAULTER:
         days = policy.defaulter_removal_working_days
         if record.ended_on is None:
-            text = (
-                f"{label}：履行生效法律文书确定的全部义务后，人民法院应在{days}个工作日内"
-                f"删除失信信息（{_SPC_PUBLISH}）"
+            text = _cite(
+                f"{label}：履行生效法律文书确定的义务后，人民法院应在{days}个工作日内删除失信信息",
+                _SPC_PUBLISH,
             )
             yield Advice(AdviceCode.PERFORM_JUDGMENT, text, rid)
         elif window.visible_until is not None:
-            text = (
+            text = _cite(
                 f"{label}：义务已于{record.ended_on.isoformat()}履行，人民法院应于"
-                f"{window.visible_until.isoformat()}前删除失信信息（{_SPC_PUBLISH}）"
+                f"{window.visible_until.isoformat()}前删除失信信息",
+                _SPC_PUBLISH,
             )
             yield Advice(AdviceCode.REMOVAL_DUE, text, rid)
     if kind is RecordKind.ABNORMAL_OPERATION:
@@ -111,19 +119,16 @@ def _record_advice(record: CreditRecord, day: dt.date, policy: PublicityPolicy) 
                     f"；逾期未移出的，将自{escalated.listed_from.isoformat()}起列入严重违法失信名单"
                     f"{policy.escalated_serious_violation_years}年"
                 )
-            yield Advice(
-                AdviceCode.LEAVE_ABNORMAL_LIST, text + "（《企业信息公示暂行条例》第十七条）", rid
-            )
+            yield Advice(AdviceCode.LEAVE_ABNORMAL_LIST, _cite(text, _DISCLOSURE), rid)
         if escalated is not None and escalated.listed_from <= day <= escalated.until:
             text = f"{label}已转入严重违法失信名单，至{escalated.until.isoformat()}止"
             if record.ended_on is None:
                 text += "；请尽快补报年度报告、履行公示义务"
-            text += "（《企业信息公示暂行条例》第十七条）"
-            yield Advice(AdviceCode.LEAVE_SERIOUS_LIST, text, rid)
+            yield Advice(AdviceCode.LEAVE_SERIOUS_LIST, _cite(text, _DISCLOSURE), rid)
     if kind is RecordKind.CONSUMPTION_RESTRICTION:
-        text = (
-            f"{label}：履行义务或提供确实有效的担保后，可向人民法院申请解除限制消费措施"
-            f"（{_SPC_CONSUME}）"
+        text = _cite(
+            f"{label}：履行义务或者提供确实有效的担保后，可向人民法院申请解除限制消费令",
+            _SPC_CONSUME,
         )
         yield Advice(AdviceCode.LIFT_RESTRICTION, text, rid)
     if kind is RecordKind.SERIOUS_DISHONESTY:
@@ -139,17 +144,21 @@ def _tax_advice(
     if current is None:
         return
     if current.grade is TaxGradeLetter.A:
-        text = (
+        text = _cite(
             f"{current.year}年度纳税信用等级为A级：请继续依法按时申报缴税，保持A级以持续享受"
-            f"守信激励措施（{_TAX_RULE}）"
+            "守信激励措施",
+            _TAX_RULE,
         )
         yield Advice(AdviceCode.KEEP_A_GRADE, text)
     elif current.grade in {TaxGradeLetter.C, TaxGradeLetter.D}:
-        text = (
-            f"{current.year}年度纳税信用等级为{current.grade.value}级：纠正纳税失信行为、"
-            f"依法按时申报缴税后，可在下一评价年度提升等级，符合条件的可向税务机关申请纳税信用修复"
-            f"（{_TAX_RULE}）"
-        )
+        head = f"{current.year}年度纳税信用等级为{current.grade.value}级："
+        if current.grade is TaxGradeLetter.D and current.assigned_directly:
+            # a direct D is kept into its second year: the next evaluation cannot lift it
+            years = policy.tax_direct_d_years
+            head += f"直接判为D级的，D级评价保留{years}年；"
+        else:
+            head += "纠正纳税失信行为、依法按时申报缴税后，可在下一评价年度提升等级；"
+        text = _cite(head + "符合条件的可向税务机关申请纳税缴费信用修复", _TAX_RULE)
         yield Advice(AdviceCode.IMPROVE_TAX_GRADE, text)
 
 

@@ -122,7 +122,7 @@ class Classification:
 _SERIOUS_LISTS = frozenset(
     {RecordKind.JUDGMENT_DEFAULTER, RecordKind.SERIOUS_VIOLATION, RecordKind.SERIOUS_DISHONESTY}
 )
-_TAX_RULE = "《纳税信用管理办法》"
+_TAX_RULE = "《纳税缴费信用管理办法》"
 _STATUS_BADGE = {
     OperatingStatus.ACTIVE: Badge.ACTIVE,
     OperatingStatus.DEREGISTERED: Badge.DEREGISTERED,

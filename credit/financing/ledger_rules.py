@@ -48,7 +48,7 @@ SCOPE_TEXT = {
     ConsentScope.UTILITIES: "水电气缴费信息",
     ConsentScope.FULL_REPORT: "完整信用报告",
 }
-_TAX_RULE = "《纳税信用管理办法》"
+_TAX_RULE = "《纳税缴费信用管理办法》"
 
 
 def window(day: dt.date, months: int) -> tuple[dt.date, dt.date]:
@@ -221,7 +221,10 @@ def _legal_rep_age(data: RuleInput) -> Finding:
     if isinstance(fact, Missing):
         found = missing_finding(fact, threshold)
         if fact.scope is not None:  # the person's own consent (个人信息保护法 第十四条)
-            text = "无法核验：未取得法定代表人本人的有效授权（个人信息保护法第十四条）"
+            text = (
+                "无法核验：未取得法定代表人本人的有效授权"
+                "（《中华人民共和国个人信息保护法》第十四条）"
+            )
             advice = "法定代表人本人向申请银行授权后可核验年龄"
             return Finding(Verdict.MISSING, text, None, threshold, advice)
         return found
@@ -328,7 +331,7 @@ LEDGER_RULES: Mapping[RuleId, RuleDef] = {
             RuleId.LEGAL_REP_AGE,
             "法定代表人年龄",
             "第9项",
-            "《个人信息保护法》第十四条（须本人授权）",
+            "《中华人民共和国个人信息保护法》第十四条（须本人同意）",
             (FactKey.LEGAL_REP_BIRTH_DATE,),
             2,
             _legal_rep_age,
@@ -337,7 +340,7 @@ LEDGER_RULES: Mapping[RuleId, RuleDef] = {
             RuleId.CONSENT,
             "企业授权",
             "第8项",
-            "《征信业管理条例》第十八条；国办发〔2021〕52号",
+            "《征信业管理条例》第十八条；《加强信用信息共享应用促进中小微企业融资实施方案》（国办发〔2021〕52号）",
             (),
             5,
             _consent,

@@ -152,7 +152,10 @@ def _defaulter_found(who: str) -> Callable[[list[CreditRecord], RuleInput], tupl
     def found(records: list[CreditRecord], data: RuleInput) -> tuple[str, str]:
         days = data.policy.defaulter_removal_working_days
         text = f"{who}被列入失信被执行人名单{_label(records[0])}"
-        advice = f"履行生效法律文书确定的义务后，人民法院应在{days}个工作日内删除失信信息（第十条）"
+        advice = (
+            f"履行生效法律文书确定的义务后，人民法院应在{days}个工作日内删除失信信息"
+            f"（{_SPC}第十条）"
+        )
         return text, advice
 
     return found
@@ -302,7 +305,7 @@ RECORD_RULES: Mapping[RuleId, RuleDef] = {
             RuleId.NO_SERIOUS_LISTS,
             "严重失信主体名单",
             "第3项",
-            "《市场监督管理严重违法失信名单管理办法》及全国严重失信主体名单",
+            "《市场监督管理严重违法失信名单管理办法》（市场监管总局令第44号）及全国严重失信主体名单",
             (FactKey.MARKET_RECORDS, FactKey.NATIONAL_RECORDS),
             15,
             listing_check(
@@ -332,7 +335,7 @@ RECORD_RULES: Mapping[RuleId, RuleDef] = {
             RuleId.NO_SERIOUS_PENALTY,
             "严重行政处罚",
             "第7项",
-            "国家发展改革委令第36号（失信信息公示期）",
+            "《信用修复管理办法》（国家发展改革委令第36号）",
             (FactKey.MARKET_RECORDS,),
             10,
             listing_check(

@@ -34,7 +34,7 @@ def test_repair_date_ahead() -> None:
     assert advice.message == (
         "“虚假宣传”（银川市市场监督管理局，2025-01-15）最短公示期将于2025-04-15届满，"
         "纠正失信行为、履行相关义务并作出信用承诺后，自2025-04-16起可通过“信用中国”网站"
-        "申请信用修复（国家发展改革委令第36号）"
+        "申请信用修复。依据：《信用修复管理办法》（国家发展改革委令第36号）"
     )
 
 
@@ -51,12 +51,16 @@ def test_serious_violation_early_removal_cites_its_rule() -> None:
     advice = only([entry], D(2025, 6, 1))
     assert advice.code is AdviceCode.REPAIR_LATER
     assert "自2026-03-11起" in advice.message
-    assert advice.message.endswith("（《市场监督管理严重违法失信名单管理办法》）")
+    assert advice.message.endswith(
+        "。依据：《市场监督管理严重违法失信名单管理办法》（市场监管总局令第44号）"
+    )
 
 
 def test_market_penalty_repair_cites_samr() -> None:
     entry = rec(K.MARKET_PENALTY, D(2025, 3, 10))
-    assert only([entry], D(2025, 6, 1)).message.endswith("（市场监管总局令第45号）")
+    assert only([entry], D(2025, 6, 1)).message.endswith(
+        "。依据：《市场监督管理行政处罚信息公示规定》（市场监管总局令第45号）"
+    )
 
 
 def test_pending_repair() -> None:
@@ -77,8 +81,10 @@ def test_perform_the_judgment() -> None:
     entry = rec(K.JUDGMENT_DEFAULTER, D(2025, 1, 1), defaulter_ground=1, title="(2025)宁01执9号")
     advice = only([entry], D(2025, 6, 1))
     assert advice.code is AdviceCode.PERFORM_JUDGMENT
-    assert "履行生效法律文书确定的全部义务后，人民法院应在3个工作日内删除失信信息" in advice.message
-    assert "第十条" in advice.message
+    assert "履行生效法律文书确定的义务后，人民法院应在3个工作日内删除失信信息" in advice.message
+    assert advice.message.endswith(
+        "。依据：《最高人民法院关于公布失信被执行人名单信息的若干规定》第十条"
+    )
     five = only([entry], D(2025, 6, 1), PublicityPolicy(defaulter_removal_working_days=5))
     assert "5个工作日内" in five.message
 
@@ -96,7 +102,7 @@ def test_file_the_annual_report_before_escalation() -> None:
     assert advice.code is AdviceCode.LEAVE_ABNORMAL_LIST
     assert "补报年度报告或履行相应公示义务后，可申请移出经营异常名录" in advice.message
     assert "将自2028-07-01起列入严重违法失信名单5年" in advice.message
-    assert advice.message.endswith("（《企业信息公示暂行条例》第十七条）")
+    assert advice.message.endswith("。依据：《企业信息公示暂行条例》第十七条")
 
 
 def test_escalated_abnormal_entry() -> None:
@@ -135,6 +141,16 @@ def test_improve_a_low_grade() -> None:
     advice = only([], D(2025, 6, 1), grades=[grade(2024, "C")])
     assert advice.code is AdviceCode.IMPROVE_TAX_GRADE
     assert "2024年度纳税信用等级为C级" in advice.message
+    assert "可在下一评价年度提升等级" in advice.message
+    assert advice.message.endswith("。依据：《纳税缴费信用管理办法》")
+
+
+def test_a_direct_d_is_not_promised_a_better_grade_next_year() -> None:
+    direct = grade(2024, "D", assigned_directly=True)
+    advice = only([], D(2025, 6, 1), grades=[direct])
+    assert advice.code is AdviceCode.IMPROVE_TAX_GRADE
+    assert "直接判为D级的，D级评价保留2年" in advice.message
+    assert "下一评价年度" not in advice.message
 
 
 def test_expired_and_repaired_records_get_no_advice() -> None:

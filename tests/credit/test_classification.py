@@ -173,12 +173,12 @@ def test_messages_cite_their_rule() -> None:
     [reason] = classify([defaulter], DAY, POLICY).reasons
     assert "失信被执行人" in reason.message
     assert "(2025)宁01执1号" in reason.message
-    assert "最高人民法院关于公布失信被执行人名单信息的若干规定第二条" in reason.message
+    assert "《最高人民法院关于公布失信被执行人名单信息的若干规定》第二条" in reason.message
     penalty = rec(K.ADMIN_PENALTY, D(2025, 6, 1))
     [reason] = classify([penalty], DAY, POLICY).reasons
-    assert "国家发展改革委令第36号" in reason.message
+    assert "《信用修复管理办法》（国家发展改革委令第36号）" in reason.message
     [reason] = classify([], DAY, POLICY, tax_grades=[grade(2024, "D")]).reasons
-    assert reason.message == "2024年度纳税信用等级为D级（《纳税信用管理办法》）"
+    assert reason.message == "2024年度纳税信用等级为D级（《纳税缴费信用管理办法》）"
 
 
 def test_expired_records_no_longer_count() -> None:
