@@ -301,7 +301,7 @@ def _every_kind(s: Subject, f: SubjectFacts, p: PublicityPolicy) -> SubjectFacts
         s,
         A_GRADE_LIST,
         "国家税务总局宁夏回族自治区税务局",
-        "《纳税信用管理办法》第二十九条",
+        "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）",
         number=0,
         listed=published_on(old_a, p),
         until=published_on(old_a + 1, p) - dt.timedelta(days=1),

@@ -121,7 +121,7 @@ def red_lists(
                     subject,
                     A_GRADE_LIST,
                     "国家税务总局宁夏回族自治区税务局",
-                    "《纳税信用管理办法》第二十九条",
+                    "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）",
                     number=len(records),
                     listed=published_on(grade.year, policy),
                     until=until,

@@ -44,7 +44,9 @@ __all__ = [
 ]
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
-MAX_ANNUAL_RATE_PERCENT = Decimal(36)  # no lawful loan rate is above this (民间借贷司法解释)
+# A sanity bound on a reported bank rate, far above any lawful one (private lending is capped
+# at 4x LPR since the 2020 revision of the 民间借贷司法解释); not itself a legal limit.
+MAX_ANNUAL_RATE_PERCENT = Decimal(36)
 
 
 def check_idempotency_key(key: str) -> str:

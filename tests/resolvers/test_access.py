@@ -154,7 +154,18 @@ async def test_bank_reads_are_audited_and_the_subject_sees_who_looked(
         uscc,
         request_id,
     )
-    assert [(r["principal_kind"], str(r["consent_id"])) for r in rows] == [("bank", consent_id)]
+    live = {
+        str(r["id"])
+        for r in await seeded_database.pool.fetch(
+            "SELECT id FROM consents WHERE subject_code = $1 AND bank_id = 'demo-bank' "
+            "AND revoked_at IS NULL",
+            uscc,
+        )
+    }
+    assert consent_id in live
+    # Other tests may have consented for this firm too: the row names one live consent of it.
+    assert [r["principal_kind"] for r in rows] == ["bank"]
+    assert str(rows[0]["consent_id"]) in live
     assert set(rows[0]["scopes"]) == {"tax", "hrss", "utilities"}
     assert rows[0]["purpose"] == "信易贷贷前审查"
 
