@@ -114,3 +114,6 @@ async def test_precheck_for_my_firm(
     assert "演示银行（合成数据）预审" in decided.text
     if outcome != "PASS":
         assert "怎么改进" in decided.text or "为什么没有通过" in decided.text
+    # Leave no live consent behind for other tests' firms: revoke it in the chat.
+    await chat.say("我的授权")
+    assert "已撤销该授权" in (await chat.tap("撤销 1")).text
