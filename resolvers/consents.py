@@ -21,7 +21,7 @@ from resolvers.access import Forbidden
 from resolvers.context import GraphContext
 from resolvers.gated_types import ConsentNode, ConsentScopeEnum, PurposeEnum
 from resolvers.paths import path_key
-from resolvers.subjects import Enterprise, enterprise_of
+from resolvers.subjects import Enterprise, Person, enterprise_of, person_of
 
 __all__ = ["CitizenQueries", "ConsentMutations"]
 
@@ -32,6 +32,18 @@ Ctx = Info[GraphContext, None]
 class Me:
     subject_key: strawberry.Private[str]
     represents: strawberry.Private[tuple[str, ...]]
+
+    @strawberry.field(
+        description="我本人（自然人，号码不脱敏）；解除绑定后为空 / Myself as a natural person "
+        "(unmasked); null once unbound"
+    )
+    async def person(self, info: Ctx) -> Person | None:
+        binder = info.context.binding
+        id_number = await binder.bound_id_number(self.subject_key) if binder else None
+        if id_number is None:
+            return None
+        subject = person_of(id_number, info.context.access)
+        return subject if subject.subject_key == self.subject_key else None
 
     @strawberry.field(
         description="我担任法定代表人的企业 / Enterprises I am the legal representative of"
