@@ -115,6 +115,7 @@ class T:
 
     NO_SUBJECT = "没有找到这个查询对象，请从菜单重新选择。"
     PICK_SUBJECT = "请选择要查看的对象："
+    MYSELF = "本人"  # never with a number: a person's display name is their ID number
     NO_FIRMS = "没有查到您担任法定代表人的企业。"
 
     REPAIR_TIP = (

@@ -67,9 +67,9 @@ async def subjects_of(gateway: GatewayClient, token: str) -> list[SubjectRef]:
     result = await gateway.execute("MySubjects", token=token)
     me = (result.data or {}).get("me") or {}
     found: list[SubjectRef] = []
-    person = me.get("person")
-    if person:
-        found.append(SubjectRef(f"本人（{person['displayName']}）", None))
+    # Only whether I am there: my own display name is my clear ID number, never fetched.
+    if me.get("person"):
+        found.append(SubjectRef(T.MYSELF, None))
     found += [SubjectRef(f["name"], f["uscc"]) for f in me.get("enterprises") or ()]
     if result.data is None and result.refusal() is not None:
         raise SessionExpired("the gateway refused the citizen's own subjects")

@@ -2,6 +2,7 @@
 
 reply = await chat.say("/start")          # waits for the bot's next message or edit
 reply = await chat.tap("我的信用")          # presses the button labelled so on the last reply
+reply = await chat.tap("我的信用", pick=firm.name)  # …and taps that subject if asked whose
 await chat.bind(person, phone)            # the whole /bind flow, code read from the outbox
 """
 
@@ -15,6 +16,8 @@ import asyncpg
 from credit.records import Person
 from tests.fakes.telegram import ApiCall, FakeTelegram, FakeUser
 
+CHOOSER = "请选择要查看的对象："  # the bot asks whose credit: 本人 or one of my firms
+
 
 @dataclass
 class Chat:
@@ -24,10 +27,17 @@ class Chat:
     last: ApiCall | None = None
     said: list[int] = field(default_factory=list)  # message ids of what the person typed
 
-    async def say(self, text: str) -> ApiCall:
+    async def say(self, text: str, *, pick: str | None = None) -> ApiCall:
         mark = self.tg.mark()
         self.said.append(await self.tg.send_text(self.user, text))
         self.last = await self.tg.next_reply(self.user.id, after=mark)
+        return await self._pick(pick)
+
+    async def _pick(self, subject: str | None) -> ApiCall:
+        """When the bot asks whose credit to show, tap ``subject`` (a label part) in its chooser."""
+        assert self.last is not None
+        if subject is not None and self.last.text == CHOOSER:
+            return await self.tap(subject)
         return self.last
 
     def button(self, label: str) -> str:
@@ -47,8 +57,9 @@ class Chat:
         self.last = await self.tg.next_reply(self.user.id, after=mark)
         return self.last
 
-    async def tap(self, label: str) -> ApiCall:
-        return await self.press(self.button(label))
+    async def tap(self, label: str, *, pick: str | None = None) -> ApiCall:
+        await self.press(self.button(label))
+        return await self._pick(pick)
 
     async def latest_code(self, phone: str) -> str:
         message = await self.pool.fetchval(

@@ -99,7 +99,7 @@ async def test_status_records_and_a_records_detail(
     assert facts is not None
     total = len(facts.records())
 
-    status = await chat.tap("我的信用")
+    status = await chat.tap("我的信用", pick=firm.name)
     assert firm.name in status.text
     assert "综合评价" in status.text
     assert f"共 {total} 条" in status.text
@@ -130,7 +130,7 @@ async def test_who_looked_at_me(
     )
     assert looked.status_code == 200
     await chat.bind(person, next(phones))
-    log = await chat.tap("谁查了我")
+    log = await chat.tap("谁查了我", pick=world.registrations[firm].name)
     assert "演示银行" in log.text
     assert "至少保存5年" in log.text
 
@@ -145,10 +145,11 @@ async def test_who_looked_at_me(
     ],
 )
 async def test_free_text_opens_the_same_flows(
-    chat: Chat, person: Person, phones: Iterator[str], text: str, expected: str
+    chat: Chat, person: Person, phones: Iterator[str], world: World, text: str, expected: str
 ) -> None:
     await chat.bind(person, next(phones))
-    assert expected in (await chat.say(text)).text
+    firm = world.registrations[firm_of(world, person)]
+    assert expected in (await chat.say(text, pick=firm.name)).text
 
 
 async def test_anything_else_gets_the_menu(chat: Chat) -> None:
@@ -168,9 +169,10 @@ async def test_a_bureau_down_is_named_and_the_rest_shown(
 ) -> None:
     await chat.bind(person, next(phones))
     bureaus["court"].service.state.behaviour = Behaviour(down=True)
-    status = await chat.tap("我的信用")
+    firm = world.registrations[firm_of(world, person)]
+    status = await chat.tap("我的信用", pick=firm.name)
     assert "法院暂时无法访问" in status.text
-    assert world.registrations[firm_of(world, person)].name in status.text
+    assert firm.name in status.text
     assert "暂不作评价" in status.text
     records = await chat.tap("记录")
     assert "法院暂时无法访问" in records.text
@@ -196,7 +198,7 @@ async def test_how_to_repair_lists_negative_records_and_cites_the_rule(
     person = world.persons[firm.legal_rep_id]
     assert world.represented_by(person.id_number) == [firm.uscc]
     await chat.bind(person, next(phones))
-    listed = await chat.say("怎么修复")
+    listed = await chat.say("怎么修复", pick=firm.name)
     assert "的失信记录（共 1 条" in listed.text
     assert "1. [行政处罚·一般]" in listed.text
     assert "A级纳税人" not in listed.text  # a red list needs no repair

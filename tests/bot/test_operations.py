@@ -60,7 +60,8 @@ class _Fields(Visitor):
 
 def test_no_document_asks_for_an_id_number() -> None:
     # A subject's `code` is a person's clear ID number when they ask about themself, and the
-    # legal representative's `idNumber` of one's own firm is one's own: never fetched.
+    # legal representative's `idNumber` of one's own firm is one's own: never fetched.  A
+    # person's `displayName` is their ID number too (a firm's name is asked for as `name`).
     for name, (text, _) in OPERATIONS.items():
         info = TypeInfo(SCHEMA)
         fields = _Fields(info)
@@ -69,3 +70,4 @@ def test_no_document_asks_for_an_id_number() -> None:
         for parent, field in fields.seen:
             assert not (parent in {"Subject", "Person", "Enterprise"} and field == "code"), name
             assert not (parent == "LegalRepresentative" and field == "idNumber"), name
+            assert not (parent in {"Subject", "Person"} and field == "displayName"), name

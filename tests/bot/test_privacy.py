@@ -36,6 +36,7 @@ async def test_no_id_number_in_any_reply_or_log_line(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     (person,) = one_firm_people(world, people, 1)
+    firm = world.registrations[world.represented_by(person.id_number)[0]]
     phone = next(phones)
     await chat.say("/start")
     # A wrong ID first (the bot asks again), then the real binding, then every flow.
@@ -46,9 +47,9 @@ async def test_no_id_number_in_any_reply_or_log_line(
     await chat.say(person.id_number)
     await chat.say(await chat.latest_code(phone))
     for label in ("我的信用", "记录"):
-        await chat.tap(label)
+        await chat.tap(label, pick=firm.name)
     await chat.tap("1")
-    await chat.say("谁查了我")
+    await chat.say("谁查了我", pick=firm.name)
     await chat.say(f"我的身份证号是 {person.id_number}，帮我查查")
     await chat.say("我的授权")
 
@@ -76,6 +77,7 @@ async def test_a_citizen_never_sees_another_citizens_data(
 ) -> None:
     mine, theirs = one_firm_people(world, people, 2)
     their_firm = world.registrations[world.represented_by(theirs.id_number)[0]]
+    my_firm = world.registrations[world.represented_by(mine.id_number)[0]]
     other = Chat(telegram, FakeUser(id=chat.user.id + 1, first_name="他人"), chat.pool)
     await other.bind(theirs, next(phones))
     await chat.bind(mine, next(phones))
@@ -105,14 +107,14 @@ async def test_a_citizen_never_sees_another_citizens_data(
     for data in forged:
         await chat.press(data)
     # Buttons from the other citizen's chat act on the presser's own data only.
-    await other.tap("我的信用")
+    await other.tap("我的信用", pick=their_firm.name)
     await chat.press(other.button("记录"))
 
     mine_text = " ".join(c.text for c in telegram.calls if c.chat_id == chat.user.id)
     assert their_firm.name not in mine_text
     assert their_firm.uscc not in mine_text
     assert theirs.id_number not in mine_text
-    assert world.registrations[world.represented_by(mine.id_number)[0]].name in mine_text
+    assert my_firm.name in mine_text
 
     # Someone who never bound gets nothing from anybody's buttons.
     stranger = Chat(telegram, FakeUser(id=chat.user.id + 2), chat.pool)

@@ -66,7 +66,9 @@ async def test_chat_binds_and_asks_in_a_terminal(
     await say(person.id_number, "验证码已发送")
     await screen.shows("已从对话中删除")
     await say(await outbox.latest_code(phone), "身份验证成功")
-    await say("#1", "综合评价")
+    # Button 1 of the chooser is 本人; button 2, the person's first firm.
+    await say("#1", "请选择要查看的对象")
+    await say("#2", "综合评价")
     await typed.put("/quit")
     assert await session == 0
     assert person.id_number not in "\n".join(screen.lines)

@@ -17,6 +17,7 @@ from bot.app import bot_app
 from bot.webhook import WEBHOOK_PATH, webhook_app
 from credit.records import Person
 from simulators.serving import StartedServer, listen
+from simulators.world import World
 from tests.bot.chat import Chat
 from tests.bot.conftest import bot_settings
 from tests.fakes.telegram import FakeTelegram, FakeUser
@@ -53,12 +54,15 @@ async def test_a_conversation_by_webhook(
     gateway_app: Starlette,
     people: Iterator[Person],
     phones: Iterator[str],
+    world: World,
 ) -> None:
     assert telegram.webhook == {"url": webhook_url, "secret_token": SECRET}
     chat = Chat(telegram, FakeUser(id=810_000_001), gateway_app.state.gateway.database.pool)
     assert "个人信息说明" in (await chat.say("/start")).text
-    await chat.bind(next(people), next(phones))
-    assert "综合评价" in (await chat.tap("我的信用")).text
+    person = next(people)
+    await chat.bind(person, next(phones))
+    firm = world.registrations[world.represented_by(person.id_number)[0]]
+    assert "综合评价" in (await chat.tap("我的信用", pick=firm.name)).text
     deliveries = [c.result for c in telegram.calls if c.method == "_webhook"]
     assert deliveries
     assert set(deliveries) == {200}
