@@ -7,7 +7,9 @@ Scenarios (simulators, gateway and load generator each in their own process):
   cold      bureau latency uniform 20-80 ms, a different enterprise each request (caches cold)
   overhead  bureau latency fixed at 50 ms, one client, cold: gateway p50 minus 50 ms is the
             gateway's own overhead above the slowest bureau
-Prints one JSON line per scenario.
+Prints one JSON line per scenario, with the CPU each process spent per request
+(``gateway_cpu_ms``, ``simulators_cpu_ms``): on a shared machine these move less than the
+latencies do.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 
-from bench.stack import Stack, running_stack
+from bench.stack import Stack, cpu_seconds, running_stack
 from gateway.auth.demo import ensure_demo_clients
 from gateway.seed import seed_platform
 from gateway.settings import load_settings
@@ -42,7 +45,25 @@ PROFILE = """query Profile($code: String!) {
 }"""
 
 
-def run_load(stack: Stack, key: str, codes: list[str], concurrency: int, seconds: float) -> dict:
+def run_load(
+    stack: Stack, key: str, codes: list[str], concurrency: int, seconds: float
+) -> dict[str, Any]:
+    before = _cpu(stack)
+    result = _loadgen(stack, key, codes, concurrency, seconds)
+    after = _cpu(stack)
+    done = max(1, int(result["requests"]))
+    result["gateway_cpu_ms"] = round((after[0] - before[0]) * 1000 / done, 2)
+    result["simulators_cpu_ms"] = round((after[1] - before[1]) * 1000 / done, 2)
+    return result
+
+
+def _cpu(stack: Stack) -> tuple[float, float]:
+    return cpu_seconds(stack.gateway_pid), sum(cpu_seconds(p) for p in stack.simulator_pids)
+
+
+def _loadgen(
+    stack: Stack, key: str, codes: list[str], concurrency: int, seconds: float
+) -> dict[str, Any]:
     bodies = [{"query": PROFILE, "variables": {"code": code}} for code in codes]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(bodies, f)

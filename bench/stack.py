@@ -5,6 +5,9 @@
 
 The gateway runs as ``creditgw serve`` in its own process (one uvicorn worker), against a
 fresh database on ``DATABASE_URL`` (default: the local server), dropped afterwards.
+``stack.gateway_pid`` and ``stack.simulator_pids`` name the processes, so a benchmark can
+tell the gateway's CPU from the simulators' (:func:`cpu_seconds`, Linux ``/proc``) or attach
+a sampling profiler to the gateway alone.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import os
 import secrets
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -27,6 +31,23 @@ from simulators.serving import listen
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
 _PRINCIPAL_KINDS = ("PUBLIC", "BOT", "CITIZEN", "BANK", "OFFICER", "OPERATOR")
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
 
 
 @dataclass
@@ -35,6 +56,8 @@ class Stack:
     bureau_urls: dict[str, str]
     keys: dict[str, str]
     database_url: str
+    gateway_pid: int = 0
+    simulator_pids: list[int] = field(default_factory=list)
 
     async def set_behaviour(self, http: httpx.AsyncClient, **behaviour: object) -> None:
         """Apply one fault/latency setting to every bureau through its control route."""
@@ -95,10 +118,17 @@ async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> Asy
                     await asyncio.sleep(0.1)
                 else:
                     raise RuntimeError("the gateway did not become ready")
-            yield Stack(gateway_url=base, bureau_urls=urls, keys=keys, database_url=dsn)
+            yield Stack(
+                gateway_url=base,
+                bureau_urls=urls,
+                keys=keys,
+                database_url=dsn,
+                gateway_pid=proc.pid,
+                simulator_pids=[p for p in _children(os.getpid()) if p != proc.pid],
+            )
         finally:
             proc.terminate()
             await proc.wait()
 
 
-__all__ = ["Stack", "running_stack"]
+__all__ = ["Stack", "cpu_seconds", "running_stack"]
