@@ -32,9 +32,39 @@ from gateway.settings import Settings, person_key_secret
 from gateway.state import GatewayState, gateway_state
 from resolvers.schema import build_schema
 
-__all__ = ["create_app"]
+__all__ = ["bureau_client", "create_app"]
 
 log = logging.getLogger(__name__)
+
+
+def _transport(connections: int) -> httpx.AsyncHTTPTransport:
+    return httpx.AsyncHTTPTransport(
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        # httpcore writes headers and body separately; with Nagle on, the peer's delayed ACK
+        # stalls every POST ~40 ms.
+        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+    )
+
+
+def bureau_client(settings: Settings) -> httpx.AsyncClient:
+    """The client every bureau connector shares, with one connection pool per bureau.
+
+    httpcore scans every connection of a pool on each request it assigns and returns, and
+    closes idle ones beyond the keep-alive limit: one shared pool made each bureau call pay
+    for every other bureau's connections, and churned them under load.  Each bureau's pool
+    holds as many connections as its bulkhead lets requests fly, all kept alive.
+    """
+    in_flight: dict[str, int] = {}  # bureaus behind one origin share its pool
+    for name in type(settings.bureaus).model_fields:
+        config = getattr(settings.bureaus, name)
+        if config.url:
+            url = httpx.URL(config.url)
+            origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
+            in_flight[origin] = in_flight.get(origin, 0) + config.max_in_flight
+    mounts: dict[str, httpx.AsyncBaseTransport | None] = {
+        origin: _transport(n) for origin, n in in_flight.items()
+    }
+    return httpx.AsyncClient(transport=_transport(100), mounts=mounts)
 
 
 async def healthz(request: Request) -> Response:
@@ -66,16 +96,7 @@ def create_app(
             )
             async with db.pool.acquire() as conn:
                 await apply_migrations(conn)
-            http = await stack.enter_async_context(
-                httpx.AsyncClient(
-                    transport=httpx.AsyncHTTPTransport(
-                        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-                        # httpcore writes headers and body separately; with Nagle on, the
-                        # peer's delayed ACK stalls every POST ~40 ms.
-                        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-                    )
-                )
-            )
+            http = await stack.enter_async_context(bureau_client(settings))
             connectors = build_connector_set(settings.bureaus, http, db.pool)
             stack.push_async_callback(connectors.aclose)
             await stack.enter_async_context(edge.running(db.pool))
