@@ -14,6 +14,7 @@ reads gated data at all.  Consents are loaded once per request for every subject
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -52,6 +53,12 @@ class _Reads:
         return [*sorted(self.consent_ids)] or [None]
 
 
+def _retrieved(future: asyncio.Future[Grant]) -> None:
+    """Mark a decision's refusal as seen even when every field waiting for it gave up."""
+    if not future.cancelled():
+        future.exception()
+
+
 class GatewayAccess:
     def __init__(
         self,
@@ -75,6 +82,7 @@ class GatewayAccess:
         self._clock = clock
         self._reads: dict[str, _Reads] = defaultdict(_Reads)
         self._consents: DataLoader[str, list[Consent]] = DataLoader(load_fn=self._load_consents)
+        self._grants: dict[tuple[str, str, ConsentScope], asyncio.Future[Grant]] = {}
 
     @property
     def principal(self) -> Principal:
@@ -126,6 +134,22 @@ class GatewayAccess:
         return live
 
     async def grant(self, subject_key: str, subject_code: str, scope: ConsentScope) -> Grant:
+        # Decided and signed once per subject and scope: a classification, the sanctions and
+        # the report each ask for the same tax grant, mostly at the same moment.
+        key = (subject_key, subject_code, scope)
+        deciding = self._grants.get(key)
+        if deciding is None:
+            deciding = self._grants[key] = asyncio.ensure_future(
+                self._grant(subject_key, subject_code, scope)
+            )
+            deciding.add_done_callback(_retrieved)
+        try:
+            # Shielded: a field that gives up must not cancel the decision others wait for.
+            return deciding.result() if deciding.done() else await asyncio.shield(deciding)
+        except ConsentRequired as refused:  # each field gets its own error
+            raise ConsentRequired(refused.scope, purpose_missing=refused.purpose_missing) from None
+
+    async def _grant(self, subject_key: str, subject_code: str, scope: ConsentScope) -> Grant:
         consent = await self._consent(subject_key, scope)
         bureau = getattr(self._settings.bureaus, _BUREAU_OF[scope])
         return consents.mint_grant(

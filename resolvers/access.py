@@ -41,6 +41,7 @@ class ConsentRequired(DomainError):
 
     def __init__(self, scope: ConsentScope, *, purpose_missing: bool = False) -> None:
         self.scope = scope
+        self.purpose_missing = purpose_missing
         hint = (
             "请在请求头 X-Purpose 中说明查询用途（如 LOAN_PRECHECK）"
             if purpose_missing

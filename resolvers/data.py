@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from connectors.errors import ConnectorError
+from connectors.market import MarketDossier
 from connectors.protocol import Grant
 from connectors.provenance import Provenance, Sourced
 from connectors.registry import ConnectorSet
@@ -107,12 +108,20 @@ class RecordsFound:
             raise self.failures[0]
 
 
+@dataclass(frozen=True, slots=True)
+class _Gathered:
+    found: RecordsFound
+    provenance: tuple[Provenance, ...]  # of the sources that answered, in source order
+
+
 class SubjectData:
     def __init__(
         self, connectors: ConnectorSet, deadline: Deadline, provenance: ProvenanceLog
     ) -> None:
         self._provenance = provenance
-        self._prefetching: set[asyncio.Task[Any]] = set()
+        # Every record source's outcome per subject, gathered once per request however many
+        # fields (records, classification, sanctions, report, pre-checks) build on them.
+        self._gathered: dict[str, asyncio.Future[_Gathered]] = {}
 
         def loader(
             source: str, fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, Sourced[T]]]]
@@ -172,27 +181,45 @@ class SubjectData:
     def prefetch_records(self, code: str) -> None:
         """Start every record source's load now, so they share the tick (and the round trip)
         of the registration instead of waiting for it."""
-        sources: tuple[SourceLoader[Any], ...] = (self._dossier, *self._record_loaders)
-        for source in sources:
-            task = asyncio.ensure_future(_attempt(source.load(code)))
-            self._prefetching.add(task)
-            task.add_done_callback(self._prefetching.discard)
+        self._gathering(code)
 
-    async def records(self, code: str, *, path: str) -> RecordsFound:
-        """Every source's records about ``code``, fetched in parallel, and the failures."""
-        market = asyncio.ensure_future(_attempt(self._dossier.load(code)))
-        others = await asyncio.gather(*(_attempt(src.load(code)) for src in self._record_loaders))
-        dossier = await market
+    def _gathering(self, code: str) -> asyncio.Future[_Gathered]:
+        gathering = self._gathered.get(code)
+        if gathering is None:
+            # The loads join this tick's batches now; the task only collects their answers.
+            market = self._dossier.load(code)
+            others = [source.load(code) for source in self._record_loaders]
+            gathering = asyncio.ensure_future(self._gather(market, others))
+            self._gathered[code] = gathering
+        return gathering
+
+    async def _gather(
+        self,
+        market: Awaitable[Sourced[MarketDossier] | None],
+        loads: Sequence[Awaitable[Sourced[Records] | None]],
+    ) -> _Gathered:
+        dossier = await _attempt(market)
+        others = [await _attempt(load) for load in loads]  # all in flight already
         records: list[CreditRecord] = []
+        provenance: list[Provenance] = []
         failures = [o for o in (dossier, *others) if isinstance(o, ConnectorError)]
         if isinstance(dossier, Sourced):
-            self._provenance.record(dossier.provenance, path)
+            provenance.append(dossier.provenance)
             records.extend(dossier.value.records)
         for outcome in others:
             if isinstance(outcome, Sourced):
-                self._provenance.record(outcome.provenance, path)
+                provenance.append(outcome.provenance)
                 records.extend(outcome.value)
-        return RecordsFound(tuple(records), tuple(failures))
+        return _Gathered(RecordsFound(tuple(records), tuple(failures)), tuple(provenance))
+
+    async def records(self, code: str, *, path: str) -> RecordsFound:
+        """Every source's records about ``code``, fetched in parallel, and the failures."""
+        gathering = self._gathering(code)
+        # Shielded: a field that gives up must not cancel the gathering the others wait for.
+        gathered = gathering.result() if gathering.done() else await asyncio.shield(gathering)
+        for provenance in gathered.provenance:
+            self._provenance.record(provenance, path)
+        return gathered.found
 
     async def search(
         self, name: str, start: int, count: int, *, path: str

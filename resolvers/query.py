@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 from strawberry.types import Info
 
 from credit.access import ClientScope, PrincipalKind
@@ -62,17 +63,28 @@ _RECORD_FIELDS = frozenset({"records", "classification", "sanctions", "creditRep
 
 
 def _wants_records(info: Ctx) -> bool:
-    """Does the selection under this field ask for anything built from records?"""
+    """Does the selection under this field ask for anything built from records?
 
-    def scan(selections: list[Any]) -> bool:
-        for selection in selections:
-            if getattr(selection, "name", None) in _RECORD_FIELDS:
-                return True
-            if not hasattr(selection, "arguments") and scan(selection.selections):
-                return True  # an inline fragment or fragment spread: look inside
+    Read from the document itself: ``info.selected_fields`` would first convert the whole
+    selection below (arguments, directives, every nested field) into strawberry's objects.
+    """
+    raw = info._raw_info
+
+    def scan(selection_set: SelectionSetNode | None) -> bool:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                if selection.name.value in _RECORD_FIELDS:
+                    return True
+            elif isinstance(selection, InlineFragmentNode):
+                if scan(selection.selection_set):
+                    return True
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = raw.fragments.get(selection.name.value)
+                if fragment is not None and scan(fragment.selection_set):
+                    return True
         return False
 
-    return any(scan(field.selections) for field in info.selected_fields)
+    return any(scan(node.selection_set) for node in raw.field_nodes)
 
 
 async def _subject(info: Ctx, raw: str) -> Subject | None:
@@ -82,16 +94,17 @@ async def _subject(info: Ctx, raw: str) -> Subject | None:
 
 async def _subject_of(info: Ctx, kind: CodeKind, code: str) -> Subject | None:
     ctx = info.context
+    path = path_key(info)
     subject: Subject | None
     if kind is CodeKind.CITIZEN_ID:
         subject = person_of(code, ctx.access)
     else:
         if _wants_records(info):
             ctx.data.prefetch_records(code)
-        reg = await ctx.data.registration(code, path=path_key(info))
+        reg = await ctx.data.registration(code, path=path)
         subject = enterprise_of(reg, ctx.access) if reg is not None else None
     if subject is not None:
-        ctx.access.note_read(subject.subject_key, path_key(info))
+        ctx.access.note_read(subject.subject_key, path)
     return subject
 
 
@@ -211,8 +224,7 @@ class Query:
         subject = await _subject(info, code)
         found = []
         if subject is not None:
-            records = await subject.complete_records(info)
-            grades = await subject.tax_grade_facts(info)
+            records, grades = await subject.conclusion_facts(info)
             found = discipline_check(
                 records, DomainMatter[matter.name], ctx.today, ctx.policy, tax_grades=grades
             )

@@ -56,5 +56,6 @@ class SourceLoader(Generic[T]):
         except TimeoutError:
             return [SourceTimeout(self.source, "在本次请求的时限内未获应答")] * len(keys)
 
-    async def load(self, key: str) -> Sourced[T] | None:
-        return await self._loader.load(key)
+    def load(self, key: str) -> Awaitable[Sourced[T] | None]:
+        """Joins this tick's batch at once (not when the caller first awaits)."""
+        return self._loader.load(key)

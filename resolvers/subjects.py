@@ -55,30 +55,42 @@ class Subject:
     subject_key: strawberry.Private[str]  # USCC, or a person's keyed hash: consents, audit
     registration: strawberry.Private[Registration | None]
 
-    async def gated_grant(self, info: Ctx, scope: ConsentScope) -> Grant:
-        """The bureau authorisation to read ``scope`` data, noted for the audit log."""
+    async def gated_grant(self, info: Ctx, scope: ConsentScope, path: str | None = None) -> Grant:
+        """The bureau authorisation to read ``scope`` data, noted for the audit log under
+        ``path`` (default: the field being resolved)."""
         ctx = info.context
         grant = await ctx.access.grant(self.subject_key, self.key, scope)
         ctx.access.note_read(
-            self.subject_key, path_key(info), scope=scope, consent_id=grant.consent_id
+            self.subject_key, path or path_key(info), scope=scope, consent_id=grant.consent_id
         )
         return grant
 
-    async def tax_grade_facts(self, info: Ctx) -> tuple[TaxGrade, ...]:
+    async def tax_grade_facts(self, info: Ctx, path: str | None = None) -> tuple[TaxGrade, ...]:
         """Tax grades when the caller may read them (the tax bureau serves them only under
         the subject's authorisation); otherwise none, and conclusions rest on public lists."""
         if self.registration is None:
             return ()
+        path = path or path_key(info)
         try:
-            grant = await self.gated_grant(info, ConsentScope.TAX)
+            grant = await self.gated_grant(info, ConsentScope.TAX, path)
         except ConsentRequired:
             return ()
-        return await info.context.data.tax_grades(self.key, grant, path=path_key(info))
+        return await info.context.data.tax_grades(self.key, grant, path=path)
 
-    async def complete_records(self, info: Ctx) -> tuple[CreditRecord, ...]:
-        found = await info.context.data.records(self.key, path=path_key(info))
+    async def complete_records(
+        self, info: Ctx, path: str | None = None
+    ) -> tuple[CreditRecord, ...]:
+        found = await info.context.data.records(self.key, path=path or path_key(info))
         found.raise_if_incomplete()
         return found.records
+
+    async def conclusion_facts(
+        self, info: Ctx
+    ) -> tuple[tuple[CreditRecord, ...], tuple[TaxGrade, ...]]:
+        """Every record (or the first source's failure) and the tax grades the caller may read:
+        what a classification, the sanctions and the report are drawn from."""
+        path = path_key(info)
+        return await self.complete_records(info, path), await self.tax_grade_facts(info, path)
 
     @strawberry.field(description="信用记录（分页） / Credit records, paginated")
     async def records(
@@ -106,8 +118,7 @@ class Subject:
     @strawberry.field(description="信用综合评价及理由 / Four-class classification and reasons")
     async def classification(self, info: Ctx) -> ClassificationNode | None:
         ctx = info.context
-        records = await self.complete_records(info)
-        grades = await self.tax_grade_facts(info)
+        records, grades = await self.conclusion_facts(info)
         found = classify(
             records, ctx.today, ctx.policy, tax_grades=grades, registration=self.registration
         )
@@ -116,8 +127,7 @@ class Subject:
     @strawberry.field(description="正在适用的联合惩戒措施 / Joint-punishment measures in force")
     async def sanctions(self, info: Ctx) -> list[SanctionNode] | None:
         ctx = info.context
-        records = await self.complete_records(info)
-        grades = await self.tax_grade_facts(info)
+        records, grades = await self.conclusion_facts(info)
         found = sanctions_for(records, ctx.today, ctx.policy, tax_grades=grades)
         return [SanctionNode.from_domain(s, ctx.today, ctx.policy) for s in found]
 
@@ -131,8 +141,7 @@ class Subject:
         ] = None,
     ) -> CreditReportNode | None:
         ctx = info.context
-        records = await self.complete_records(info)
-        grades = await self.tax_grade_facts(info)
+        records, grades = await self.conclusion_facts(info)
         start = period.from_ if period else ctx.today - dt.timedelta(days=REPORT_DEFAULT_DAYS)
         found = credit_report(
             self.key,
@@ -196,30 +205,34 @@ class Enterprise(Subject):
         description="纳税信用等级历史（每年4月公布；需授权） / Tax credit grades by year (consent)"
     )
     async def tax_grades(self, info: Ctx) -> list[TaxGradeNode] | None:
-        grant = await self.gated_grant(info, ConsentScope.TAX)
-        grades = await info.context.data.tax_grades(self.key, grant, path=path_key(info))
+        path = path_key(info)
+        grant = await self.gated_grant(info, ConsentScope.TAX, path)
+        grades = await info.context.data.tax_grades(self.key, grant, path=path)
         return [TaxGradeNode.from_domain(g, info.context.policy) for g in grades]
 
     @strawberry.field(description="近24个月纳税（需授权） / Monthly tax paid, 24 months (consent)")
     async def tax_payments(self, info: Ctx) -> list[TaxPaymentNode] | None:
-        grant = await self.gated_grant(info, ConsentScope.TAX)
-        paid = await info.context.data.tax_payments(self.key, grant, path=path_key(info))
+        path = path_key(info)
+        grant = await self.gated_grant(info, ConsentScope.TAX, path)
+        paid = await info.context.data.tax_payments(self.key, grant, path=path)
         return [TaxPaymentNode.from_domain(p) for p in paid]
 
     @strawberry.field(
         description="社保和公积金缴纳（需授权） / Social insurance and housing fund (consent)"
     )
     async def social_insurance(self, info: Ctx) -> list[SocialInsuranceMonthNode] | None:
-        grant = await self.gated_grant(info, ConsentScope.HRSS)
-        months = await info.context.data.contributions(self.key, grant, path=path_key(info))
+        path = path_key(info)
+        grant = await self.gated_grant(info, ConsentScope.HRSS, path)
+        months = await info.context.data.contributions(self.key, grant, path=path)
         return [SocialInsuranceMonthNode.from_domain(m) for m in months]
 
     @strawberry.field(
         description="水电气缴费（需授权） / Water, electricity and gas bills (consent)"
     )
     async def utilities(self, info: Ctx) -> list[UtilityBillNode] | None:
-        grant = await self.gated_grant(info, ConsentScope.UTILITIES)
-        bills = await info.context.data.utility_bills(self.key, grant, path=path_key(info))
+        path = path_key(info)
+        grant = await self.gated_grant(info, ConsentScope.UTILITIES, path)
+        bills = await info.context.data.utility_bills(self.key, grant, path=path)
         return [UtilityBillNode.from_domain(b) for b in bills]
 
 
