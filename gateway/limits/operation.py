@@ -18,11 +18,12 @@ Each refusal is one GraphQL error with its own ``extensions.code`` and a Chinese
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from cachetools import LRUCache
-from graphql import DocumentNode, GraphQLError
+from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 
 from credit.access import ANONYMOUS, Principal, PrincipalKind, may_introspect
@@ -41,7 +42,7 @@ def refusal_error(code: str, message: str, **extra: object) -> GraphQLError:
 @dataclass
 class OperationPolicy:
     """The limits, from settings, plus small caches of per-text measurements (shared by
-    every request of one app, so a hot query is lexed and measured once)."""
+    every request of one app, so a hot query is lexed, measured and costed once)."""
 
     max_depth: int
     max_aliases: int
@@ -52,6 +53,9 @@ class OperationPolicy:
     trusted_only: frozenset[str]
     _tokens: LRUCache[str, int] = field(default_factory=lambda: LRUCache(maxsize=512))
     _shapes: LRUCache[tuple[str, str | None], Shape] = field(
+        default_factory=lambda: LRUCache(maxsize=512)
+    )
+    _costs: LRUCache[tuple[object, str, str | None, tuple[tuple[str, int], ...]], int] = field(
         default_factory=lambda: LRUCache(maxsize=512)
     )
 
@@ -80,6 +84,45 @@ class OperationPolicy:
         if key not in self._shapes:
             self._shapes[key] = measure(document, operation)
         return self._shapes[key]
+
+    def cost(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        text: str | None,
+        operation: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> int:
+        """The operation's estimated cost, kept per schema, text, operation and the integer
+        variables (the only ones a page size can come from)."""
+        if text is None:
+            return self._estimate(schema, document, operation, variables)
+        numbers = tuple(
+            sorted(
+                (name, value)
+                for name, value in (variables or {}).items()
+                if isinstance(value, int) and not isinstance(value, bool)
+            )
+        )
+        key = (schema, text, operation, numbers)
+        if key not in self._costs:
+            self._costs[key] = self._estimate(schema, document, operation, variables)
+        return self._costs[key]
+
+    def _estimate(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> int:
+        return estimate_cost(
+            schema,
+            document,
+            operation_name=operation,
+            variables=variables,
+            assumed_list_size=self.assumed_list_size,
+        )
 
 
 class OperationLimits(SchemaExtension):
@@ -172,12 +215,12 @@ class OperationLimits(SchemaExtension):
             return
         principal = self._principal()
         budget = self.policy.budgets[principal.kind]
-        cost = estimate_cost(
+        cost = self.policy.cost(
             ctx.schema._schema,
             ctx.graphql_document,
-            operation_name=ctx.operation_name,
-            variables=ctx.variables,
-            assumed_list_size=self.policy.assumed_list_size,
+            ctx.query or None,
+            ctx.operation_name,
+            ctx.variables,
         )
         if cost > budget:
             raise refusal_error(
