@@ -99,7 +99,7 @@ def create_app(
             http = await stack.enter_async_context(bureau_client(settings))
             connectors = build_connector_set(settings.bureaus, http, db.pool)
             stack.push_async_callback(connectors.aclose)
-            await stack.enter_async_context(edge.running(db.pool))
+            await stack.enter_async_context(edge.running(db.pool, dsn=db.dsn))
 
             # A revocation drops the consent's cached bureau answers here and, through Redis,
             # on every other replica before their next request.

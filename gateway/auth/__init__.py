@@ -17,10 +17,13 @@ from gateway.auth.api_keys import (
     new_client_id,
 )
 from gateway.auth.authenticator import SUBJECT_TOKEN_HEADER, Authenticator, utc_now
+from gateway.auth.client_cache import CLIENT_CACHE_TTL_S, ClientCache
 from gateway.auth.clients import (
+    CLIENTS_CHANNEL,
     Client,
     ClientKind,
     add_client,
+    ensure_usable,
     list_clients,
     principal_for,
     revoke_client,
@@ -40,6 +43,8 @@ from gateway.auth.middleware import AuthenticationMiddleware, request_principal
 from gateway.auth.subject_tokens import SubjectClaims, issue_subject_token, verify_subject_token
 
 __all__ = [
+    "CLIENTS_CHANNEL",
+    "CLIENT_CACHE_TTL_S",
     "DEMO_BANK_ID",
     "KEY_PREFIX",
     "SUBJECT_TOKEN_HEADER",
@@ -48,6 +53,7 @@ __all__ = [
     "AuthenticationMiddleware",
     "Authenticator",
     "Client",
+    "ClientCache",
     "ClientKind",
     "CredentialsExpired",
     "CredentialsRevoked",
@@ -59,6 +65,7 @@ __all__ = [
     "client_id_of",
     "digest",
     "ensure_demo_clients",
+    "ensure_usable",
     "issue_subject_token",
     "list_clients",
     "matches",

@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable, Mapping
 import asyncpg
 
 from credit.access import ANONYMOUS, ClientScope, Principal, PrincipalKind
-from gateway.auth.api_keys import KEY_PREFIX
-from gateway.auth.clients import ClientKind, principal_for, verify_api_key
+from gateway.auth.api_keys import KEY_PREFIX, digest
+from gateway.auth.client_cache import ClientCache
+from gateway.auth.clients import ClientKind, ensure_usable, principal_for, verify_api_key
 from gateway.auth.errors import AuthUnavailable, Unauthenticated
 from gateway.auth.jwt_tokens import JwtVerifier
 from gateway.auth.subject_tokens import issue_subject_token, verify_subject_token
@@ -69,6 +70,8 @@ class Authenticator:
                     "on this process only"
                 )
         self._subject_ttl_s = settings.subject_token_ttl_s
+        # Keeps verified API keys only while it hears revocations (Edge.running enters it).
+        self.clients = ClientCache(clock=clock)
 
     def now(self) -> dt.datetime:
         return self._clock()
@@ -122,12 +125,19 @@ class Authenticator:
     async def _api_key(
         self, key: str, subject_token: str | None, pool: asyncpg.Pool, now: dt.datetime
     ) -> Principal:
-        try:
-            async with pool.acquire() as conn:
-                client = await verify_api_key(conn, key, now=now)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-            log.warning("client store unavailable: %s", type(exc).__name__)
-            raise AuthUnavailable from None
+        key_digest = digest(key)
+        client = self.clients.get(key_digest)
+        if client is not None:
+            ensure_usable(client, now)  # it may have expired since it was verified
+        else:
+            seen = self.clients.generation
+            try:
+                async with pool.acquire() as conn:
+                    client = await verify_api_key(conn, key, now=now)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+                log.warning("client store unavailable: %s", type(exc).__name__)
+                raise AuthUnavailable from None
+            self.clients.put(key_digest, client, generation=seen)
         if subject_token is None:
             return principal_for(client)
         if client.kind is not ClientKind.BOT:

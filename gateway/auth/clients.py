@@ -26,14 +26,20 @@ from gateway.auth.api_keys import client_id_of, digest, matches, new_api_key
 from gateway.auth.errors import CredentialsExpired, CredentialsRevoked, Unauthenticated
 
 __all__ = [
+    "CLIENTS_CHANNEL",
     "Client",
     "ClientKind",
     "add_client",
+    "ensure_usable",
     "list_clients",
     "principal_for",
     "revoke_client",
     "verify_api_key",
 ]
+
+
+CLIENTS_CHANNEL = "creditgw_api_clients"
+"""NOTIFY channel: the payload is the id of a client revoked or re-keyed (cached keys go)."""
 
 
 class ClientKind(StrEnum):
@@ -119,13 +125,31 @@ async def list_clients(conn: asyncpg.Connection) -> list[Client]:
 
 
 async def revoke_client(conn: asyncpg.Connection, client_id: str, *, now: dt.datetime) -> bool:
-    """Revoke at ``now``; False when there is no such (unrevoked) client."""
-    status = await conn.execute(
-        "UPDATE api_clients SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+    """Revoke at ``now``; False when there is no such (unrevoked) client.
+
+    Gateways that remember verified keys are told in the same statement (NOTIFY on
+    :data:`CLIENTS_CHANNEL`, delivered when it commits), so the key stops working at once.
+    """
+    rows = await conn.fetch(
+        """WITH revoked AS (
+               UPDATE api_clients SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL
+               RETURNING id)
+           SELECT pg_notify($3, id) FROM revoked""",
         client_id,
         now,
+        CLIENTS_CHANNEL,
     )
-    return bool(status == "UPDATE 1")
+    return len(rows) == 1
+
+
+def ensure_usable(client: Client, now: dt.datetime) -> Client:
+    """``client`` if it may act at ``now``; :class:`CredentialsRevoked` or
+    :class:`CredentialsExpired` otherwise."""
+    if client.revoked_at is not None:
+        raise CredentialsRevoked
+    if client.expires_at is not None and client.expires_at <= now:
+        raise CredentialsExpired
+    return client
 
 
 async def verify_api_key(conn: asyncpg.Connection, key: str, *, now: dt.datetime) -> Client:
@@ -141,12 +165,7 @@ async def verify_api_key(conn: asyncpg.Connection, key: str, *, now: dt.datetime
     )
     if row is None or not matches(bytes(row["key_hash"]), key):
         raise Unauthenticated
-    client = _client(row)
-    if client.revoked_at is not None:
-        raise CredentialsRevoked
-    if client.expires_at is not None and client.expires_at <= now:
-        raise CredentialsExpired
-    return client
+    return ensure_usable(_client(row), now)
 
 
 _KINDS = {ClientKind.BANK: PrincipalKind.BANK, ClientKind.OFFICER: PrincipalKind.OFFICER}

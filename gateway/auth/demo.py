@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from credit.access import ClientScope
 from gateway.auth.api_keys import client_id_of, digest, new_api_key
+from gateway.auth.clients import CLIENTS_CHANNEL
 from gateway.settings import Settings, SettingsError
 
 __all__ = ["DEMO_BANK_ID", "ensure_demo_clients"]
@@ -78,5 +79,7 @@ async def ensure_demo_clients(conn: asyncpg.Connection, settings: Settings) -> d
                 [s.value for s in scopes],
                 digest(key),
             )
+            # A gateway still holding the old key verified drops it (revocation's channel).
+            await conn.execute("SELECT pg_notify($1, $2)", CLIENTS_CHANNEL, client_id)
             keys[role] = key
     return keys

@@ -4,16 +4,17 @@
     app = Starlette(routes=..., lifespan=lifespan, middleware=edge.middleware())
     schema = build_schema([*edge.schema_extensions(), ParserCache..., ValidationCache..., ...])
     # in the lifespan, once the database is open:
-    async with edge.running(db.pool): ...
+    async with edge.running(db.pool, dsn=db.dsn): ...
 
 ``middleware()`` (outermost first): CORS (when origins are configured) → request id →
 body size (413) → JSON content type (415) → authentication (401) → rate limit (429).
 ``schema_extensions()``: :class:`~gateway.limits.operation.OperationLimits` — list it before
 the parser and validation caches.  ``running()`` binds the pool, prepares audit partitions,
-and (with ``REDIS_URL``) listens for other replicas' consent revocations; it closes Redis on
-exit.  ``edge.revocations`` is the :class:`~gateway.consents.RevocationBus` to publish on
-and to subscribe connector caches to; ``edge.authenticator.issue_subject_token`` issues
-citizens' tokens.
+(with ``REDIS_URL``) listens for other replicas' consent revocations, and (with ``dsn``) for
+API-client revocations, keeping verified keys meanwhile; it closes Redis on exit.
+``edge.revocations`` is the :class:`~gateway.consents.RevocationBus` to publish on and to
+subscribe connector caches to; ``edge.authenticator.issue_subject_token`` issues citizens'
+tokens.
 """
 
 from __future__ import annotations
@@ -137,7 +138,10 @@ class Edge:
         return [lambda: OperationLimits(self.policy, self.documents)]
 
     @contextlib.asynccontextmanager
-    async def running(self, pool: asyncpg.Pool) -> AsyncIterator[None]:
+    async def running(self, pool: asyncpg.Pool, *, dsn: str | None = None) -> AsyncIterator[None]:
+        """``dsn``: where to listen for API-client revocations, so that verified keys can be
+        kept between requests (:mod:`gateway.auth.client_cache`); without it every request
+        reads the client table."""
         self._pool = pool
         try:
             async with pool.acquire() as conn:
@@ -151,7 +155,12 @@ class Edge:
                     raise RuntimeError(
                         "REDIS_URL is set but Redis does not answer: " + type(exc).__name__
                     ) from exc
-            async with self.revocations.running():
+            async with contextlib.AsyncExitStack() as listeners:
+                await listeners.enter_async_context(self.revocations.running())
+                if dsn is not None:
+                    await listeners.enter_async_context(
+                        self.authenticator.clients.listening_on(dsn)
+                    )
                 yield
         finally:
             self._pool = None
