@@ -54,6 +54,14 @@ class CircuitBreaker:
         self._opened_at = 0.0
         self._probing = False
 
+    def reset(self) -> None:
+        """Close the breaker and forget its history (an operator's override; test isolation)."""
+        self._state = BreakerState.CLOSED
+        self._consecutive = 0
+        self._outcomes.clear()
+        self._opened_at = 0.0
+        self._probing = False
+
     @property
     def state(self) -> BreakerState:
         if (

@@ -182,13 +182,24 @@ async def gateway_url(gateway_app: Starlette) -> AsyncIterator[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_gateway_caches(request: pytest.FixtureRequest) -> None:
-    """Every test that talks to the session gateway starts with cold connector caches."""
-    if {"gateway_url", "client", "officer", "bank"} & set(request.fixturenames):
-        state = request.getfixturevalue("gateway_app").state.gateway
-        for connector in state.connectors.all():
+    """Every test that talks to a session gateway starts with cold caches and closed breakers
+    (an outage test must not leave a breaker open for the next test)."""
+    apps = [
+        name
+        for name, uses in (
+            ("gateway_app", {"gateway_url", "client", "officer", "bank"}),
+            ("access_app", {"access_url"}),
+        )
+        if uses & set(request.fixturenames)
+    ]
+    for name in apps:
+        for connector in request.getfixturevalue(name).state.gateway.connectors.all():
             clear = getattr(connector, "clear_cache", None)
             if clear is not None:
                 clear()
+            breaker = getattr(connector, "breaker", None)
+            if breaker is not None:
+                breaker.reset()
 
 
 @pytest.fixture(scope="session")
@@ -233,15 +244,6 @@ def access_app(settings: Settings, seeded_database: Database) -> Starlette:
 async def access_url(access_app: Starlette) -> AsyncIterator[str]:
     async with serve_app(access_app) as url:
         yield url
-
-
-@pytest.fixture(autouse=True)
-def _cold_access_caches(request: pytest.FixtureRequest) -> None:
-    if "access_url" in request.fixturenames:
-        for connector in request.getfixturevalue("access_app").state.gateway.connectors.all():
-            clear = getattr(connector, "clear_cache", None)
-            if clear is not None:
-                clear()
 
 
 CitizenFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]

@@ -137,3 +137,14 @@ async def test_a_cancelled_probe_frees_the_probe_slot(clock: FakeClock) -> None:
         await task
     await ok(b)  # a new probe was allowed, and closed it
     assert b.state is BreakerState.CLOSED
+
+
+async def test_reset_closes_it_and_forgets_the_failures(clock: FakeClock) -> None:
+    b = breaker(clock, breaker_failures=2)
+    await fail(b)
+    await fail(b)
+    assert b.state is BreakerState.OPEN
+    b.reset()
+    assert b.state is BreakerState.CLOSED
+    await fail(b)  # one failure after a reset is not two in a row
+    assert b.state is BreakerState.CLOSED
