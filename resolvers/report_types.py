@@ -45,10 +45,21 @@ class ReportSectionNode:
     empty_text: str | None = strawberry.field(
         description="为空时的说明（查询期内无相关信息） / Text shown when empty"
     )
-    records: list[CreditRecordNode] = strawberry.field(description="记录 / Records")
-    tax_grades: list[TaxGradeNode] = strawberry.field(
-        description="纳税信用A级（诚实守信栏目） / A grades, in the honesty section"
-    )
+    # Shaped only when asked for: most callers want the counts, and a record's node derives
+    # its whole publicity window.
+    section: strawberry.Private[report_.ReportSection]
+    day: strawberry.Private[dt.date]
+    policy: strawberry.Private[PublicityPolicy]
+
+    @strawberry.field(description="记录 / Records")
+    def records(self) -> list[CreditRecordNode]:
+        return [
+            CreditRecordNode.from_domain(r, self.day, self.policy) for r in self.section.records
+        ]
+
+    @strawberry.field(description="纳税信用A级（诚实守信栏目） / A grades, in the honesty section")
+    def tax_grades(self) -> list[TaxGradeNode]:
+        return [TaxGradeNode.from_domain(g, self.policy) for g in self.section.tax_grades]
 
 
 @strawberry.type(description="信用提升建议 / Advice on improving the credit status")
@@ -103,8 +114,9 @@ class CreditReportNode:
                     title=s.title,
                     count=s.count,
                     empty_text=s.empty_text,
-                    records=[CreditRecordNode.from_domain(r, day, policy) for r in s.records],
-                    tax_grades=[TaxGradeNode.from_domain(g, policy) for g in s.tax_grades],
+                    section=s,
+                    day=day,
+                    policy=policy,
                 )
                 for s in found.sections
             ],
