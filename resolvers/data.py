@@ -14,6 +14,7 @@ classification refuses to guess).
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -23,6 +24,7 @@ from connectors.market import MarketDossier
 from connectors.protocol import Grant
 from connectors.provenance import Provenance, Sourced
 from connectors.registry import ConnectorSet
+from connectors.tax import TaxLedger
 from credit.records import (
     CreditRecord,
     Registration,
@@ -134,9 +136,8 @@ class SubjectData:
         # One call per bureau for a whole profile: market's dossier holds the registration and
         # every market record kind; the tax ledger holds grades and payments.
         self._dossier = loader("market", market.dossiers)
-        self._tax = GatedLoader("tax", connectors.tax.ledgers, deadline)
-        self._contributions = GatedLoader("hrss", connectors.hrss.contributions, deadline)
-        self._bills = GatedLoader("utilities", connectors.utilities.bills, deadline)
+        # The gated loaders are made on first use: most callers may not read gated data.
+        self._connectors = connectors
         self._court = loader("court", connectors.court.records)
         # The other sources of records; codes a source does not know answer ().
         self._record_loaders: tuple[SourceLoader[Records], ...] = (
@@ -146,6 +147,18 @@ class SubjectData:
                 "platform", _merged(platform.red_lists, platform.commitments, platform.evaluations)
             ),
         )
+
+    @functools.cached_property
+    def _tax(self) -> GatedLoader[TaxLedger]:
+        return GatedLoader("tax", self._connectors.tax.ledgers, self._deadline)
+
+    @functools.cached_property
+    def _contributions(self) -> GatedLoader[tuple[SocialInsuranceMonth, ...]]:
+        return GatedLoader("hrss", self._connectors.hrss.contributions, self._deadline)
+
+    @functools.cached_property
+    def _bills(self) -> GatedLoader[tuple[UtilityBill, ...]]:
+        return GatedLoader("utilities", self._connectors.utilities.bills, self._deadline)
 
     def _note(self, found: Sourced[T] | None, path: str) -> T | None:
         if found is None:
