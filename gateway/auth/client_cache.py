@@ -13,7 +13,8 @@ when a notification could go astray:
 * nothing is cached unless the listener is connected — without it (a lost connection, an
   authenticator used on its own) every request reads the table, as it did before the cache;
 * an entry lives at most :data:`CLIENT_CACHE_TTL_S` seconds, so a change made to the table by
-  hand (without NOTIFY) reaches every replica within that time.
+  hand (without NOTIFY) reaches every replica within that time — as does a revocation when the
+  listener sits behind a transaction-pooling proxy, which does not deliver notifications.
 
 Only keys that verified are kept (a wrong, revoked or expired key reads the table every
 time), under the key's SHA-256 digest, never the key; expiry is checked again on every use.
