@@ -35,7 +35,9 @@ class StartedServer(uvicorn.Server):
 
 def listen(host: str, port: int = 0) -> socket.socket:
     """A bound, listening socket (port 0: a free one) to hand to ``serve(sockets=...)``."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio turns Nagle off only for sockets whose proto says TCP, and
+    # with Nagle on every answer waited ~40 ms for the client's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(1024)
