@@ -3,8 +3,8 @@
     app = create_app(load_settings())
     uvicorn.run(app, host=..., port=...)
 
-Routes: ``/graphql`` (GET and POST; a ``Mount`` would 307 a POST), ``/healthz`` (the process is
-alive), ``/readyz`` (the database answers; 503 otherwise).
+Routes: ``/graphql`` (GET and POST, other methods refused in JSON; a ``Mount`` would 307 a
+POST), ``/healthz`` (the process is alive), ``/readyz`` (the database answers; 503 otherwise).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from connectors.registry import build_connector_set
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
+from gateway.errors import VariableErrorCodes
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
 from gateway.limits.edge import Edge
 from gateway.migrations import apply_migrations
@@ -129,11 +130,13 @@ def create_app(
             lambda: ValidationCache(maxsize=512),
             ProvenanceExtension,
             PartialFailureExtension,
+            VariableErrorCodes,
         ]
     )
     return Starlette(
         routes=[
-            Route("/graphql", GraphQLView(schema, settings), methods=["GET", "POST"]),
+            # Every method: the view answers the others 405 in JSON, as it answers everything.
+            Route("/graphql", GraphQLView(schema, settings)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],

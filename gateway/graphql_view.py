@@ -1,7 +1,9 @@
-"""The GraphQL-over-HTTP endpoint: strawberry's ASGI view with our context and result shape.
+"""The GraphQL-over-HTTP endpoint: the edge's view with our context and result shape.
 
-POST with a JSON body runs any operation; GET runs queries only (strawberry refuses mutations
-over GET); a browser asking for HTML gets GraphiQL when the mode allows it.
+POST with a JSON body runs any operation; GET runs queries only (a mutation over GET is 405);
+a browser asking for HTML gets GraphiQL when the mode allows it.  Malformed requests are
+refused in :class:`~gateway.edge_view.EdgeView`; each error of a result is shaped by
+:func:`~gateway.errors.format_error`.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from credit.purposes import Purpose
 from gateway.audit import AuditWriteFailed
 from gateway.auth.middleware import request_principal
 from gateway.binding import BindingService
+from gateway.edge_view import EdgeView
 from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
-from gateway.limits.trusted_documents import TrustedDocumentsView
 from gateway.request_access import GatewayAccess
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
@@ -69,7 +71,7 @@ def stated_purpose(request: Request | WebSocket) -> str | None:
     return Purpose[name].value if name in Purpose.__members__ else None
 
 
-class GraphQLView(TrustedDocumentsView[GraphContext, None]):
+class GraphQLView(EdgeView[GraphContext, None]):
     def __init__(self, schema: BaseSchema, settings: Settings) -> None:
         super().__init__(
             schema,

@@ -23,7 +23,6 @@ from gateway.limits.rate_middleware import RateLimitMiddleware, bucket_for
 from gateway.limits.shape import Shape, count_tokens, measure
 from gateway.limits.trusted_documents import (
     DocumentRegistry,
-    TrustedDocumentsView,
     bot_operations,
     document_hash,
     register_document,
@@ -45,7 +44,6 @@ __all__ = [
     "RateLimiter",
     "RedisRateLimiter",
     "Shape",
-    "TrustedDocumentsView",
     "bot_operations",
     "bucket_for",
     "count_tokens",

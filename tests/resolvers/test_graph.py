@@ -189,5 +189,7 @@ async def test_search_page_size_is_capped(officer: httpx.AsyncClient) -> None:
 async def test_get_runs_queries_but_never_mutations(officer: httpx.AsyncClient) -> None:
     mutation = 'mutation { revokeConsent(id: "00000000-0000-0000-0000-000000000000") { id } }'
     response = await officer.get("/graphql", params={"query": mutation})
-    assert response.status_code == 400  # strawberry: mutations are not allowed over GET
-    assert "mutations are not allowed when using get" in response.text.lower()
+    assert response.status_code == 405  # GraphQL over HTTP: a mutation over GET is refused
+    assert response.headers["Allow"] == "POST"
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "METHOD_NOT_ALLOWED", "allow": "POST"}
