@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from graphql import BREAK, DocumentNode, StringValueNode, Visitor, visit
 from strawberry.http import GraphQLRequestData
 
 from gateway.limits.trusted_documents import requested_hash
@@ -33,6 +34,7 @@ from gateway.limits.trusted_documents import requested_hash
 __all__ = [
     "MAX_JSON_DEPTH",
     "RequestRefused",
+    "has_nul_literal",
     "method_not_allowed",
     "read_request",
 ]
@@ -115,6 +117,24 @@ def _check_value(value: Any, field: str) -> None:
             stack.extend((child, depth + 1) for child in item.values())
         else:
             stack.extend((child, depth + 1) for child in item)
+
+
+class _NulFinder(Visitor):
+    found = False
+
+    def enter_string_value(self, node: StringValueNode, *_: object) -> object:
+        if "\x00" in node.value:
+            self.found = True
+            return BREAK
+        return None
+
+
+def has_nul_literal(document: DocumentNode) -> bool:
+    """Whether a string literal of the document holds a NUL (``"\\u0000"``, or raw in a
+    block string): the parser accepts both."""
+    finder = _NulFinder()
+    visit(document, finder)
+    return finder.found
 
 
 def _from_query_string(params: Mapping[str, str]) -> dict[str, Any]:

@@ -22,9 +22,14 @@ from connectors.errors import SourceTimeout
 from connectors.protocol import settle
 from connectors.provenance import Sourced
 
-__all__ = ["Deadline", "SourceLoader"]
+__all__ = ["Deadline", "SourceLoader", "deadline_passed"]
 
 T = TypeVar("T")
+
+
+def deadline_passed(source: str) -> SourceTimeout:
+    """The error of a source the request's deadline stopped waiting for."""
+    return SourceTimeout(source, "在本次请求的时限内未获应答")
 
 
 class Deadline:
@@ -54,7 +59,7 @@ class SourceLoader(Generic[T]):
             async with asyncio.timeout_at(self._deadline.at):
                 return list(await settle(keys, self._fetch(keys)))
         except TimeoutError:
-            return [SourceTimeout(self.source, "在本次请求的时限内未获应答")] * len(keys)
+            return [deadline_passed(self.source)] * len(keys)
 
     def load(self, key: str) -> Awaitable[Sourced[T] | None]:
         """Joins this tick's batch at once (not when the caller first awaits)."""

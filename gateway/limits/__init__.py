@@ -11,7 +11,12 @@ from __future__ import annotations
 from gateway.limits.body import BodyLimitMiddleware, JsonContentTypeMiddleware
 from gateway.limits.cost import estimate_cost
 from gateway.limits.edge import GRAPHQL_PATH, Edge
-from gateway.limits.operation import OperationLimits, OperationPolicy, refusal_error
+from gateway.limits.operation import (
+    MAX_NESTING,
+    OperationLimits,
+    OperationPolicy,
+    refusal_error,
+)
 from gateway.limits.rate_limit import (
     Decision,
     FallbackRateLimiter,
@@ -31,6 +36,7 @@ from gateway.limits.trusted_documents import (
 
 __all__ = [
     "GRAPHQL_PATH",
+    "MAX_NESTING",
     "BodyLimitMiddleware",
     "Decision",
     "DocumentRegistry",
