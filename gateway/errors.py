@@ -27,9 +27,6 @@ __all__ = ["VariableErrorCodes", "format_error", "internal_error_text"]
 
 log = logging.getLogger(__name__)
 
-INVALID_VARIABLES = "INVALID_VARIABLES"
-
-
 def internal_error_text(request_id: str) -> str:
     return "服务内部错误，请稍后再试（请求编号 " + request_id + "）"
 
@@ -101,4 +98,4 @@ class VariableErrorCodes(SchemaExtension):
         for error in result.errors or ():
             existing = error.extensions or {}
             if error.path is None and _client_mistake(error) and "code" not in existing:
-                error.extensions = {**existing, "code": INVALID_VARIABLES}
+                error.extensions = {**existing, "code": "INVALID_VARIABLES"}
