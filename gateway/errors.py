@@ -27,6 +27,7 @@ __all__ = ["VariableErrorCodes", "format_error", "internal_error_text"]
 
 log = logging.getLogger(__name__)
 
+
 def internal_error_text(request_id: str) -> str:
     return "服务内部错误，请稍后再试（请求编号 " + request_id + "）"
 
