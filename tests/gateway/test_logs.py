@@ -60,8 +60,15 @@ def test_redacts_every_written_form(written: str) -> None:
 
 @pytest.mark.parametrize(
     "offered",
-    [SYNTHETIC_ID, "req-" + SYNTHETIC_ID, "req" + SYNTHETIC_ID, "110105-19491231-002X"]
-    + ["13912345678", "trace-139-1234-5678", "abc13912345678"],
+    [
+        SYNTHETIC_ID,
+        "req-" + SYNTHETIC_ID,
+        "req" + SYNTHETIC_ID,
+        "110105-19491231-002X",
+        "13912345678",
+        "trace-139-1234-5678",
+        "abc13912345678",
+    ],
 )
 def test_personal_numbers_in_any_form_look_personal(offered: str) -> None:
     assert looks_personal(offered)
