@@ -120,7 +120,7 @@ class GraphApp:
     edge: Edge
 
 
-def graph_app(edge: Edge, database: Database) -> GraphApp:
+def graph_app(edge: Edge, database: Database, view: type[View] = View) -> GraphApp:
     calls: Counter[str] = Counter()
     schema = strawberry.Schema(
         Query,
@@ -138,7 +138,7 @@ def graph_app(edge: Edge, database: Database) -> GraphApp:
             yield
 
     app = Starlette(
-        routes=[Route("/graphql", View(schema, calls))],
+        routes=[Route("/graphql", view(schema, calls))],
         middleware=edge.middleware(),
         lifespan=lifespan,
     )
