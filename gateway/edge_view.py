@@ -15,7 +15,7 @@ and a GET naming a document runs it rather than opening GraphiQL.
 
 :meth:`EdgeView.request_error_status` is the one place that decides the status of a request
 error (a document that does not parse or validate, variables that do not fit, an operation
-that cannot be chosen): 200 for ``application/json`` (GraphQL over HTTP, §7.1.1).
+that cannot be chosen): 200 for ``application/json``, as GraphQL over HTTP asks.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.fakes.edge_fuzzer import HOSTILE_DOCUMENTS
 from tests.fakes.raw_http import RawConnection
-from tests.gateway.test_edge_fuzz import HOSTILE_DOCUMENTS
 
 SYNTHETIC_ID = "11010519491231002X"
 JSON_TYPE = {"Content-Type": "application/json"}
