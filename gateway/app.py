@@ -25,7 +25,6 @@ from strawberry.extensions import ParserCache, ValidationCache
 from connectors.registry import build_connector_set
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
-from gateway.errors import VariableErrorCodes
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
 from gateway.limits.edge import Edge
 from gateway.migrations import apply_migrations
@@ -130,7 +129,6 @@ def create_app(
             lambda: ValidationCache(maxsize=512),
             ProvenanceExtension,
             PartialFailureExtension,
-            VariableErrorCodes,
         ]
     )
     return Starlette(

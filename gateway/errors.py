@@ -4,26 +4,24 @@ An error the code expected (:class:`~credit.errors.DomainError`,
 :class:`~connectors.errors.ConnectorError`) keeps its message and gains a stable
 ``extensions.code``.  graphql-core's own reports of a client's mistake — an error without an
 ``original_error``, or whose original is itself a :class:`GraphQLError` (that is how variable
-coercion wraps what a scalar said) — keep a code they carry, or get ``GRAPHQL_PARSE_FAILED``,
-``GRAPHQL_VALIDATION_FAILED`` or (labelled by :class:`VariableErrorCodes` while executing)
-``INVALID_VARIABLES``.  Anything else is an exception nobody expected: masked as ``INTERNAL``
-and logged with the request id and its traceback.  Client mistakes are logged at DEBUG, code
-and path only: their messages may echo the document or the caller's values.
+coercion wraps what a scalar said) — keep a code they carry, or get ``INVALID_VARIABLES``,
+``GRAPHQL_PARSE_FAILED`` or ``GRAPHQL_VALIDATION_FAILED``.  Anything else is an exception
+nobody expected: masked as ``INTERNAL`` and logged with the request id and its traceback.
+Client mistakes are logged at DEBUG, code and path only: their messages may echo the document
+or the caller's values.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError, GraphQLFormattedError
-from strawberry.extensions import SchemaExtension
 
 from connectors.errors import ConnectorError
 from credit.errors import DomainError
 
-__all__ = ["VariableErrorCodes", "format_error", "internal_error_text"]
+__all__ = ["format_error", "internal_error_text"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +46,11 @@ def _extensions(error: GraphQLError) -> dict[str, Any] | None:
     existing = dict(error.extensions or {})
     if "code" in existing:
         return existing
+    if error.path is None and original is not None:
+        # Only variable coercion wraps a GraphQLError without a path: what a scalar or an
+        # enum said about a value (an Int given "x" or 2^31, a Date of 2026-02-30, a value
+        # outside its enum, a missing input field).
+        return {"code": "INVALID_VARIABLES"}
     if error.path is None and "nested too deeply" in error.message:
         # graphql-core's own recursion guard fires before our depth limit can look.
         return {"code": "QUERY_TOO_DEEP"}
@@ -80,23 +83,3 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLFormattedError:
     formatted = error.formatted
     formatted["extensions"] = extensions
     return formatted
-
-
-class VariableErrorCodes(SchemaExtension):
-    """Labels variable-coercion errors ``INVALID_VARIABLES``.
-
-    graphql-core coerces variables at the start of execution, after validation: an error
-    without a path that execution reports, on a client's mistake, can only be one of those
-    (an ``Int`` given ``"x"`` or 2^31, a ``Date`` of 2026-02-30, a value outside its enum, a
-    missing input field).
-    """
-
-    def on_execute(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or result.data is not None:
-            return
-        for error in result.errors or ():
-            existing = error.extensions or {}
-            if error.path is None and _client_mistake(error) and "code" not in existing:
-                error.extensions = {**existing, "code": "INVALID_VARIABLES"}
