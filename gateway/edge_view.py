@@ -91,10 +91,16 @@ class EdgeView(GraphQL[ContextT, RootT], Generic[ContextT, RootT]):
         return 200
 
     def should_render_graphql_ide(self, request: Any) -> bool:
+        """A browser's GET without a query, where the mode offers GraphiQL: ``Accept`` names
+        HTML (strawberry would also answer ``*/*``, so ``curl`` got a page, not an error)."""
         params = request.query_params
         if params.get("documentId") is not None or params.get("extensions") is not None:
             return False
-        return self.graphql_ide is not None and bool(super().should_render_graphql_ide(request))
+        return (
+            self.graphql_ide is not None
+            and "text/html" in request.headers.get("accept", "")
+            and bool(super().should_render_graphql_ide(request))
+        )
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData:
         body = await request.get_body() if request.method == "POST" else b""

@@ -34,7 +34,7 @@ def _problems(case: Case, answer: RawAnswer) -> list[str]:
     if case.method == "HEAD":
         return []
     media = answer.headers.get("content-type", "")
-    if media.startswith("text/html") and case.method == "GET":
+    if media.startswith("text/html") and "text/html" in case.headers.get("Accept", ""):
         return []  # GraphiQL, for a browser (demo mode)
     if not media.startswith("application/json"):
         return [f"{media or 'no content type'} for {where}"]

@@ -81,6 +81,12 @@ CASES: dict[str, tuple[tuple[str, str, bytes, dict[str, str]], int, str, dict[st
         {"allow": "POST"},
     ),
     "a GET without a query": (get(""), 400, "INVALID_REQUEST", {"field": "query"}),
+    "a GET without a query, accepting anything": (
+        ("GET", "/graphql", b"", {"Accept": "*/*"}),
+        400,
+        "INVALID_REQUEST",
+        {"field": "query"},
+    ),
     "a PUT": (("PUT", "/graphql", b"{}", JSON_TYPE), 405, "METHOD_NOT_ALLOWED", {}),
     "an unknown operationName": (
         post({"query": "query A { __typename }", "operationName": "B"}),
