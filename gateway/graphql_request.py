@@ -39,7 +39,7 @@ __all__ = [
     "read_request",
 ]
 
-# Deep enough for any input object of the schema (the deepest is three levels), shallow enough
+# Deep enough for any input of the schema (the deepest nests five levels), shallow enough
 # that no recursive walker of ours or of graphql-core ever meets a RecursionError.
 MAX_JSON_DEPTH = 32
 _PARAMETERS = ("query", "operationName", "variables", "extensions", "documentId")
