@@ -9,9 +9,11 @@ refused by :func:`~gateway.graphql_request.read_request` (400, or 405 for a meth
 GET and POST); a mutation over GET is 405 ``METHOD_NOT_ALLOWED`` with ``Allow: POST``; a
 document without the named operation is ``OPERATION_NOT_FOUND``; an exception nobody expected
 is logged with the request id and answered 500 ``INTERNAL`` — as JSON, on a connection that
-stays open.  A top-level ``documentId`` (body or query string) is moved into
-``extensions.documentId`` for :class:`~gateway.limits.operation.OperationLimits` to resolve,
-and a GET naming a document runs it rather than opening GraphiQL.
+stays open; a client gone before its body arrived is not an error of ours.
+
+A top-level ``documentId`` (body or query string) is moved into ``extensions.documentId`` for
+:class:`~gateway.limits.operation.OperationLimits` to resolve, and a GET naming a document runs
+it rather than opening GraphiQL.
 
 :meth:`EdgeView.request_error_status` is the one place that decides the status of a request
 error (a document that does not parse or validate, variables that do not fit, an operation
@@ -24,7 +26,7 @@ import logging
 from typing import Any, Generic, TypeVar
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -46,6 +48,10 @@ RootT = TypeVar("RootT")
 _METHODS = frozenset({"GET", "POST"})
 
 
+def _request_id(scope: Scope) -> str:
+    return str(scope.get("state", {}).get("request_id", "-"))
+
+
 class EdgeView(GraphQL[ContextT, RootT], Generic[ContextT, RootT]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,12 +66,15 @@ class EdgeView(GraphQL[ContextT, RootT], Generic[ContextT, RootT]):
                 response.status_code = self.request_error_status(request)
         except RequestRefused as refused:
             response = self.refused(scope, refused)
+        except ClientDisconnect:  # gone before its body arrived: nobody to answer
+            log.debug("client went away", extra={"request_id": _request_id(scope)})
+            return
         except HTTPException as exc:  # one of strawberry's own, should any remain reachable
             response = self.refused(
                 scope, RequestRefused("INVALID_REQUEST", exc.reason, status=exc.status_code)
             )
         except Exception:
-            request_id = scope.get("state", {}).get("request_id", "-")
+            request_id = _request_id(scope)
             log.exception("unexpected error at the edge", extra={"request_id": request_id})
             response = self.refused(
                 scope, RequestRefused("INTERNAL", internal_error_text(request_id), status=500)

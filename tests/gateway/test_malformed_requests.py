@@ -3,9 +3,11 @@ GraphQL-over-HTTP shape, on a keep-alive connection that stays open for the next
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -158,3 +160,37 @@ async def test_a_client_mistake_is_not_logged_with_its_document(
     assert not any(r.name.startswith("strawberry") for r in caplog.records)
     assert not any(SYNTHETIC_ID in r.getMessage() for r in caplog.records)
     assert all(r.levelno <= logging.INFO for r in caplog.records if r.name.startswith("gateway"))
+
+
+class _Heard(logging.Handler):
+    """Sets ``event`` when ``message`` is logged: the server's side of a disconnect has run."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.message = message
+        self.event = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() == self.message:
+            self.event.set()
+
+
+async def test_a_client_gone_before_its_body_arrived_is_not_an_error(
+    edge_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    heard = _Heard("client went away")
+    logging.getLogger("gateway.edge_view").addHandler(heard)
+    try:
+        parts = urlsplit(edge_url)
+        _, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        writer.write(
+            b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"query": '
+        )
+        await writer.drain()
+        writer.close()
+        await asyncio.wait_for(heard.event.wait(), timeout=10)
+    finally:
+        logging.getLogger("gateway.edge_view").removeHandler(heard)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
