@@ -4,7 +4,8 @@ An error the code expected (:class:`~credit.errors.DomainError`,
 :class:`~connectors.errors.ConnectorError`) keeps its message and gains a stable
 ``extensions.code``; GraphQL's own syntax and validation errors get ``GRAPHQL_PARSE_FAILED`` /
 ``GRAPHQL_VALIDATION_FAILED``; anything else is masked as ``INTERNAL`` and logged with the
-request id.
+request id.  Messages and extensions repeat what a caller sent only with every ID and mobile
+number in them masked (graphql-core echoes an unknown enum value or a mistyped literal as is).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from graphql import GraphQLError, GraphQLFormattedError
 
 from connectors.errors import ConnectorError
 from credit.errors import DomainError
+from credit.masking import mask_numbers_in
 
 __all__ = ["format_error"]
 
@@ -58,5 +60,8 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLFormattedError:
         masked.locations = error.locations
         return masked.formatted
     formatted = error.formatted
-    formatted["extensions"] = extensions
+    formatted["message"] = mask_numbers_in(formatted["message"])
+    formatted["extensions"] = {
+        k: mask_numbers_in(v) if isinstance(v, str) else v for k, v in extensions.items()
+    }
     return formatted
