@@ -49,6 +49,7 @@ class GraphContext:
     request_id: str
     provenance: ProvenanceLog
     access: RequestAccess
+    deadline: Deadline  # the loaders' too; binding waits for bureaus under it
     limits: GraphLimits = field(default_factory=GraphLimits)
     partial_failures: list[PartialFailure] = field(default_factory=list)
     binding: IdentityBinder | None = None  # identity binding (the gateway's BindingService)
@@ -74,9 +75,11 @@ class GraphContext:
         financing: FinancingService | None = None,
     ) -> GraphContext:
         provenance = ProvenanceLog()
+        deadline = Deadline(deadline_s)
         return cls(
             connectors=connectors,
-            data=SubjectData(connectors, Deadline(deadline_s), provenance),
+            data=SubjectData(connectors, deadline, provenance),
+            deadline=deadline,
             today=today,
             policy=policy,
             request_id=request_id,

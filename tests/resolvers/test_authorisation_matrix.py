@@ -118,8 +118,8 @@ async def test_cell(
     else:
         key = {"public": None, "operator": ADMIN_KEY}.get(principal, demo_keys.get(principal))
         http = as_client(key, purpose="LOAN_PRECHECK")
-    async with http:
-        body: dict[str, Any] = await gql(http, QUERY, c=uscc)
+    async with http as caller:
+        body: dict[str, Any] = await gql(caller, QUERY, c=uscc)
     data = body["data"]["enterprise"]
     errors = {e["path"][-1]: e["extensions"]["code"] for e in body.get("errors", [])}
     for field in [*GATED_FIELDS, "accessLog"]:
@@ -223,9 +223,9 @@ async def test_window_cell(
     else:
         key = {"public": None, "operator": ADMIN_KEY}.get(principal, demo_keys.get(principal))
         http = as_client(key, purpose="LOAN_PRECHECK")
-    async with http:
-        body: dict[str, Any] = await gql(http, WINDOW_QUERY, c=uscc)
-        report: dict[str, Any] = await gql(http, REPORT_QUERY, c=uscc)
+    async with http as caller:
+        body: dict[str, Any] = await gql(caller, WINDOW_QUERY, c=uscc)
+        report: dict[str, Any] = await gql(caller, REPORT_QUERY, c=uscc)
     assert "errors" not in body, body
     assert "errors" not in report, report
     data = body["data"]["enterprise"]

@@ -31,8 +31,8 @@ async def test_the_report_shows_a_persons_code_masked_but_to_themself(
         http = citizen(person if principal == "citizen_self" else other)
     else:
         http = as_client(demo_keys.get(principal), purpose="LOAN_PRECHECK")
-    async with http:
-        body = await gql(http, REPORT, c=person)
+    async with http as caller:
+        body = await gql(caller, REPORT, c=person)
     assert "errors" not in body, body
     shown = person if principal == "citizen_self" else mask_id_number(person)
     assert body["data"]["subject"] == {"code": shown, "creditReport": {"subjectCode": shown}}
