@@ -56,3 +56,14 @@ async def test_an_id_number_the_caller_sent_comes_back_masked(
     assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert mask_id_number(person) in errors[0]["message"]
     assert person not in response.text
+
+
+async def test_an_invalid_code_is_refused_without_repeating_it(
+    as_client: Callable[..., httpx.AsyncClient], world: World
+) -> None:
+    person = next(iter(world.persons))
+    wrong = person[:17] + ("0" if person[17] != "0" else "1")  # a checksum error
+    async with as_client(None) as http:
+        body = await gql(http, "query($c: String!) { subject(code: $c) { code } }", c=wrong)
+    assert body["errors"][0]["extensions"] == {"code": "INVALID_CREDIT_CODE", "reason": "checksum"}
+    assert wrong not in str(body)
