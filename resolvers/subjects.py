@@ -9,7 +9,6 @@ that source's error; the records list shows what arrived, and an error names wha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Annotated
 
 import strawberry
@@ -78,19 +77,30 @@ class Subject:
             return ()
         return await info.context.data.tax_grades(self.key, grant, path=path)
 
-    def shown(self, ctx: GraphContext, records: Iterable[CreditRecord]) -> list[CreditRecord]:
+    def shown(
+        self, ctx: GraphContext, records: tuple[CreditRecord, ...]
+    ) -> tuple[CreditRecord, ...]:
         """The records this caller may see at all (:func:`credit.access.may_see_record`):
         every list, count and conclusion is drawn from these, never from the bureaus' whole
-        answer."""
+        answer.  Decided once per subject and request (the fields share one gathering)."""
+        cached = ctx.shown_records.get(self.subject_key)
+        if cached is not None and cached[0] is records:
+            return cached[1]
         audience = record_audience(ctx.access.principal, self.subject_key)
-        return [r for r in records if may_see_record(audience, r, ctx.today, ctx.policy)]
+        visible = tuple(r for r in records if may_see_record(audience, r, ctx.today, ctx.policy))
+        ctx.shown_records[self.subject_key] = (records, visible)
+        return visible
 
-    async def complete_records(self, info: Ctx, path: str | None = None) -> list[CreditRecord]:
+    async def complete_records(
+        self, info: Ctx, path: str | None = None
+    ) -> tuple[CreditRecord, ...]:
         found = await info.context.data.records(self.key, path=path or path_key(info))
         found.raise_if_incomplete()
         return self.shown(info.context, found.records)
 
-    async def conclusion_facts(self, info: Ctx) -> tuple[list[CreditRecord], tuple[TaxGrade, ...]]:
+    async def conclusion_facts(
+        self, info: Ctx
+    ) -> tuple[tuple[CreditRecord, ...], tuple[TaxGrade, ...]]:
         """Every record (or the first source's failure) and the tax grades the caller may read:
         what a classification, the sanctions and the report are drawn from."""
         path = path_key(info)

@@ -75,7 +75,10 @@ async def bot(gateway_url: str, bot_key: str) -> AsyncIterator[httpx.AsyncClient
 
 
 async def sent_code(gateway_app: Starlette, challenge_id: str) -> str:
-    pool = gateway_app.state.gateway.database.pool
+    return await texted_code(gateway_app.state.gateway.database.pool, challenge_id)
+
+
+async def texted_code(pool: asyncpg.Pool, challenge_id: str) -> str:
     message = await pool.fetchval(
         "SELECT message FROM sms_outbox WHERE challenge_id = $1::uuid", challenge_id
     )
@@ -142,14 +145,8 @@ async def bind(bot: httpx.AsyncClient, person: Person, pool: asyncpg.Pool) -> st
     started = await start(bot, person)
     assert "errors" not in started, started
     challenge = started["data"]["startIdentityBinding"]
-    message = await pool.fetchval(
-        "SELECT message FROM sms_outbox WHERE challenge_id = $1::uuid", challenge["challengeId"]
-    )
-    code = re.search(r"验证码 (\d{6})", message)
-    assert code is not None
-    body = await run(
-        bot, "ConfirmIdentityBinding", challengeId=challenge["challengeId"], code=code[1]
-    )
+    code = await texted_code(pool, challenge["challengeId"])
+    body = await run(bot, "ConfirmIdentityBinding", challengeId=challenge["challengeId"], code=code)
     token: str = body["data"]["confirmIdentityBinding"]["subjectToken"]
     return token
 
@@ -282,20 +279,6 @@ async def test_only_the_bot_binds_and_only_a_citizen_unbinds(
     assert code_of(await run(bot, "UnbindIdentity")) == "FORBIDDEN"
 
 
-async def test_identity_bureau_down_is_said_and_sends_nothing(
-    bot: httpx.AsyncClient,
-    people: Iterator[Person],
-    bureaus: dict[str, RunningBureau],
-    gateway_app: Starlette,
-) -> None:
-    bureaus["identity"].service.state.behaviour = Behaviour(down=True)
-    pool = gateway_app.state.gateway.database.pool
-    before = await pool.fetchval("SELECT count(*) FROM sms_outbox")
-    body = await start(bot, next(people))
-    assert body["errors"][0]["extensions"] == {"code": "SOURCE_UNAVAILABLE", "source": "identity"}
-    assert await pool.fetchval("SELECT count(*) FROM sms_outbox") == before
-
-
 async def test_market_down_binds_without_firms(
     bot: httpx.AsyncClient,
     people: Iterator[Person],
@@ -331,17 +314,29 @@ async def impatient_bot(
         yield http
 
 
-async def test_a_hung_identity_bureau_is_given_up_at_the_request_deadline(
+@pytest.mark.parametrize(
+    ("fault", "caller", "refusal"),
+    [
+        (Behaviour(down=True), "bot", "SOURCE_UNAVAILABLE"),
+        # without the deadline: a minute's wait, cut by the test client's 15 s
+        (Behaviour(hang=True), "impatient_bot", "SOURCE_TIMEOUT"),
+    ],
+)
+async def test_an_identity_bureau_down_or_hung_is_said_and_sends_nothing(
+    fault: Behaviour,
+    caller: str,
+    refusal: str,
+    bot: httpx.AsyncClient,
     impatient_bot: httpx.AsyncClient,
     people: Iterator[Person],
     bureaus: dict[str, RunningBureau],
     gateway_app: Starlette,
 ) -> None:
-    bureaus["identity"].service.state.behaviour = Behaviour(hang=True)
+    bureaus["identity"].service.state.behaviour = fault
     pool = gateway_app.state.gateway.database.pool
     before = await pool.fetchval("SELECT count(*) FROM sms_outbox")
-    body = await start(impatient_bot, next(people))  # without the deadline: a minute, then 15 s
-    assert body["errors"][0]["extensions"] == {"code": "SOURCE_TIMEOUT", "source": "identity"}
+    body = await start({"bot": bot, "impatient_bot": impatient_bot}[caller], next(people))
+    assert body["errors"][0]["extensions"] == {"code": refusal, "source": "identity"}
     assert body["data"] is None
     assert await pool.fetchval("SELECT count(*) FROM sms_outbox") == before
 
