@@ -37,6 +37,7 @@ from gateway.cli import main
 from gateway.database import Database
 from gateway.limits.trusted_documents import document_hash
 from gateway.settings import BindingSettings, Settings, person_key_secret
+from resolvers.binding import BoundIdentity
 from resolvers.source_loader import Deadline
 from simulators.behaviour import Behaviour
 from simulators.runner import RunningBureau
@@ -383,7 +384,7 @@ async def test_codes_expire_and_locks_end(
 ) -> None:
     connectors = gateway_app.state.gateway.connectors
     person = next(people)
-    at_market: dict[str, Any] = {"market": connectors.market, "deadline": Deadline(30)}
+    deadline = Deadline(30)  # bureaus are waited for as a request would
 
     async def begin() -> tuple[str, str]:
         challenge = await binder.start(
@@ -392,46 +393,33 @@ async def test_codes_expire_and_locks_end(
             id_number=person.id_number,
             phone=person.phone,
             identity=connectors.identity,
-            deadline=Deadline(30),
+            deadline=deadline,
         )
         return challenge.id, await sent_code(gateway_app, challenge.id)
+
+    async def confirm(challenge_id: str, code: str) -> BoundIdentity:
+        return await binder.confirm(
+            BOT, challenge_id=challenge_id, code=code, market=connectors.market, deadline=deadline
+        )
 
     challenge_id, code = await begin()
     with pytest.raises(BindingTooSoon):
         await begin()
     clock.advance(121)
     with pytest.raises(BindingExpired):
-        await binder.confirm(
-            BOT,
-            challenge_id=challenge_id,
-            code=code,
-            market=connectors.market,
-            deadline=Deadline(30),
-        )
+        await confirm(challenge_id, code)
 
     challenge_id, code = await begin()  # past the resend wait: a fresh code
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     with pytest.raises(BindingCodeWrong):
-        await binder.confirm(
-            BOT,
-            challenge_id=challenge_id,
-            code=wrong,
-            market=connectors.market,
-            deadline=Deadline(30),
-        )
+        await confirm(challenge_id, wrong)
     with pytest.raises(BindingLocked):
-        await binder.confirm(
-            BOT,
-            challenge_id=challenge_id,
-            code=wrong,
-            market=connectors.market,
-            deadline=Deadline(30),
-        )
+        await confirm(challenge_id, wrong)
     with pytest.raises(BindingLocked):
         await begin()
     clock.advance(601)
     challenge_id, code = await begin()  # the lock has ended
-    bound = await binder.confirm(BOT, challenge_id=challenge_id, code=code, **at_market)
+    bound = await confirm(challenge_id, code)
     assert bound.represents is not None
 
 
