@@ -94,6 +94,7 @@ class Person:
     birth_date: dt.date
     male: bool  # the ID number's sequence digit is odd
     division_code: str  # of the ID number's address code
+    phone: str = ""  # the mobile number registered to this ID (三要素核验); masked at the edge
 
 
 @dataclass(frozen=True, slots=True)

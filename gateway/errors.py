@@ -9,6 +9,8 @@ coercion wraps what a scalar said) — keep a code they carry, or get ``INVALID_
 nobody expected: masked as ``INTERNAL`` and logged with the request id and its traceback.
 Client mistakes are logged at DEBUG, code and path only: their messages may echo the document
 or the caller's values.
+Messages and extensions repeat what a caller sent only with every ID and mobile number in
+them masked (graphql-core echoes an unknown enum value or a mistyped literal as is).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from graphql import GraphQLError, GraphQLFormattedError
 
 from connectors.errors import ConnectorError
 from credit.errors import DomainError
+from credit.masking import mask_numbers_in
 
 __all__ = ["format_error", "internal_error_text"]
 
@@ -81,5 +84,8 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLFormattedError:
         extra={"request_id": request_id, "path": error.path},
     )
     formatted = error.formatted
-    formatted["extensions"] = extensions
+    formatted["message"] = mask_numbers_in(formatted["message"])
+    formatted["extensions"] = {
+        k: mask_numbers_in(v) if isinstance(v, str) else v for k, v in extensions.items()
+    }
     return formatted

@@ -117,16 +117,20 @@ async def _court_call(connector: CourtConnector, codes: Sequence[str]) -> dict[s
 
 
 async def _verify_call(connector: IdentityConnector, people: Sequence[str]) -> dict[str, Any]:
-    """The verifier has no batch: one verdict per ``name|id`` (or bare id: a made-up name)."""
+    """The verifier has no batch: one verdict per ``name|phone|id`` (or a bare id: a made-up
+    name and phone)."""
     answers = {}
     for entry in people:
-        name, _, id_number = entry.rpartition("|")
-        answers[entry] = await connector.verify(name or "测试某", id_number)
+        name, phone, id_number = entry.split("|") if "|" in entry else ("测试某", "", entry)
+        answers[entry] = await connector.verify(name, id_number, phone or "13900000000")
     return answers
 
 
 def _people(world: World) -> list[str]:
-    return [f"{world.persons[code].name}|{code}" for code in sorted(world.persons)]
+    return [
+        f"{world.persons[code].name}|{world.persons[code].phone}|{code}"
+        for code in sorted(world.persons)
+    ]
 
 
 def _market(method: str, kind: str, pick: Callable[[SubjectFacts], Any]) -> ConnectorCase:

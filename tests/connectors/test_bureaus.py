@@ -160,12 +160,18 @@ async def test_bill_months_are_read_in_china_standard_time() -> None:
 async def test_verdicts(make: Make, world: World) -> None:
     identity: IdentityConnector = make(IdentityConnector)
     person = world.persons[sorted(world.persons)[0]]
-    assert (await identity.verify(person.name, person.id_number)).value is IdentityVerdict.MATCH
-    wrong = await identity.verify(person.name + "某", person.id_number)
+    right = await identity.verify(person.name, person.id_number, person.phone)
+    assert right.value is IdentityVerdict.MATCH
+    wrong = await identity.verify(person.name + "某", person.id_number, person.phone)
+    assert wrong.value is IdentityVerdict.MISMATCH
+    not_theirs = "13900001111"
+    assert not_theirs != person.phone
+    wrong = await identity.verify(person.name, person.id_number, not_theirs)
     assert wrong.value is IdentityVerdict.MISMATCH
     stranger = make_citizen_id(random.Random(5), "640500", dt.date(1990, 1, 1), male=True)
     assert stranger not in world.persons
-    assert (await identity.verify("某某", stranger)).value is IdentityVerdict.UNKNOWN
+    unknown = await identity.verify("某某", stranger, "13900001111")
+    assert unknown.value is IdentityVerdict.UNKNOWN
 
 
 async def test_nothing_about_a_person_is_kept_or_told(
@@ -173,15 +179,16 @@ async def test_nothing_about_a_person_is_kept_or_told(
 ) -> None:
     identity: IdentityConnector = make(IdentityConnector)
     person = world.persons[sorted(world.persons)[1]]
-    await identity.verify(person.name, person.id_number)
-    await identity.verify(person.name, person.id_number)
+    await identity.verify(person.name, person.id_number, person.phone)
+    await identity.verify(person.name, person.id_number, person.phone)
     assert bureaus["identity"].service.state.total_calls == 2  # never cached
     bad = person.id_number[:-1] + ("0" if person.id_number[-1] != "0" else "1")
     with pytest.raises(SourceRejected) as caught:
-        await identity.verify(person.name, bad)
+        await identity.verify(person.name, bad, person.phone)
     for text in (str(caught.value), repr(caught.value)):
         assert bad not in text
         assert person.name not in text
+        assert person.phone not in text
 
 
 # --- edge cases the simulators cannot produce -------------------------------------------------
