@@ -71,9 +71,7 @@ class PublicityPolicy:
     by_family: dict[Family, tuple[Regime, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    calendar: WorkingCalendar = field(
-        default=STATUTORY, init=False, repr=False, compare=False
-    )
+    calendar: WorkingCalendar = field(default=STATUTORY, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for f in fields(self):

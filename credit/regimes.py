@@ -105,8 +105,9 @@ class Regime:
 _FOOD_DRUGS_EQUIPMENT = ("食品", "药品", "特种设备")
 
 DEFAULT_REGIMES: tuple[Regime, ...] = (
-    Regime(Family.NDRC, "《失信行为纠正后的信用信息修复管理办法（试行）》", "国家发展改革委令第58号",
-           dt.date(2023, 5, 1), Anchor.PUBLICATION, False, 3, 3, 12, 12, 36),
+    Regime(Family.NDRC, "《失信行为纠正后的信用信息修复管理办法（试行）》",
+           "国家发展改革委令第58号", dt.date(2023, 5, 1), Anchor.PUBLICATION,
+           False, 3, 3, 12, 12, 36),
     Regime(Family.NDRC, "《信用修复管理办法》", "国家发展改革委令第36号",
            dt.date(2026, 4, 1), Anchor.DECISION, False, 3, 3, 12, 12, 36),
     Regime(Family.MARKET, "《市场监督管理信用修复管理办法》", "国市监信规〔2021〕3号",

@@ -12,8 +12,8 @@ report); no ID or phone number ever enters a report.
 
     >>> from credit.records import CreditRecord, RecordKind, Source
     >>> penalty = CreditRecord(id="P1", kind=RecordKind.ADMIN_PENALTY, source=Source.MARKET,
-    ...     subject_code="91640104MA0K3P7W1C", title="虚假宣传", decided_on=dt.date(2025, 6, 1))
-    >>> report = credit_report("91640104MA0K3P7W1C", dt.date(2025, 1, 1), dt.date(2025, 12, 31),
+    ...     subject_code="91640104MA0K3P7W64", title="虚假宣传", decided_on=dt.date(2025, 6, 1))
+    >>> report = credit_report("91640104MA0K3P7W64", dt.date(2025, 1, 1), dt.date(2025, 12, 31),
     ...     dt.date(2026, 1, 15), PublicityPolicy(), records=[penalty])
     >>> report.section(SectionKey.ADMINISTRATIVE).count
     1
