@@ -40,6 +40,7 @@ from connectors.market_mapping import (
     registration,
     serious_record,
     shareholding,
+    withheld,
 )
 from connectors.provenance import Sourced
 from credit.records import CreditRecord, Registration, Shareholding
@@ -189,7 +190,7 @@ class MarketConnector(HttpBureau):
             entries = item.get(kind)
             if not isinstance(entries, list):
                 raise SourceProtocolError(self.source, "档案应答缺少记录列表")
-            records.extend(self._map(mapper, entry) for entry in entries)
+            records.extend(self._map(mapper, e) for e in entries if not withheld(e))
         basics = item.get("djxx")
         if not isinstance(basics, dict):
             raise SourceProtocolError(self.source, "档案应答缺少登记信息")
@@ -206,7 +207,7 @@ class MarketConnector(HttpBureau):
                 )
                 for item in items:
                     subject = item.get(subject_field)
-                    if subject in grouped:
+                    if subject in grouped and not withheld(item):
                         grouped[subject].append(self._map(mapper, item))
             return {code: tuple(records) for code, records in grouped.items()}
 
