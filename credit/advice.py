@@ -51,9 +51,7 @@ _PENALTIES = frozenset({RecordKind.ADMIN_PENALTY, RecordKind.MARKET_PENALTY})
 _MARKET_REGULATION = frozenset(
     {RecordKind.MARKET_PENALTY, RecordKind.ABNORMAL_OPERATION, RecordKind.SERIOUS_VIOLATION}
 )
-_CHANNEL_RULE = (
-    "《国务院办公厅印发〈关于进一步完善信用修复制度的实施方案〉的通知》（国办发〔2025〕22号）"
-)
+_CHANNEL_RULE = "《关于进一步完善信用修复制度的实施方案》（国办发〔2025〕22号）"
 
 
 class AdviceCode(StrEnum):

@@ -96,7 +96,7 @@ def _market(record: CreditRecord, policy: PublicityPolicy) -> Rule:
     regime = policy.regime(Family.MARKET, record.decided_on)
     minor = record.minor_sanction or record.severity is Severity.MINOR
     rule = _classed(record, regime, minor)
-    barred = [w for w in policy.unrepairable_sanctions if any(w in s for s in record.sanctions)]
+    barred = [s for s in record.sanctions if any(w in s for w in policy.unrepairable_sanctions)]
     if not barred:
         return rule
     barred_text = "、".join(barred)
