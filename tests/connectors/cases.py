@@ -28,7 +28,7 @@ from connectors.provenance import Sourced
 from connectors.tax import TaxConnector
 from connectors.utilities import UtilitiesConnector
 from credit.authorisation import sign_subject_token
-from credit.records import CreditRecord
+from credit.records import CreditRecord, RecordKind
 from simulators.facts import SubjectFacts
 from simulators.world import World, make_uscc
 
@@ -97,6 +97,17 @@ def _orgs_with(pick: Callable[[SubjectFacts], Any]) -> Callable[[World], list[st
 
 def _by_id(records: Sequence[CreditRecord]) -> list[CreditRecord]:
     return sorted(records, key=lambda r: r.id)
+
+
+def _published(penalties: Sequence[CreditRecord]) -> tuple[CreditRecord, ...]:
+    """What the market connector passes on: the world's feed marks a market warning alone and a
+    简易程序 decision, which SAMR Order 45 Art. 2 never publishes, and the connector drops them."""
+    return tuple(
+        p
+        for p in penalties
+        if p.kind is not RecordKind.MARKET_PENALTY
+        or not (p.simple_procedure or p.sanctions == ("警告",))
+    )
 
 
 def _records(pick: Callable[[SubjectFacts], Sequence[CreditRecord]]) -> Callable[..., Any]:
@@ -215,7 +226,7 @@ GATED_CASES = [
 ]
 BATCH_CASES = [
     REGISTRATIONS,
-    _market("penalties", "penalties", lambda f: f.penalties),
+    _market("penalties", "penalties", lambda f: _published(f.penalties)),
     _market("permits", "permits", lambda f: f.permits),
     _market("abnormal_operations", "abnormal-operations", lambda f: f.abnormal),
     _market("serious_violations", "serious-violations", lambda f: f.serious_violations),

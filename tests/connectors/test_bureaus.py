@@ -21,9 +21,9 @@ from connectors.errors import NotFound, SourceProtocolError, SourceRejected, Sou
 from connectors.http import HttpBureau
 from connectors.identity import IdentityConnector, IdentityVerdict
 from connectors.market import MarketConnector
-from connectors.market_mapping import penalty_record
+from connectors.market_mapping import penalty_record, withheld
 from connectors.utilities import UtilitiesConnector
-from credit.records import RecordKind, Shareholding
+from credit.records import CreditRecord, RecordKind, Shareholding
 from simulators.runner import RunningBureau
 from simulators.world import World, make_citizen_id
 from tests.connectors.cases import unknown_uscc
@@ -233,3 +233,43 @@ async def test_shareholders_of_a_hundred_firms_stay_inside_the_bulkhead(
     found = await market.shareholders(codes)
     assert set(found) == set(codes)
     assert bureaus["market"].service.state.total_calls == 100
+
+
+def _never_published(record: CreditRecord) -> bool:
+    return record.kind is RecordKind.MARKET_PENALTY and (
+        record.simple_procedure or record.sanctions == ("警告",)
+    )
+
+
+async def test_penalties_market_regulation_never_publishes_are_dropped(
+    make: Make, world: World
+) -> None:
+    """The feed carries a warning alone and 简易程序 decisions, marked; the connector drops them
+    on both paths (SAMR Order 45 Art. 2) and keeps every other penalty."""
+    codes = [
+        code
+        for code in sorted(world.registrations)[:1500]
+        if any(_never_published(p) for p in world.facts(code).penalties)  # type: ignore[union-attr]
+    ][:5]
+    assert len(codes) == 5
+    connector = make(MarketConnector)
+    by_kind = await connector.penalties(codes)
+    dossiers = await connector.dossiers(codes)
+    for code in codes:
+        facts = world.facts(code).penalties  # type: ignore[union-attr]
+        kept = {p.id for p in facts if not _never_published(p)}
+        assert {r.id for r in by_kind[code].value} == kept
+        shown = {r.id for r in dossiers[code].value.records if r.kind in _PENALTY_KINDS}
+        assert shown == kept
+
+
+_PENALTY_KINDS = {RecordKind.MARKET_PENALTY, RecordKind.ADMIN_PENALTY}
+
+
+def test_withheld_reads_the_feeds_marks() -> None:
+    base = {"CF_SCJG": "1", "CF_CFLB": "罚款", "CF_CFCX": "普通程序"}
+    assert not withheld(base)
+    assert withheld({**base, "CF_CFLB": "警告"})
+    assert withheld({**base, "CF_CFCX": "简易程序"})
+    assert not withheld({**base, "CF_CFLB": "警告；罚款"})
+    assert not withheld({**base, "CF_SCJG": "0", "CF_CFCX": "简易程序"})  # other authorities
