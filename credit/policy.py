@@ -19,10 +19,17 @@ construction (pydantic reports it as a validation error naming the field).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from credit.calendar import STATUTORY, WorkingCalendar
-from credit.regimes import DEFAULT_REGIMES, Family, Regime, regime_for, regime_table
+from credit.regimes import (
+    DEFAULT_REGIMES,
+    Family,
+    Regime,
+    regime_for,
+    regime_table,
+    reject_negative,
+)
 
 __all__ = ["PublicityPolicy"]
 
@@ -74,10 +81,7 @@ class PublicityPolicy:
     calendar: WorkingCalendar = field(default=STATUTORY, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                raise ValueError(f"{f.name} 不能为负数")
+        reject_negative(self)
         if self.serious_violation_min_years > self.serious_violation_years:
             raise ValueError("serious_violation_min_years 不能大于 serious_violation_years")
         if not 1 <= self.tax_grade_published_month <= 12:

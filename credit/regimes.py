@@ -45,7 +45,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
 
-__all__ = ["DEFAULT_REGIMES", "Anchor", "Family", "Regime", "regime_for", "regime_table"]
+__all__ = [
+    "DEFAULT_REGIMES",
+    "Anchor",
+    "Family",
+    "Regime",
+    "regime_for",
+    "regime_table",
+    "reject_negative",
+]
+
+
+def reject_negative(periods: object, prefix: str = "") -> None:
+    """``ValueError`` naming the first integer field of a dataclass that is negative."""
+    for f in fields(periods):  # type: ignore[arg-type]
+        value = getattr(periods, f.name)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise ValueError(f"{prefix}{f.name} 不能为负数")
 
 
 class Family(StrEnum):
@@ -87,10 +103,7 @@ class Regime:
     articles: str = ""  # where the periods are written, as verified; "" when not found
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                raise ValueError(f"{self.number}: {f.name} 不能为负数")
+        reject_negative(self, f"{self.number}: ")
         if self.general_min_months > self.general_max_months:
             raise ValueError(f"{self.number}: general_min_months 不能大于 general_max_months")
         if self.serious_min_months > self.serious_max_months:
