@@ -3,7 +3,7 @@
 One :class:`Rule` per record kind — for penalties the dated regime of :mod:`credit.regimes` in
 force on the decision date — giving the anchor its months count from, the shortest and longest
 publicity, a fact-based end, whether repair is possible, and the basis text citing the
-instrument.  :mod:`credit.publicity` turns a rule into dates; nothing else reads this module.
+instrument.  :mod:`credit.publicity` turns a rule into dates (others read windows, not rules).
 
     >>> from credit.records import Source
     >>> fine = CreditRecord(id="P1", kind=RecordKind.MARKET_PENALTY, source=Source.MARKET,
