@@ -3,8 +3,7 @@
 Registrations: pinyin initials (``tyshxydm`` USCC, ``qymc`` name, ``zczb`` capital in 万元 …).
 Penalties: the 双公示 ``CF_`` fields (``CF_NR_FK`` fine in 万元, ``"0"`` for none; ``CF_SCJG``
 ``"1"`` decided by market regulation; ``CF_CFLB`` the sanctions, "；"-separated; ``CF_CFCX``
-the procedure; ``CF_XFZT`` repair 0/1/2).
-:func:`withheld` says which the law keeps private.  Permits: ``XK_`` fields.
+the procedure; ``CF_XFZT`` repair 0/1/2).  Permits: ``XK_`` fields.
 Shareholders: ``gdmc`` name, ``zjhm`` ID number, ``cgbl`` percent, ``rjcze`` subscribed in 万元.
 Lists: ``jlbh`` entry id, ``lrrq`` listed, ``ycrq`` removed.  Dates are ISO; ``""`` or null
 means none.  Each mapper raises one of :data:`MAPPING_ERRORS` on a missing or bad field.
@@ -38,7 +37,6 @@ __all__ = [
     "registration",
     "serious_record",
     "shareholding",
-    "withheld",
 ]
 
 MAPPING_ERRORS = (KeyError, ValueError, TypeError, InvalidOperation, AttributeError)
@@ -69,14 +67,6 @@ def registration(item: Mapping[str, Any]) -> Registration:
         phone=str(item.get("lxdh") or ""),
         deregistered_on=_day(item.get("zxrq")),
     )
-
-
-def withheld(item: Mapping[str, Any]) -> bool:
-    """A market penalty never published: a warning alone, or decided under 简易程序 (SAMR Order
-    45 Art. 2: only 普通程序 decisions are published, 仅受到警告行政处罚的不予公示)."""
-    if item.get("CF_SCJG") != "1":
-        return False
-    return item.get("CF_CFCX") == "简易程序" or str(item.get("CF_CFLB")) == "警告"
 
 
 def penalty_record(item: Mapping[str, Any]) -> CreditRecord:

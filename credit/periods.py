@@ -24,7 +24,7 @@ from credit.policy import PublicityPolicy
 from credit.records import CreditRecord, RecordKind, Severity
 from credit.regimes import Anchor, Family, Regime
 
-__all__ = ["DISCLOSURE", "SAMR_PUBLICITY", "Rule", "rule_for", "span"]
+__all__ = ["DISCLOSURE", "SAMR_PUBLICITY", "Rule", "never_published", "rule_for", "span"]
 
 SAMR_PUBLICITY = "《市场监督管理行政处罚信息公示规定》（市场监管总局令第45号）"
 _SPC = "《最高人民法院关于公布失信被执行人名单信息的若干规定》"
@@ -89,15 +89,24 @@ def _classed(record: CreditRecord, regime: Regime, minor: bool) -> Rule:
     return Rule(basis, anchor, lo, hi, regime=regime)
 
 
+def never_published(record: CreditRecord) -> bool:
+    """A market penalty the law never publishes: a warning alone, or a 简易程序 decision
+    (市场监管总局令第45号 第二条: only 普通程序 decisions; 仅受到警告行政处罚的不予公示).  The
+    market connector drops these; the rule keeps them private wherever they come from."""
+    return record.kind is RecordKind.MARKET_PENALTY and (
+        record.simple_procedure or record.sanctions == ("警告",)
+    )
+
+
 def _market(record: CreditRecord, policy: PublicityPolicy) -> Rule:
-    if record.simple_procedure or set(record.sanctions) == {"警告"}:
+    if never_published(record):
         basis = f"{SAMR_PUBLICITY}第二条：仅受到警告或适用简易程序作出的行政处罚信息不予公示"
         return Rule(basis, record.decided_on, published=False)
     regime = policy.regime(Family.MARKET, record.decided_on)
     minor = record.minor_sanction or record.severity is Severity.MINOR
     rule = _classed(record, regime, minor)
     barred = [s for s in record.sanctions if any(w in s for w in policy.unrepairable_sanctions)]
-    if not barred:
+    if not barred:  # the common case: nothing but fines, seizures and warnings
         return rule
     barred_text = "、".join(barred)
     basis = f"{rule.basis}；含{barred_text}的处罚信息不可申请信用修复（{SAMR_PUBLICITY}第十四条）"

@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from credit.calendar import add_months, add_years
-from credit.periods import DISCLOSURE, rule_for
+from credit.periods import DISCLOSURE, never_published, rule_for
 from credit.policy import PublicityPolicy
 from credit.records import CreditRecord, RecordKind, RepairStatus
 from credit.regimes import Regime
@@ -56,6 +56,7 @@ __all__ = [
     "escalation",
     "escalation_due",
     "escalation_reported",
+    "never_published",
     "publicity_window",
     "repairable_from",
     "shareable_with_bank",

@@ -28,7 +28,8 @@ from connectors.provenance import Sourced
 from connectors.tax import TaxConnector
 from connectors.utilities import UtilitiesConnector
 from credit.authorisation import sign_subject_token
-from credit.records import CreditRecord, RecordKind
+from credit.publicity import never_published
+from credit.records import CreditRecord
 from simulators.facts import SubjectFacts
 from simulators.world import World, make_uscc
 
@@ -102,12 +103,7 @@ def _by_id(records: Sequence[CreditRecord]) -> list[CreditRecord]:
 def _published(penalties: Sequence[CreditRecord]) -> tuple[CreditRecord, ...]:
     """What the market connector passes on: the world's feed marks a market warning alone and a
     简易程序 decision, which SAMR Order 45 Art. 2 never publishes, and the connector drops them."""
-    return tuple(
-        p
-        for p in penalties
-        if p.kind is not RecordKind.MARKET_PENALTY
-        or not (p.simple_procedure or p.sanctions == ("警告",))
-    )
+    return tuple(p for p in penalties if not never_published(p))
 
 
 def _records(pick: Callable[[SubjectFacts], Sequence[CreditRecord]]) -> Callable[..., Any]:
