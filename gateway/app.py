@@ -115,6 +115,13 @@ def create_app(
                 edge=edge,
                 today=today,
             )
+            missing = settings.publicity.working_calendar().missing_years(today())
+            if missing:  # working days there skip weekends only, until the notice is added
+                log.warning(
+                    "no holiday notice for %s in the working-day calendar: add "
+                    "GATEWAY_PUBLICITY__HOLIDAYS and __MAKEUP_WORKDAYS",
+                    ", ".join(map(str, missing)),
+                )
             log.info("gateway ready")
             yield
 

@@ -28,6 +28,7 @@ from connectors.provenance import Sourced
 from connectors.tax import TaxConnector
 from connectors.utilities import UtilitiesConnector
 from credit.authorisation import sign_subject_token
+from credit.publicity import never_published
 from credit.records import CreditRecord
 from simulators.facts import SubjectFacts
 from simulators.world import World, make_uscc
@@ -97,6 +98,12 @@ def _orgs_with(pick: Callable[[SubjectFacts], Any]) -> Callable[[World], list[st
 
 def _by_id(records: Sequence[CreditRecord]) -> list[CreditRecord]:
     return sorted(records, key=lambda r: r.id)
+
+
+def _published(penalties: Sequence[CreditRecord]) -> tuple[CreditRecord, ...]:
+    """What the market connector passes on: the world's feed marks a market warning alone and a
+    简易程序 decision, which SAMR Order 45 Art. 2 never publishes, and the connector drops them."""
+    return tuple(p for p in penalties if not never_published(p))
 
 
 def _records(pick: Callable[[SubjectFacts], Sequence[CreditRecord]]) -> Callable[..., Any]:
@@ -219,7 +226,7 @@ GATED_CASES = [
 ]
 BATCH_CASES = [
     REGISTRATIONS,
-    _market("penalties", "penalties", lambda f: f.penalties),
+    _market("penalties", "penalties", lambda f: _published(f.penalties)),
     _market("permits", "permits", lambda f: f.permits),
     _market("abnormal_operations", "abnormal-operations", lambda f: f.abnormal),
     _market("serious_violations", "serious-violations", lambda f: f.serious_violations),

@@ -23,6 +23,7 @@ from connectors.identity import IdentityConnector, IdentityVerdict
 from connectors.market import MarketConnector
 from connectors.market_mapping import penalty_record
 from connectors.utilities import UtilitiesConnector
+from credit.publicity import never_published
 from credit.records import RecordKind, Shareholding
 from simulators.runner import RunningBureau
 from simulators.world import World, make_citizen_id
@@ -90,6 +91,13 @@ def test_penalty_fines_are_converted_from_wan_yuan() -> None:
     assert record.declared_publicity_until is None
     assert record.repaired_on == dt.date(2025, 9, 1)
     assert penalty_record({**item, "CF_NR_FK": "0"}).amount_yuan is None
+    # the feed's marks of what market regulation never publishes reach the record
+    assert record.sanctions == ("罚款",)
+    assert not never_published(record)
+    assert never_published(penalty_record({**item, "CF_CFLB": "警告"}))
+    assert never_published(penalty_record({**item, "CF_CFCX": "简易程序"}))
+    both = penalty_record({**item, "CF_CFLB": "罚款；责令停产停业"})
+    assert both.sanctions == ("罚款", "责令停产停业")
 
 
 async def test_shareholders_one_call_per_uncached_enterprise(
@@ -240,3 +248,28 @@ async def test_shareholders_of_a_hundred_firms_stay_inside_the_bulkhead(
     found = await market.shareholders(codes)
     assert set(found) == set(codes)
     assert bureaus["market"].service.state.total_calls == 100
+
+
+async def test_penalties_market_regulation_never_publishes_are_dropped(
+    make: Make, world: World
+) -> None:
+    """The feed carries a warning alone and 简易程序 decisions, marked; the connector drops them
+    on both paths (SAMR Order 45 Art. 2) and keeps every other penalty."""
+    codes = [
+        code
+        for code in sorted(world.registrations)[:1500]
+        if any(never_published(p) for p in world.facts(code).penalties)  # type: ignore[union-attr]
+    ][:5]
+    assert len(codes) == 5
+    connector = make(MarketConnector)
+    by_kind = await connector.penalties(codes)
+    dossiers = await connector.dossiers(codes)
+    for code in codes:
+        facts = world.facts(code).penalties  # type: ignore[union-attr]
+        kept = {p.id for p in facts if not never_published(p)}
+        assert {r.id for r in by_kind[code].value} == kept
+        shown = {r.id for r in dossiers[code].value.records if r.kind in _PENALTY_KINDS}
+        assert shown == kept
+
+
+_PENALTY_KINDS = {RecordKind.MARKET_PENALTY, RecordKind.ADMIN_PENALTY}
