@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from connectors.errors import ConnectorError
-from connectors.market import MarketDossier
+from connectors.market import MarketDossier, RegistrationPage
 from connectors.protocol import Grant
 from connectors.provenance import Provenance, Sourced
 from connectors.registry import ConnectorSet
@@ -33,7 +33,7 @@ from credit.records import (
     TaxPayment,
     UtilityBill,
 )
-from resolvers.source_loader import Deadline, SourceLoader, deadline_passed
+from resolvers.source_loader import Deadline, SourceLoader
 
 __all__ = ["GatedLoader", "ProvenanceLog", "RecordsFound", "SubjectData"]
 
@@ -246,11 +246,11 @@ class SubjectData:
             return 0, ()
         first_page = start // count + 1
         pages = [first_page] if start % count == 0 else [first_page, first_page + 1]
-        try:
-            async with asyncio.timeout_at(self._deadline.at):
-                answers = [await self._market.search(name, page=p, size=count) for p in pages]
-        except TimeoutError:
-            raise deadline_passed("market") from None
+
+        async def fetch() -> list[Sourced[RegistrationPage]]:
+            return [await self._market.search(name, page=p, size=count) for p in pages]
+
+        answers = await self._deadline.bound("market", fetch())
         for answer in answers:
             self._provenance.record(answer.provenance, path)
         items = tuple(reg for a in answers for reg in a.value.items)

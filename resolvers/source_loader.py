@@ -22,13 +22,13 @@ from connectors.errors import SourceTimeout
 from connectors.protocol import settle
 from connectors.provenance import Sourced
 
-__all__ = ["Deadline", "SourceLoader", "deadline_passed"]
+__all__ = ["Deadline", "SourceLoader"]
 
 T = TypeVar("T")
 _TOO_LATE = "在本次请求的时限内未获应答"
 
 
-def deadline_passed(source: str) -> SourceTimeout:
+def _deadline_passed(source: str) -> SourceTimeout:
     """The error of a source the request's deadline stopped waiting for."""
     return SourceTimeout(source, _TOO_LATE)
 
@@ -44,12 +44,12 @@ class Deadline:
 
     async def bound(self, source: str, call: Awaitable[T]) -> T:
         """``call``'s answer, or :class:`SourceTimeout` of ``source`` once the deadline passes
-        (for a single bureau call outside a loader, e.g. identity binding)."""
+        (for bureau calls outside a loader: identity binding, search)."""
         try:
             async with asyncio.timeout_at(self.at):
                 return await call
         except TimeoutError:
-            raise deadline_passed(source) from None
+            raise _deadline_passed(source) from None
 
 
 class SourceLoader(Generic[T]):
@@ -69,7 +69,7 @@ class SourceLoader(Generic[T]):
             async with asyncio.timeout_at(self._deadline.at):
                 return list(await settle(keys, self._fetch(keys)))
         except TimeoutError:
-            return [deadline_passed(self.source)] * len(keys)
+            return [_deadline_passed(self.source)] * len(keys)
 
     def load(self, key: str) -> Awaitable[Sourced[T] | None]:
         """Joins this tick's batch at once (not when the caller first awaits)."""
