@@ -18,9 +18,12 @@ from tests.fakes.telegram import FakeTelegram, FakeUser
 
 
 def one_firm_people(world: World, people: Iterator[Person], n: int) -> list[Person]:
+    """People who represent exactly one firm, a firm with records to page through."""
     found: list[Person] = []
     for person in people:
-        if len(world.represented_by(person.id_number)) == 1:
+        firms = world.represented_by(person.id_number)
+        facts = world.facts(firms[0]) if len(firms) == 1 else None
+        if facts is not None and facts.records():
             found.append(person)
             if len(found) == n:
                 return found
