@@ -12,14 +12,36 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["mask_id_number", "mask_name", "mask_numbers_in", "mask_phone"]
+__all__ = [
+    "DIGIT",
+    "ID_NUMBER_FORM",
+    "MOBILE_FORM",
+    "mask_id_number",
+    "mask_name",
+    "mask_numbers_in",
+    "mask_phone",
+]
 
-# Every way a caller may write an ID number or a mobile number that the gateway accepts: spaces
-# or dashes between the characters, full-width digits (``\d`` matches them) and ``Ｘ``; a run
-# inside a longer run of digits (a timestamp, an amount) is not one.
-_ID_NUMBER = re.compile(r"(?<!\d)\d(?:[ \-]?\d){16}[ \-]?[\dXxＸｘ](?!\d)")
-_MOBILE = re.compile(r"(?<!\d)1[ \-]?[3-9](?:[ \-]?\d){9}(?!\d)")
-_SEPARATORS = re.compile(r"[ \-]")
+# Every way the gateway accepts a personal number written (credit.identifiers, gateway.sms):
+# half- or full-width digits, an upper- or lower-case, half- or full-width X, spaces, dashes of
+# any kind or brackets between the characters, a +86 before a mobile number.  Regular
+# expression sources without boundaries: log redaction (gateway.logs) and masking here choose
+# their own.
+DIGIT = "[0-9０-９]"
+_GAP_CHARS = "\\s\\-‐‑‒–—―−⸺⸻﹘﹣－()（）"
+_GAP = f"[{_GAP_CHARS}]{{0,3}}"
+ID_NUMBER_FORM = f"{DIGIT}(?:{_GAP}{DIGIT}){{16}}{_GAP}[0-9０-９XxＸｘ]"
+"""An 18-character citizen ID number (17 digits and a digit or X) as it may be written."""
+MOBILE_FORM = f"(?:(?:[+＋]|00)?86{_GAP})?[1１]{_GAP}[3-9３-９](?:{_GAP}{DIGIT}){{9}}"
+"""A mainland mobile number as it may be written."""
+
+# In text shown to a caller, a number glued to letters is still masked (graphql-core echoes
+# an enum value as sent: ``X11010519491231002X``); a run inside a longer run of digits (a
+# timestamp, an amount) is not one.
+_ID_NUMBER = re.compile(f"(?<!{DIGIT}){ID_NUMBER_FORM}(?!{DIGIT})")
+_MOBILE = re.compile(f"(?<!{DIGIT}){MOBILE_FORM}(?!{DIGIT})")
+_GAPS = re.compile(f"[{_GAP_CHARS}]")
+_COUNTRY = re.compile("^(?:[+＋]|00)?86(?=[1１].{10}$)")
 
 
 def mask_id_number(id_number: str) -> str:
@@ -45,9 +67,9 @@ def mask_numbers_in(text: str) -> str:
     an error message."""
 
     def id_number(found: re.Match[str]) -> str:
-        return mask_id_number(_SEPARATORS.sub("", found.group()))
+        return mask_id_number(_GAPS.sub("", found.group()))
 
     def phone(found: re.Match[str]) -> str:
-        return mask_phone(_SEPARATORS.sub("", found.group()))
+        return mask_phone(_COUNTRY.sub("", _GAPS.sub("", found.group())))
 
     return _MOBILE.sub(phone, _ID_NUMBER.sub(id_number, text))

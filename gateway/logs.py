@@ -17,23 +17,16 @@ from typing import Any
 
 import orjson
 
+from credit.masking import DIGIT, ID_NUMBER_FORM, MOBILE_FORM
+
 __all__ = ["JsonFormatter", "configure_logging", "looks_personal", "redact"]
 
-# Every way the gateway accepts a personal number written (credit.identifiers, gateway.sms):
-# half- or full-width digits, an upper- or lower-case, half- or full-width X, spaces, dashes of
-# any kind or brackets between the characters, a +86 before a mobile number.
-_DIGIT = "[0-9０-９]"
-_GAP = "[\\s\\-‐‑‒–—―−⸺⸻﹘﹣－()（）]{0,3}"
+# Every written form of an ID or mobile number is credit.masking's; here they must stand
+# alone (an ID number not inside a longer run of letters and digits such as a hex id, a mobile
+# number not inside a longer run of digits such as a timestamp).
 _ALNUM = "[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]"
-# 18-character citizen ID numbers (17 digits + digit/X) and mainland mobile numbers, standing
-# alone (not inside a longer run of digits such as a timestamp).
-_ID_NUMBER = re.compile(
-    f"(?<!{_ALNUM}){_DIGIT}(?:{_GAP}{_DIGIT}){{16}}{_GAP}[0-9０-９XxＸｘ](?!{_ALNUM})"
-)
-_MOBILE = re.compile(
-    f"(?<!{_DIGIT})(?:(?:[+＋]|00)?86{_GAP})?[1１]{_GAP}[3-9３-９](?:{_GAP}{_DIGIT}){{9}}"
-    f"(?!{_DIGIT})"
-)
+_ID_NUMBER = re.compile(f"(?<!{_ALNUM}){ID_NUMBER_FORM}(?!{_ALNUM})")
+_MOBILE = re.compile(f"(?<!{DIGIT}){MOBILE_FORM}(?!{DIGIT})")
 _EXTRA_FIELDS = ("request_id", "principal", "source", "path", "status", "duration_ms")
 
 
