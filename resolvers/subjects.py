@@ -14,11 +14,13 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from connectors.errors import ConnectorError
 from connectors.protocol import Grant
 from credit.access import ConsentScope
 from credit.classification import classify
 from credit.masking import mask_id_number, mask_name
 from credit.records import CreditRecord, Registration, TaxGrade
+from credit.records import Source as RecordSource
 from credit.report import credit_report
 from credit.sanctions import sanctions_for
 from resolvers.access import ConsentRequired, RequestAccess
@@ -141,19 +143,26 @@ class Subject:
         ] = None,
     ) -> CreditReportNode | None:
         ctx = info.context
-        records, grades = await self.conclusion_facts(info)
+        path = path_key(info)
+        found = await ctx.data.records(self.key, path=path)
+        failures = list(found.failures)
+        try:
+            grades = await self.tax_grade_facts(info, path)
+        except ConnectorError as failed:  # the report stands; its 诚实守信 section says so
+            grades, failures = (), [*failures, failed]
         start = period.from_ if period else ctx.today - dt.timedelta(days=REPORT_DEFAULT_DAYS)
-        found = credit_report(
+        report = credit_report(
             self.key,
             start,
             period.to if period else ctx.today,
             ctx.today,
             ctx.policy,
-            records=records,
+            records=found.records,
             tax_grades=grades,
             registration=self.registration,
+            unavailable=[RecordSource(f.source) for f in failures],
         )
-        return CreditReportNode.from_domain(found, ctx.policy)
+        return CreditReportNode.from_domain(report, ctx.policy, found.provenance, tuple(failures))
 
     @strawberry.field(
         description="谁查了我：查询记录（仅本人或其法定代表人、运维人员可见） / Who looked at this "
