@@ -35,12 +35,14 @@ pytest: $(STAMP) $(CHROMIUM) $(NODE_TOOLS)
 	$(BIN)/pytest
 
 # Debian's chromium for the web page's browser test (Playwright drives it; its own browser
-# download cannot work offline).  We run as root in CI; elsewhere install it once by hand.
+# download cannot work offline), and a Chinese font so its screenshots can be read.  We run
+# as root in CI; elsewhere install them once by hand.
 $(CHROMIUM): | $(STAMP)
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
-	  echo "installing chromium and chromium-driver (apt-get, once)"; \
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+	  && [ -d /usr/share/fonts/truetype/wqy ] || { \
+	  echo "installing chromium, chromium-driver and a CJK font (apt-get, once)"; \
 	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
-	  apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	  apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null; }
 	@touch $@
 
 # graphql-http's audit and the federation composer, pinned by the committed lockfile.

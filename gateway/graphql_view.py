@@ -34,6 +34,7 @@ from gateway.media_types import MediaType, negotiate
 from gateway.request_access import GatewayAccess
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
+from gateway.web import graphiql_html
 from resolvers.context import GraphContext, GraphLimits
 from resolvers.data import ProvenanceLog
 
@@ -77,6 +78,10 @@ class GraphQLView(TrustedDocumentsView[GraphContext, None]):
             graphql_ide="graphiql" if settings.mode == "demo" else None,
             allow_queries_via_get=True,
         )
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql_html()  # served from the gateway itself, not a CDN
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
