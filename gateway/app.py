@@ -131,7 +131,8 @@ def create_app(
             lambda: ValidationCache(maxsize=512),
             ProvenanceExtension,
             PartialFailureExtension,
-        ]
+        ],
+        federation=settings.federation,
     )
     return Starlette(
         routes=[

@@ -244,6 +244,13 @@ class Enterprise(Subject):
         bills = await info.context.data.utility_bills(self.key, grant, path=path)
         return [UtilityBillNode.from_domain(b) for b in bills]
 
+    @classmethod
+    async def resolve_reference(cls, info: Ctx, uscc: str) -> Enterprise | None:
+        """A federated graph's ``{__typename: "Enterprise", uscc}`` (resolvers.federation)."""
+        from resolvers.query import enterprise_by_uscc  # query.py imports this module
+
+        return await enterprise_by_uscc(info, uscc)
+
 
 @strawberry.type(description="自然人 / A natural person, keyed by ID number")
 class Person(Subject):
