@@ -113,8 +113,10 @@ async def test_search_open_a_firm_and_read_its_report(
     result = page.get_by_role("link", name=str(expected["name"]))
     await expect(result).to_be_visible()
     await shot(page, "1-search")
-    await result.click()
+    await result.focus()
+    await page.keyboard.press("Enter")  # and so does opening a firm
     await expect(page.locator("#firm-name")).to_have_text(str(expected["name"]))
+    await expect(page.locator("#firm-name")).to_be_focused()  # a screen reader hears the firm
     await expect(page.locator(".firm")).to_contain_text(uscc)
 
     report = expected["creditReport"]
