@@ -1,9 +1,10 @@
 """Credit subjects: the ``Subject`` interface, ``Enterprise`` and ``Person``.
 
 Field resolvers are thin: they read arguments, ask :class:`~resolvers.data.SubjectData`, call
-a pure ``credit`` function and shape the answer.  Conclusions (classification, sanctions,
-report) are never drawn from part of the facts: if a record source failed they are null with
-that source's error; the records list shows what arrived, and an error names what did not.
+a pure ``credit`` function and shape the answer.  Conclusions (classification, sanctions, the
+report's class and advice) are never drawn from part of the facts: if a record source failed
+they are null with that source's error; the records list and the report's sections show what
+arrived, and say what did not.
 """
 
 from __future__ import annotations
