@@ -138,6 +138,8 @@ async def test_search_open_a_firm_and_read_its_report(
     await expect(records.first).to_contain_text("修复状态")
     await expect(page.locator(".prov").first).to_contain_text("数据来源")
     await expect(page.locator(".advice")).to_be_visible()
+    # Readable on a phone: nothing wider than its screen (no sideways scrolling).
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await shot(page, "2-report")
     assert any("/graphql" in url for url in offline.served)
 
