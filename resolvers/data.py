@@ -98,6 +98,10 @@ class ProvenanceLog:
     def record(self, provenance: Provenance, path: str) -> None:
         self.entries.append((provenance, path))
 
+    def at(self, path: str) -> tuple[Provenance, ...]:
+        """The answers that fed ``path``, each once, in the order they were used."""
+        return tuple(dict.fromkeys(p for p, fed in self.entries if fed == path))
+
 
 @dataclass(frozen=True, slots=True)
 class RecordsFound:

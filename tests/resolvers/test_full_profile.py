@@ -34,7 +34,10 @@ FULL = """query($c: String!) { subject(code: $c) {
   records(first: 50) { totalCount edges { node { source kind } } }
   classification { creditClass reasons { code } badges }
   sanctions { measure { id } }
-  creditReport { sections { key count emptyText unavailableSources } advice { code message } }
+  creditReport {
+    sections { key count emptyText unavailableSources provenance { source } }
+    advice { code message }
+  }
 } }"""
 
 PUBLIC_PARTS = """query($c: String!) { subject(code: $c) {
@@ -93,6 +96,13 @@ async def test_full_profile_from_every_bureau(
     assert subject["socialInsurance"]
     assert subject["utilities"]
     assert subject["records"]["totalCount"] == len(facts.records())
+    fed = {
+        s["key"]: {p["source"] for p in s["provenance"]}
+        for s in subject["creditReport"]["sections"]
+    }
+    assert fed["HONESTY"] == {"TAX", "PLATFORM"}  # its A grades come from the tax bureau
+    assert fed["SERIOUS_LISTS"] == {"COURT", "MARKET", "NATIONAL"}
+    assert fed["OTHER"] == set()
     sources = {p["source"] for p in body["extensions"]["provenance"]}
     assert {"market", "court", "national", "tax", "hrss", "utilities", "platform"} <= sources
     calls = {n: b.service.state.total_calls for n, b in bureaus.items()}
