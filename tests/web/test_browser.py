@@ -6,6 +6,7 @@ Screenshots go to ``test-artifacts/web/`` (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -26,8 +27,10 @@ from simulators.runner import RunningBureau
 from simulators.world import World
 from tests.conftest import TEST_WORLD
 from tests.fakes.servers import serve_app
+from tests.web.node_tools import TOOLS
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; `make test` installs it (Playwright's own cannot)
+AXE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"  # from tools/node (npm ci)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 PHONE = {"width": 390, "height": 844}
 
@@ -90,6 +93,25 @@ async def shot(page: Page, name: str) -> None:
     await page.screenshot(path=ARTIFACTS / f"{name}-screen.png")
 
 
+@functools.cache
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+async def accessibility_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings (WCAG 2 A/AA: labels, contrast, names, ...).
+
+    Evaluated through the driver, which the page's Content-Security-Policy does not govern
+    (a <script> tag would rightly be refused)."""
+    await page.evaluate(axe_source())
+    found = await page.evaluate(
+        """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)"""
+    )
+    return list(found)
+
+
 async def public_report(web_url: str, uscc: str) -> dict[str, object]:
     """The same firm's report as the graph gives it to the public (what the page must show)."""
     query = """query($u: String!) { enterprise(uscc: $u) { name creditReport {
@@ -112,6 +134,7 @@ async def test_search_open_a_firm_and_read_its_report(
     await page.keyboard.press("Enter")  # the form works from the keyboard
     result = page.get_by_role("link", name=str(expected["name"]))
     await expect(result).to_be_visible()
+    assert await accessibility_violations(page) == []
     await shot(page, "1-search")
     await result.focus()
     await page.keyboard.press("Enter")  # and so does opening a firm
@@ -138,6 +161,7 @@ async def test_search_open_a_firm_and_read_its_report(
     await expect(records.first).to_contain_text("修复状态")
     await expect(page.locator(".prov").first).to_contain_text("数据来源")
     await expect(page.locator(".advice")).to_be_visible()
+    assert await accessibility_violations(page) == []
     # Readable on a phone: nothing wider than its screen (no sideways scrolling).
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await shot(page, "2-report")
