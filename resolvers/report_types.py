@@ -143,8 +143,8 @@ class CreditReportNode:
         cls,
         found: report_.CreditReport,
         policy: PublicityPolicy,
-        answers: tuple[Provenance, ...] = (),
-        failures: tuple[ConnectorError, ...] = (),
+        answers: tuple[Provenance, ...],
+        failures: tuple[ConnectorError, ...],
     ) -> CreditReportNode:
         """``answers``: the provenance of every source that answered; ``failures``: the errors
         of those that did not (the report's ``unavailable`` bureaus)."""
