@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 from gateway.app import create_app
 from gateway.database import Database
 from gateway.settings import RateLimits, Settings
+from tests.fakes.node_tools import run_node_tool
 from tests.fakes.servers import serve_app
-from tests.web.node_tools import run_node_tool
 
 
 @pytest.fixture(scope="module")

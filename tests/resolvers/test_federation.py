@@ -17,8 +17,8 @@ from gateway.settings import Settings
 from simulators.runner import RunningBureau
 from simulators.world import World
 from tests.conftest import TEST_WORLD
+from tests.fakes.node_tools import run_node_tool
 from tests.fakes.servers import serve_app
-from tests.web.node_tools import run_node_tool
 
 # A bank's subgraph: it extends our Enterprise with its own loan offers.
 BANK_SUBGRAPH = """

@@ -26,12 +26,12 @@ from simulators.behaviour import Behaviour
 from simulators.runner import RunningBureau
 from simulators.world import World
 from tests.conftest import TEST_WORLD
+from tests.fakes.node_tools import TOOLS
 from tests.fakes.servers import serve_app
-from tests.web.node_tools import TOOLS
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; `make test` installs it (Playwright's own cannot)
 AXE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"  # from tools/node (npm ci)
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
 PHONE = {"width": 390, "height": 844}
 
 
