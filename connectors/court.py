@@ -103,6 +103,7 @@ class CourtConnector(HttpBureau):
             severity=Severity.SERIOUS,
             publish_from=published,
             ended_on=_date(item.get("performedDate")),
+            deleted_on=_date(item.get("deletedDate")),  # an early deletion the court reports
             amount_yuan=yuan(Decimal(amount)) if amount is not None else None,
             defaulter_ground=int(item["groundCode"]),
             aggravated_years=int(item.get("aggravatedYears") or 0),

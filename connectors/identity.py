@@ -1,11 +1,13 @@
-"""公安 identity-verification connector (身份核验): does this name go with this ID number?
+"""Identity-verification connector (三要素核验): do this name, ID number and mobile number
+belong together?
 
 Used only for identity binding: one person per call, a verdict and never data.  Nothing is
-cached — the name and ID number live no longer than the call, appear in no message, and travel
-only in the request body.  HTTP Basic auth (caller id + the bureau's key); result codes are
-numeric strings: ``"0"`` 一致, ``"1"`` 不一致, ``"2"`` 库中无此号.
+cached — the name, ID number and phone live no longer than the call, appear in no message, and
+travel only in the request body.  HTTP Basic auth (caller id + the bureau's key); result codes
+are numeric strings: ``"0"`` 一致, ``"1"`` 不一致 (which of the three is not said), ``"2"``
+库中无此号.
 
-    verdict = await identity.verify(name, id_number)   # Sourced[IdentityVerdict]
+    verdict = await identity.verify(name, id_number, phone)   # Sourced[IdentityVerdict]
     verdict.value is IdentityVerdict.MATCH
 """
 
@@ -27,7 +29,7 @@ CALLER_ID = "credit-graph-gateway"
 
 class IdentityVerdict(StrEnum):
     MATCH = "MATCH"  # 一致
-    MISMATCH = "MISMATCH"  # 姓名与公民身份号码不一致
+    MISMATCH = "MISMATCH"  # 三要素不一致: name or phone does not go with the ID number
     UNKNOWN = "UNKNOWN"  # 库中无此号
 
 
@@ -46,12 +48,11 @@ class IdentityConnector(HttpBureau):
         secret = f"{CALLER_ID}:{self._config.api_key.get_secret_value()}"
         request.headers["Authorization"] = "Basic " + base64.b64encode(secret.encode()).decode()
 
-    async def verify(self, name: str, id_number: str) -> Sourced[IdentityVerdict]:
+    async def verify(self, name: str, id_number: str, phone: str) -> Sourced[IdentityVerdict]:
         """The bureau's verdict; a malformed ID number is refused (:class:`SourceRejected`)."""
         self._check_open()
-        verdict = await self.call(
-            "POST", "/identity/v1/verify", self._verdict, json={"name": name, "idNumber": id_number}
-        )
+        body = {"name": name, "idNumber": id_number, "phone": phone}
+        verdict = await self.call("POST", "/identity/v1/verify", self._verdict, json=body)
         return Sourced(verdict, self.provenance())
 
     def _verdict(self, response: httpx.Response) -> IdentityVerdict:

@@ -42,6 +42,7 @@ from connectors.market_mapping import (
     shareholding,
 )
 from connectors.provenance import Sourced
+from credit.publicity import never_published
 from credit.records import CreditRecord, Registration, Shareholding
 
 __all__ = ["BATCH_LIMIT", "MarketConnector", "MarketDossier", "RegistrationPage"]
@@ -189,7 +190,8 @@ class MarketConnector(HttpBureau):
             entries = item.get(kind)
             if not isinstance(entries, list):
                 raise SourceProtocolError(self.source, "档案应答缺少记录列表")
-            records.extend(self._map(mapper, entry) for entry in entries)
+            mapped = (self._map(mapper, entry) for entry in entries)
+            records.extend(r for r in mapped if not never_published(r))
         basics = item.get("djxx")
         if not isinstance(basics, dict):
             raise SourceProtocolError(self.source, "档案应答缺少登记信息")
@@ -207,7 +209,9 @@ class MarketConnector(HttpBureau):
                 for item in items:
                     subject = item.get(subject_field)
                     if subject in grouped:
-                        grouped[subject].append(self._map(mapper, item))
+                        record = self._map(mapper, item)
+                        if not never_published(record):  # SAMR Order 45 Art. 2
+                            grouped[subject].append(record)
             return {code: tuple(records) for code, records in grouped.items()}
 
         return await self.batch(kind, codes, fetch)

@@ -2,7 +2,8 @@
 
 Registrations: pinyin initials (``tyshxydm`` USCC, ``qymc`` name, ``zczb`` capital in 万元 …).
 Penalties: the 双公示 ``CF_`` fields (``CF_NR_FK`` fine in 万元, ``"0"`` for none; ``CF_SCJG``
-``"1"`` decided by market regulation; ``CF_XFZT`` repair 0/1/2).  Permits: ``XK_`` fields.
+``"1"`` decided by market regulation; ``CF_CFLB`` the sanctions, "；"-separated; ``CF_CFCX``
+the procedure; ``CF_XFZT`` repair 0/1/2).  Permits: ``XK_`` fields.
 Shareholders: ``gdmc`` name, ``zjhm`` ID number, ``cgbl`` percent, ``rjcze`` subscribed in 万元.
 Lists: ``jlbh`` entry id, ``lrrq`` listed, ``ycrq`` removed.  Dates are ISO; ``""`` or null
 means none.  Each mapper raises one of :data:`MAPPING_ERRORS` on a missing or bad field.
@@ -87,6 +88,8 @@ def penalty_record(item: Mapping[str, Any]) -> CreditRecord:
         repaired_on=_day(item.get("CF_XFRQ")),
         amount_yuan=fine if fine else None,
         minor_sanction=item.get("CF_QWCF") == "1",
+        sanctions=tuple(s for s in str(item["CF_CFLB"]).split("；") if s),
+        simple_procedure=item.get("CF_CFCX") == "简易程序",
         details={
             "CF_WSH": str(item["CF_WSH"]),
             "CF_SY": str(item["CF_SY"]),
@@ -148,6 +151,7 @@ def serious_record(item: Mapping[str, Any]) -> CreditRecord:
         legal_basis=str(item["lryj"]),
         publish_from=listed,
         ended_on=_day(item.get("ycrq")),
+        escalated_from_abnormal=item.get("zrly") == "1",
     )
 
 

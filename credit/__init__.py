@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credit.advice import Advice, AdviceCode
+from credit.advice import Advice, AdviceCode, repair_channel
 from credit.classification import Badge, Classification, CreditClass, Reason, classify
 from credit.errors import DomainError
 from credit.identifiers import (
@@ -32,6 +32,7 @@ from credit.records import (
     Severity,
     Source,
 )
+from credit.regimes import Regime
 from credit.report import CreditReport, InvalidReportPeriod, ReportSection, credit_report
 from credit.sanctions import Sanction, discipline_check, sanctions_for
 
@@ -57,6 +58,7 @@ __all__ = [
     "PublicityWindow",
     "Reason",
     "RecordKind",
+    "Regime",
     "Registration",
     "RepairStatus",
     "ReportSection",
@@ -68,6 +70,7 @@ __all__ = [
     "credit_report",
     "discipline_check",
     "publicity_window",
+    "repair_channel",
     "repairable_from",
     "sanctions_for",
     "shareable_with_bank",

@@ -13,6 +13,17 @@ Consent dates (``granted_on``, ``ends_on``, both inclusive) are calendar days in
 Time (:data:`CONSENT_TZ`); ``now`` must be timezone-aware.  ``FULL_REPORT`` covers every other
 scope.
 
+Which of a subject's records a caller sees is decided in one place, :func:`may_see_record`,
+over the caller's :class:`Audience` for that subject (:func:`record_audience`): the public sees
+a record only inside its publicity window, a bank what may be shared with banks, the subject
+(and a citizen for the enterprises they represent) everything of its own, each record marked
+with its window.  Officers see what the public sees: 逢办必查 applies the measures of listings in
+force, which are public by definition; a record outside its window restricts nothing
+(《信用修复管理办法》: once publicity ends or a repair is accepted the information is no longer
+published and no longer a ground for 惩戒), so an officer's purpose needs nothing more
+(个人信息保护法 第六条, minimum necessary).  Operators manage clients and products: the public
+view.
+
 Errors (both :class:`~credit.errors.DomainError`)::
 
     InvalidConsent        code INVALID_CONSENT        no scope, no purpose, end before start
@@ -29,10 +40,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from credit.errors import DomainError
+from credit.policy import PublicityPolicy
+from credit.publicity import shareable_with_bank, visible_to_public
+from credit.records import CreditRecord
 
 __all__ = [
     "ANONYMOUS",
     "CONSENT_TZ",
+    "Audience",
     "ClientScope",
     "Consent",
     "ConsentScope",
@@ -47,8 +62,10 @@ __all__ = [
     "may_act_for",
     "may_introspect",
     "may_read_access_log",
+    "may_see_record",
     "may_see_unmasked",
     "person_subject_key",
+    "record_audience",
     "requires_audit",
 ]
 
@@ -238,6 +255,36 @@ def may_see_unmasked(principal: Principal, subject_code: str) -> bool:
 def may_read_access_log(principal: Principal, subject_code: str) -> bool:
     """Who looked at a subject: the subject (or its representative), and operators."""
     return principal.kind is PrincipalKind.OPERATOR or may_act_for(principal, subject_code)
+
+
+class Audience(StrEnum):
+    """Whose eyes a subject's records are for (see the module docstring)."""
+
+    PUBLIC = "public"  # anonymous, the bot alone, other citizens, officers, operators
+    BANK = "bank"
+    SUBJECT = "subject"  # the subject itself, or the citizen legally representing it
+
+
+def record_audience(principal: Principal, subject_code: str) -> Audience:
+    """The audience ``principal`` is in for the subject ``subject_code`` (USCC or subject key)."""
+    if may_act_for(principal, subject_code):
+        return Audience.SUBJECT
+    if principal.kind is PrincipalKind.BANK:
+        return Audience.BANK
+    return Audience.PUBLIC
+
+
+def may_see_record(
+    audience: Audience, record: CreditRecord, day: dt.date, policy: PublicityPolicy
+) -> bool:
+    """Whether ``record`` may reach ``audience`` on ``day``: the one guard every list, count,
+    report, conclusion and search answer goes through.  A record outside its publicity window
+    (expired, removed, repaired) never reaches the public; banks get what is shareable."""
+    if audience is Audience.SUBJECT:
+        return True
+    if audience is Audience.BANK:
+        return shareable_with_bank(record, day, policy)
+    return visible_to_public(record, day, policy)
 
 
 def requires_audit(principal: Principal) -> bool:

@@ -8,11 +8,14 @@ repaired; the current tax grade; a direct D for its two years.
 
 Rules (each finding → class):
 
-* 严重失信: an active 失信被执行人 entry; a 严重违法失信名单 entry (also one escalated from the
-  经营异常名录); a national serious-dishonesty listing; a directly assigned tax D grade.
-* 失信: a visible general or serious penalty (administrative or market); a 经营异常名录 entry;
-  a current tax D grade.
-* 警示: a visible minor penalty (a published minor one, a market warning or small fine);
+* 严重失信: an active 失信被执行人 entry; a 严重违法失信名单 entry (also one the market bureau
+  listed after three years on the 经营异常名录); a national serious-dishonesty listing; a
+  directly assigned tax D grade.
+* 失信: a visible general or serious penalty (administrative or market); a 经营异常名录 entry,
+  and one *due* for the serious list (将被列入) until the bureau reports its decision; a
+  current tax D grade.
+* 警示: a visible minor penalty (a published minor one, a market 通报批评 or small fine; a
+  warning alone or a 简易程序 decision is never published, so never counts);
   a current tax C grade; a consumption restriction; a revoked business licence (吊销).
 * 守信: none of the above; red-list entries and an A grade are listed as its reasons.
 
@@ -21,7 +24,7 @@ current A grade, unless the class is 失信 or worse; 失信惩戒对象 while o
 
     >>> from credit.records import CreditRecord, RecordKind, Source
     >>> penalty = CreditRecord(id="P1", kind=RecordKind.ADMIN_PENALTY, source=Source.MARKET,
-    ...     subject_code="91640104MA0K3P7W1C", title="虚假宣传", decided_on=dt.date(2025, 6, 1))
+    ...     subject_code="91640104MA0K3P7W64", title="虚假宣传", decided_on=dt.date(2025, 6, 1))
     >>> result = classify([penalty], dt.date(2026, 5, 1), PublicityPolicy())
     >>> result.credit_class, [r.code.value for r in result.reasons]
     (<CreditClass.DISHONEST: '失信'>, ['GENERAL_PENALTY'])
@@ -36,7 +39,13 @@ from enum import StrEnum
 
 from credit.calendar import add_years
 from credit.policy import PublicityPolicy
-from credit.publicity import active_listings, escalation, publicity_window, visible_to_public
+from credit.publicity import (
+    active_listings,
+    escalation_due,
+    escalation_reported,
+    publicity_window,
+    visible_to_public,
+)
 from credit.records import (
     CreditRecord,
     OperatingStatus,
@@ -80,6 +89,7 @@ class ReasonCode(StrEnum):
     SERIOUS_PENALTY = "SERIOUS_PENALTY"
     GENERAL_PENALTY = "GENERAL_PENALTY"
     ABNORMAL_OPERATION = "ABNORMAL_OPERATION"
+    ESCALATION_DUE = "ESCALATION_DUE"  # 将被列入: due for the serious list, not yet decided
     TAX_D = "TAX_D"
     MINOR_PENALTY = "MINOR_PENALTY"
     TAX_C = "TAX_C"
@@ -156,7 +166,7 @@ def active_direct_d(
 
 
 def _record_reasons(
-    record: CreditRecord, day: dt.date, policy: PublicityPolicy
+    record: CreditRecord, day: dt.date, policy: PublicityPolicy, reported: bool
 ) -> Iterable[Reason]:
     listed = active_listings(record, day, policy)
     basis = publicity_window(record, policy).legal_basis
@@ -171,15 +181,17 @@ def _record_reasons(
             rid,
         )
     if RecordKind.SERIOUS_VIOLATION in listed:
-        escalated = escalation(record, policy)
-        if record.kind is RecordKind.ABNORMAL_OPERATION and escalated is not None:
-            text = (
-                f"经营异常名录记录{label}逾期未移出，已转入严重违法失信名单。"
-                f"依据：{escalated.legal_basis}"
-            )
-        else:
-            text = f"被列入严重违法失信名单{label}。依据：{basis}"
+        route = "（经营异常名录满期转入）" if record.escalated_from_abnormal else ""
+        text = f"被列入严重违法失信名单{route}{label}。依据：{basis}"
         yield Reason(ReasonCode.SERIOUS_VIOLATION_LIST, cls.SERIOUSLY_DISHONEST, text, rid)
+    due = escalation_due(record, day, policy, reported)
+    if due is not None:
+        text = (
+            f"经营异常名录记录{label}满{policy.abnormal_escalation_years}年仍未移出，"
+            f"将被列入严重违法失信名单（自{due.due_on.isoformat()}起应予列入，"
+            f"待市场监督管理部门作出列入决定）。依据：{due.legal_basis}"
+        )
+        yield Reason(ReasonCode.ESCALATION_DUE, cls.DISHONEST, text, rid)
     if RecordKind.SERIOUS_DISHONESTY in listed:
         name = record.list_name or "严重失信主体名单"
         yield Reason(
@@ -254,8 +266,9 @@ def classify(
     """Classify a subject on ``day``; see the module docstring for the rules."""
     records = list(records)
     found: list[Reason] = []
+    reported = escalation_reported(records, day)
     for record in records:
-        found.extend(_record_reasons(record, day, policy))
+        found.extend(_record_reasons(record, day, policy, reported))
     found.extend(_tax_reasons(tax_grades, day, policy))
     if registration is not None and registration.status is OperatingStatus.REVOKED:
         found.append(

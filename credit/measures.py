@@ -18,7 +18,8 @@ from enum import StrEnum
 
 __all__ = ["EDITION", "MEASURES", "Matter", "Measure", "MeasureCategory", "Trigger", "measure"]
 
-EDITION = "全国失信惩戒措施基础清单（2021年版，2024年修订）"
+EDITION = "全国失信惩戒措施基础清单（2024年版）"
+"""The national list as revised in 2024 (its first edition was 2021's), cited by its edition."""
 
 
 class Trigger(StrEnum):
@@ -28,6 +29,7 @@ class Trigger(StrEnum):
     CONSUMPTION_RESTRICTION = "限制消费"
     ABNORMAL_OPERATION = "经营异常名录"
     SERIOUS_VIOLATION = "严重违法失信名单"
+    ESCALATED_SERIOUS_VIOLATION = "严重违法失信名单（经营异常名录满3年转入）"
     SERIOUS_DISHONESTY = "严重失信主体名单"
     TAX_GRADE_D = "纳税信用D级"
 
@@ -128,10 +130,11 @@ MEASURES: tuple[Measure, ...] = (
        "《中华人民共和国公司法》第十条、第一百七十八条", "公司；公司登记机关（市场监督管理部门）",
        "因所负数额较大债务到期未清偿被列为失信被执行人的个人",
        (_T.JUDGMENT_DEFAULTER,), (_M.PUBLIC_OFFICE,)),
+    # only for firms escalated from the abnormal list: 条例 第十七条 ties the bar to that route
     _m("JC-09", _RIGHTS, "限制担任其他企业的法定代表人、负责人",
-       f"《企业信息公示暂行条例》第十七条；{_SERIOUS_LIST_RULE}", "市场监督管理部门",
-       "被列入严重违法失信名单企业的法定代表人、负责人",
-       (_T.SERIOUS_VIOLATION,), (_M.PUBLIC_OFFICE,)),
+       "《企业信息公示暂行条例》第十七条", "市场监督管理部门",
+       "因列入经营异常名录满3年被列入严重违法失信名单企业的法定代表人、负责人",
+       (_T.ESCALATED_SERIOUS_VIOLATION,), (_M.PUBLIC_OFFICE,)),
     _m("JC-10", _RIGHTS, "限制招录（聘）为公务员或者事业单位工作人员",
        "《关于加快推进失信被执行人信用监督、警示和惩戒机制建设的意见》（中共中央办公厅、国务院办公厅）",
        "组织人事部门", "失信被执行人（自然人）", (_T.JUDGMENT_DEFAULTER,), (_M.PUBLIC_OFFICE,)),

@@ -94,6 +94,7 @@ class Person:
     birth_date: dt.date
     male: bool  # the ID number's sequence digit is odd
     division_code: str  # of the ID number's address code
+    phone: str = ""  # the mobile number registered to this ID (三要素核验); masked at the edge
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +161,15 @@ class CreditRecord:
     # JUDGMENT_DEFAULTER: ground 1-6 (SPC 2017 Art. 1) and extra years if aggravated (0-3)
     defaulter_ground: int | None = None
     aggravated_years: int = 0
-    # MARKET_PENALTY: warning or small fine only (SAMR Order 45 Art. 13 — 3 months)
+    # MARKET_PENALTY: 通报批评 or a small fine only (SAMR Order 45 Art. 13 — 3 months)
     minor_sanction: bool = False
+    # penalties: the sanctions decided (处罚种类, e.g. 警告, 罚款, 吊销营业执照); a warning alone
+    # or a 简易程序 decision is never published by market regulation (SAMR Order 45 Art. 2)
+    sanctions: tuple[str, ...] = ()
+    simple_procedure: bool = False
+    deleted_on: dt.date | None = None  # the court/bureau reports the entry deleted (early) on
+    # SERIOUS_VIOLATION: listed because an abnormal-operations entry passed 3 years (条例 第十七条)
+    escalated_from_abnormal: bool = False
     list_name: str = ""  # SERIOUS_DISHONESTY / RED_LIST: which list
     details: Mapping[str, str] = field(default_factory=dict)  # raw named fields, e.g. CF_WSH
 

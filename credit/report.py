@@ -2,8 +2,9 @@
 
 :func:`credit_report` builds the basic information and eight sections — 行政管理, 诚实守信,
 严重失信主体名单, 经营异常, 信用承诺, 信用评价, 司法判决, 其他 — from the records that are
-**visible to the public on the report day** and **decided inside the period** (an escalated
-abnormal-operations entry is shown among the serious lists as well); an empty section carries
+**visible to the public on the report day** and **decided inside the period** (the market
+bureau's listing of an abnormal-operations entry after three years is a serious list entry of its
+own; until then the advice shows it as 将被列入); an empty section carries
 ``查询期内无相关信息``.  诚实守信 also lists the A grades published inside the period.
 Advice (:mod:`credit.advice`) is about the subject's standing on the report day.
 
@@ -17,8 +18,8 @@ report); no ID or phone number ever enters a report.
 
     >>> from credit.records import CreditRecord, RecordKind, Source
     >>> penalty = CreditRecord(id="P1", kind=RecordKind.ADMIN_PENALTY, source=Source.MARKET,
-    ...     subject_code="91640104MA0K3P7W1C", title="虚假宣传", decided_on=dt.date(2025, 6, 1))
-    >>> report = credit_report("91640104MA0K3P7W1C", dt.date(2025, 1, 1), dt.date(2025, 12, 31),
+    ...     subject_code="91640104MA0K3P7W64", title="虚假宣传", decided_on=dt.date(2025, 6, 1))
+    >>> report = credit_report("91640104MA0K3P7W64", dt.date(2025, 1, 1), dt.date(2025, 12, 31),
     ...     dt.date(2026, 1, 15), PublicityPolicy(), records=[penalty])
     >>> report.section(SectionKey.ADMINISTRATIVE).count
     1
@@ -44,7 +45,7 @@ from credit.classification import Classification, classify, grade_published_on
 from credit.errors import DomainError
 from credit.masking import mask_name
 from credit.policy import PublicityPolicy
-from credit.publicity import active_listings, visible_to_public
+from credit.publicity import visible_to_public
 from credit.records import (
     CreditRecord,
     EntityType,
@@ -243,9 +244,6 @@ def credit_report(
         if not visible_to_public(record, day, policy):
             continue
         placed[_SECTION_OF.get(record.kind, SectionKey.OTHER)].append(record)
-        escalated = RecordKind.SERIOUS_VIOLATION in active_listings(record, day, policy)
-        if record.kind is RecordKind.ABNORMAL_OPERATION and escalated:
-            placed[SectionKey.SERIOUS_LISTS].append(record)
     a_grades = tuple(
         g
         for g in sorted(tax_grades, key=lambda g: -g.year)

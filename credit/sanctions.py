@@ -1,16 +1,18 @@
 """Joint punishment in force on a day ("一处失信、处处受制"), each linked to its measure and cause.
 
-:func:`sanctions_for` turns a subject's active listings (:func:`credit.publicity.active_listings`,
-so expired, removed and repaired entries set nothing off) and tax grade into one
-:class:`Sanction` per (cause, measure) pair of the catalogue in :mod:`credit.measures`.
-:func:`discipline_check` is the 逢办必查 question: which of those restrict this matter?
+:func:`sanctions_for` turns a subject's active listings
+(:func:`credit.publicity.active_listings`, so expired, removed and repaired
+entries set nothing off, nor does an escalation merely due) and tax grade into
+one :class:`Sanction` per (cause, measure) pair of the catalogue in
+:mod:`credit.measures`. :func:`discipline_check` is the 逢办必查 question: which of
+those restrict this matter?
 
 A tax D grade (the current grade, or a direct D within its two years) is a cause too; its
 sanctions carry the grade instead of a record.
 
     >>> from credit.records import CreditRecord, RecordKind, Source
     >>> entry = CreditRecord(id="C1", kind=RecordKind.JUDGMENT_DEFAULTER, source=Source.COURT,
-    ...     subject_code="91640104MA0K3P7W1C", title="(2025)宁01执1号",
+    ...     subject_code="91640104MA0K3P7W64", title="(2025)宁01执1号",
     ...     decided_on=dt.date(2025, 3, 1), defaulter_ground=1)
     >>> hits = discipline_check(
     ...     [entry], Matter.GOVERNMENT_PROCUREMENT, dt.date(2026, 5, 1), PublicityPolicy())
@@ -28,8 +30,8 @@ from credit.calendar import add_years
 from credit.classification import active_direct_d, current_tax_grade, grade_published_on
 from credit.measures import MEASURES, Matter, Measure, Trigger
 from credit.policy import PublicityPolicy
-from credit.publicity import active_listings, escalation, publicity_window
-from credit.records import CreditRecord, RecordKind, RepairStatus, TaxGrade, TaxGradeLetter
+from credit.publicity import active_listings, publicity_window
+from credit.records import CreditRecord, RecordKind, TaxGrade, TaxGradeLetter
 
 __all__ = ["Sanction", "discipline_check", "sanctions_for"]
 
@@ -57,16 +59,10 @@ class Sanction:
     until: dt.date | None
 
 
-def _listing_until(
-    record: CreditRecord, kind: RecordKind, policy: PublicityPolicy
-) -> dt.date | None:
-    escalated = escalation(record, policy)
-    if kind is RecordKind.SERIOUS_VIOLATION and escalated is not None:
-        repaired = record.repaired_on if record.repair_status is RepairStatus.REPAIRED else None
-        if repaired is not None:
-            return min(escalated.until, repaired - dt.timedelta(days=1))
-        return escalated.until
-    return publicity_window(record, policy).visible_until
+def _triggers(record: CreditRecord, kind: RecordKind) -> tuple[Trigger, ...]:
+    if kind is RecordKind.SERIOUS_VIOLATION and record.escalated_from_abnormal:
+        return (Trigger.SERIOUS_VIOLATION, Trigger.ESCALATED_SERIOUS_VIOLATION)
+    return (_TRIGGER_OF[kind],)
 
 
 def _tax_cause(
@@ -94,12 +90,14 @@ def sanctions_for(
     found: list[Sanction] = []
     for record in records:
         listed = active_listings(record, day, policy)
+        until = publicity_window(record, policy).visible_until
         for kind in sorted(listed, key=list(RecordKind).index):
-            trigger = _TRIGGER_OF[kind]
-            until = _listing_until(record, kind, policy)
-            found.extend(
-                Sanction(m, trigger, record, None, until) for m in MEASURES if trigger in m.triggers
-            )
+            for trigger in _triggers(record, kind):
+                found.extend(
+                    Sanction(m, trigger, record, None, until)
+                    for m in MEASURES
+                    if trigger in m.triggers
+                )
     cause = _tax_cause(tax_grades, day, policy)
     if cause is not None:
         grade, until = cause

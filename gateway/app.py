@@ -3,9 +3,10 @@
     app = create_app(load_settings())
     uvicorn.run(app, host=..., port=...)
 
-Routes: ``/graphql`` (GET and POST; a ``Mount`` would 307 a POST), ``/healthz`` (the process is
-alive), ``/readyz`` (the database answers; 503 otherwise), and the browsers' pages
-(:mod:`gateway.web`): the public 信用查询 page at ``/`` and its static files.
+Routes: ``/graphql`` (GET and POST, other methods refused in JSON; a ``Mount`` would 307 a
+POST), ``/healthz`` (the process is alive), ``/readyz`` (the database answers; 503 otherwise),
+and the browsers' pages (:mod:`gateway.web`): the public 信用查询 page at ``/`` and its static
+files.
 """
 
 from __future__ import annotations
@@ -117,6 +118,13 @@ def create_app(
                 edge=edge,
                 today=today,
             )
+            missing = settings.publicity.working_calendar().missing_years(today())
+            if missing:  # working days there skip weekends only, until the notice is added
+                log.warning(
+                    "no holiday notice for %s in the working-day calendar: add "
+                    "GATEWAY_PUBLICITY__HOLIDAYS and __MAKEUP_WORKDAYS",
+                    ", ".join(map(str, missing)),
+                )
             log.info("gateway ready")
             yield
 
@@ -136,7 +144,8 @@ def create_app(
     )
     return Starlette(
         routes=[
-            Route("/graphql", GraphQLView(schema, settings), methods=["GET", "POST"]),
+            # Every method: the view answers the others 405 in JSON, as it answers everything.
+            Route("/graphql", GraphQLView(schema, settings)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *web_routes(),

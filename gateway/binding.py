@@ -16,7 +16,8 @@ change is one transaction; a refusal raised after a write is raised after it com
 
 Errors (all :class:`~credit.errors.DomainError`)::
 
-    IdentityNotVerified   IDENTITY_NOT_VERIFIED   the bureau did not match name and ID number
+    IdentityNotVerified   IDENTITY_NOT_VERIFIED   name, ID number and phone do not belong
+                                                  together (三要素核验; which one is not said)
     BindingTooSoon        BINDING_TOO_SOON        a code was sent less than resend_s ago
     BindingNotFound       BINDING_NOT_FOUND       no such challenge (for this bot client)
     BindingExpired        BINDING_EXPIRED         expired, replaced or already used
@@ -45,9 +46,11 @@ from credit.errors import DomainError
 from credit.masking import mask_phone
 from gateway import sms
 from gateway.auth.authenticator import Authenticator
+from gateway.auth.client_cache import BINDINGS_CHANNEL
 from gateway.settings import BindingSettings, Settings, person_key_secret
 from gateway.state import GatewayState
 from resolvers.binding import BindingChallenge, BoundIdentity
+from resolvers.source_loader import Deadline
 
 __all__ = [
     "BindingCodeWrong",
@@ -68,9 +71,11 @@ class IdentityNotVerified(DomainError):
     code = "IDENTITY_NOT_VERIFIED"
 
     def __init__(self) -> None:
-        # One answer for "no such number" and "wrong name": the bot must not become an oracle
-        # for which ID numbers exist.
-        super().__init__("姓名与公民身份号码核验未通过，请核对后重试")
+        # One answer for "no such number", "wrong name" and "not their phone": the bot must
+        # not become an oracle for which ID numbers exist or whose phone is whose.
+        super().__init__(
+            "姓名、公民身份号码与手机号核验未通过（手机号须为本人实名登记的号码），请核对后重试"
+        )
 
 
 class BindingTooSoon(DomainError):
@@ -174,6 +179,7 @@ class BindingService:
         id_number: str,
         phone: str,
         identity: IdentityConnector,
+        deadline: Deadline,
     ) -> BindingChallenge:
         phone = sms.normalise_phone(phone)
         key = person_subject_key(id_number, self._person_secret)
@@ -185,7 +191,8 @@ class BindingService:
             )
         if last is not None and (wait := self._rules.resend_s - (now - last).total_seconds()) > 0:
             raise BindingTooSoon(int(wait) + 1)
-        verdict = await identity.verify(name, id_number)  # a ConnectorError passes through
+        # a ConnectorError passes through; the request's deadline bounds every retry
+        verdict = await deadline.bound(identity.source, identity.verify(name, id_number, phone))
         if verdict.value is not IdentityVerdict.MATCH:
             raise IdentityNotVerified
         challenge_id, code = uuid.uuid4(), _new_code()
@@ -223,7 +230,13 @@ class BindingService:
     # --- confirm ----------------------------------------------------------------------------
 
     async def confirm(
-        self, principal: Principal, *, challenge_id: str, code: str, market: MarketConnector
+        self,
+        principal: Principal,
+        *,
+        challenge_id: str,
+        code: str,
+        market: MarketConnector,
+        deadline: Deadline,
     ) -> BoundIdentity:
         try:
             cid = uuid.UUID(challenge_id)
@@ -259,19 +272,27 @@ class BindingService:
                 id_number: str = row["id_number"]
                 await _close_open(conn, key, now)
                 await conn.execute("DELETE FROM binding_locks WHERE subject_key = $1", key)
-                await conn.execute(
-                    """INSERT INTO identity_bindings (subject_key, id_number, client_id, bound_at)
-                       VALUES ($1, $2, $3, $4)
-                       ON CONFLICT (subject_key) DO UPDATE
-                       SET id_number = $2, client_id = $3, bound_at = $4""",
+                # A new binding id every time: the tokens of an earlier binding die with it.
+                binding_id = await conn.fetchval(
+                    """WITH bound AS (
+                           INSERT INTO identity_bindings
+                               (subject_key, id_number, client_id, bound_at, binding_id)
+                           VALUES ($1, $2, $3, $4, gen_random_uuid())
+                           ON CONFLICT (subject_key) DO UPDATE
+                           SET id_number = $2, client_id = $3, bound_at = $4,
+                               binding_id = EXCLUDED.binding_id
+                           RETURNING subject_key, binding_id)
+                       SELECT binding_id::text FROM bound, pg_notify($5, subject_key)""",
                     key,
                     id_number,
                     principal.client_id or "",
                     now,
+                    BINDINGS_CHANNEL,
                 )
         if refusal is not None:
             raise refusal
-        return await self._bound(key, id_number, market, now)
+        self._authenticator.bindings.drop(key)  # an earlier binding's tokens die here at once
+        return await self._bound(key, binding_id, id_number, market, deadline, now)
 
     async def _count_failure(
         self, conn: asyncpg.Connection, key: str, failures: int, now: dt.datetime
@@ -292,31 +313,45 @@ class BindingService:
         return BindingLocked(until)
 
     async def _bound(
-        self, key: str, id_number: str, market: MarketConnector, now: dt.datetime
+        self,
+        key: str,
+        binding_id: str,
+        id_number: str,
+        market: MarketConnector,
+        deadline: Deadline,
+        now: dt.datetime,
     ) -> BoundIdentity:
         represents: tuple[str, ...] | None
         failure: ConnectorError | None = None
         try:
-            found = await market.represented_by(id_number)
+            found = await deadline.bound(market.source, market.represented_by(id_number))
             represents = tuple(sorted({reg.uscc for reg in found.value}))
         except ConnectorError as exc:
             represents, failure = None, exc
-        token = self._authenticator.issue_subject_token(key, represents or ())
+        token = self._authenticator.issue_subject_token(key, binding_id, represents or ())
         expires_at = now + dt.timedelta(seconds=self._token_ttl_s)
         return BoundIdentity(token, expires_at, represents, failure)
 
     # --- unbind and lookup ------------------------------------------------------------------
 
     async def unbind(self, principal: Principal) -> bool:
+        """Forget the binding; its tokens stop working on the next request, on every replica
+        (the same statement notifies their binding caches)."""
         if principal.kind is not PrincipalKind.CITIZEN or principal.subject_key is None:
             return False
         now = self._clock()
         async with self._pool.acquire() as conn, conn.transaction():
             await _close_open(conn, principal.subject_key, now)
-            status = await conn.execute(
-                "DELETE FROM identity_bindings WHERE subject_key = $1", principal.subject_key
+            gone = await conn.fetch(
+                """WITH gone AS (
+                       DELETE FROM identity_bindings WHERE subject_key = $1 RETURNING subject_key)
+                   SELECT pg_notify($2, subject_key) FROM gone""",
+                principal.subject_key,
+                BINDINGS_CHANNEL,
             )
-        return bool(status == "DELETE 1")
+        # This replica forgets at once; the others as the notification reaches them.
+        self._authenticator.bindings.drop(principal.subject_key)
+        return len(gone) == 1
 
     async def bound_id_number(self, subject_key: str) -> str | None:
         """The ID number behind a live binding (to ask bureaus for that person's own data)."""

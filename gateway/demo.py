@@ -149,7 +149,7 @@ def _chat_banner(world: World, url: str) -> str:
         f"             chat in another terminal:  .venv/bin/python -m gateway chat\n"
         f"             SMS codes:                 .venv/bin/python -m gateway sms tail --follow\n"
         f"             bind as (合成数据)：姓名 {person.name}，身份证号 {person.id_number}，"
-        f"手机号任填 11 位\n"
+        f"手机号 {person.phone}（三要素须一致）\n"
     )
 
 

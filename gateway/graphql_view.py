@@ -1,7 +1,9 @@
-"""The GraphQL-over-HTTP endpoint: strawberry's ASGI view with our context and result shape.
+"""The GraphQL-over-HTTP endpoint: the edge's view with our context and result shape.
 
-POST with a JSON body runs any operation; GET runs queries only (strawberry refuses mutations
-over GET); a browser asking for HTML gets GraphiQL when the mode allows it.
+POST with a JSON body runs any operation; GET runs queries only (a mutation over GET is 405);
+a browser asking for HTML gets GraphiQL when the mode allows it.  Malformed requests are
+refused in :class:`~gateway.edge_view.EdgeView`; each error of a result is shaped by
+:func:`~gateway.errors.format_error`.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from credit.purposes import Purpose
 from gateway.audit import AuditWriteFailed
 from gateway.auth.middleware import request_principal
 from gateway.binding import BindingService
+from gateway.edge_view import EdgeView
 from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
-from gateway.limits.trusted_documents import TrustedDocumentsView
-from gateway.media_types import MediaType, negotiate
+from gateway.media_types import MediaType, accepted
 from gateway.request_access import GatewayAccess
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
@@ -71,7 +73,7 @@ def stated_purpose(request: Request | WebSocket) -> str | None:
     return Purpose[name].value if name in Purpose.__members__ else None
 
 
-class GraphQLView(TrustedDocumentsView[GraphContext, None]):
+class GraphQLView(EdgeView[GraphContext, None]):
     def __init__(self, schema: BaseSchema, settings: Settings) -> None:
         super().__init__(
             schema,
@@ -85,23 +87,6 @@ class GraphQLView(TrustedDocumentsView[GraphContext, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
-
-    async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        media = negotiate(request.headers.get("accept")) or MediaType.JSON
-        request.state.graphql_media = media
-        return _SubResponse(media)
-
-    def create_response(
-        self,
-        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
-        sub_response: Response,
-    ) -> Response:
-        response = super().create_response(response_data, sub_response)
-        if isinstance(sub_response, _SubResponse):
-            response.headers["content-type"] = sub_response.media.content_type
-            if isinstance(response_data, dict):
-                response.status_code = sub_response.media.status(response_data)
-        return response
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
@@ -157,27 +142,14 @@ class GraphQLView(TrustedDocumentsView[GraphContext, None]):
                     "extensions": {"requestId": request_id},
                 }
         body: GraphQLHTTPResponse = {"data": result.data}
-        if _never_ran(result) and request.state.graphql_media is MediaType.GRAPHQL_RESPONSE:
-            del body["data"]  # a request error: the new media type says so with no data
+        if getattr(request.state, "request_error", False) and (
+            accepted(request.headers.get("accept")) is MediaType.GRAPHQL_RESPONSE
+        ):
+            del body["data"]  # nothing ran: under the new media type, a request error has none
         if result.errors:
             body["errors"] = [format_error(e, request_id) for e in result.errors]
         body["extensions"] = {"requestId": request_id, **(result.extensions or {})}
         return body
-
-
-class _SubResponse(Response):
-    """strawberry's per-request response, knowing the media type the client accepts."""
-
-    def __init__(self, media: MediaType) -> None:
-        super().__init__()
-        del self.headers["content-length"]  # its headers are copied onto the real response
-        self.media = media
-
-
-def _never_ran(result: ExecutionResult) -> bool:
-    """The document was refused before execution (parse, validation, limits): no data, and
-    no error on a field path."""
-    return result.data is None and all(e.path is None for e in result.errors or ())
 
 
 class ProvenanceExtension(SchemaExtension):

@@ -1,30 +1,26 @@
-"""GraphQL over HTTP media types: which one a client gets, and the status code that goes with it.
+"""GraphQL over HTTP media types: which one a client gets, and what a request error costs it.
 
-    media = negotiate(request.headers.get("accept"))
-    status = media.status(body)           # the HTTP status for a GraphQL response body
+    media = accepted(request.headers.get("accept"))
+    response.status_code = media.request_error_status     # when the operation never ran
 
 ``application/graphql-response+json`` (the GraphQL-over-HTTP spec's own type) lets the status
 code say what happened: a request the server refused before executing it (it does not parse,
-does not validate, breaks a limit) has no ``data`` and a 4xx; an executed operation is 200, its
-field errors in the body.  ``application/json`` is the legacy type: 200 whenever there is a
-GraphQL response at all, so old clients that treat any 4xx as a transport failure keep working.
-A client that states no preference (no ``Accept``, or ``*/*``) gets ``application/json``, as
-the spec asks until every client understands the new type.
+does not validate, breaks a limit, names no operation) has no ``data`` and a 400; an executed
+operation is 200, its field errors in the body.  ``application/json`` is the legacy type: 200
+whenever there is a GraphQL response at all, so old clients that treat a 4xx as a transport
+failure keep working.  A client that states no preference (no ``Accept``, or ``*/*``) gets
+``application/json``, as the spec asks until every client understands the new type.
 
-The edge's refusals (:func:`gateway.auth.errors.refusal`) call :func:`negotiate` too, so every
+:class:`~gateway.edge_view.EdgeView` asks here for a request error's status and the response's
+type, and :func:`gateway.auth.errors.refusal` for the type of the edge's own refusals, so every
 answer of ``/graphql`` speaks the type the client asked for.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from typing import Any
 
-__all__ = ["MediaType", "negotiate"]
-
-# Refusals whose cause is on our side: the request was fine, the server could not serve it.
-_SERVER_CODES = {"INTERNAL": 500, "AUDIT_UNAVAILABLE": 503, "AUTH_UNAVAILABLE": 503}
+__all__ = ["MediaType", "accepted", "negotiate"]
 
 
 class MediaType(enum.StrEnum):
@@ -37,21 +33,10 @@ class MediaType(enum.StrEnum):
     def content_type(self) -> str:
         return f"{self.value}; charset=utf-8"
 
-    def status(self, body: Mapping[str, Any]) -> int:
-        """The status of a GraphQL response body: 200 for an executed operation; for the new
-        type, the refusal's own status when the operation never ran (no ``data``)."""
-        if self is MediaType.JSON or "data" in body:
-            return 200
-        codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors", ()) if e]
-        return self.error_status(*(c for c in codes if isinstance(c, str)))
-
-    def error_status(self, *codes: str) -> int:
-        """The status of a GraphQL refusal carrying these ``extensions.code`` values: under
-        ``application/json`` still a 200 (legacy clients read the body), else 400, or 5xx when
-        the fault was ours.  Refusals of the HTTP request itself (401, 413, 429) keep theirs."""
-        if self is MediaType.JSON:
-            return 200
-        return next((_SERVER_CODES[c] for c in codes if c in _SERVER_CODES), 400)
+    @property
+    def request_error_status(self) -> int:
+        """The status of an answer whose errors kept the operation from running at all."""
+        return 200 if self is MediaType.JSON else 400
 
 
 def negotiate(accept: str | None) -> MediaType | None:
@@ -77,6 +62,12 @@ def negotiate(accept: str | None) -> MediaType | None:
         if best is None or rank[:2] > best[:2]:
             best = rank
     return best[2] if best is not None else None
+
+
+def accepted(accept: str | None) -> MediaType:
+    """The type to answer with; ``application/json`` when the client accepts neither (the
+    spec lets a server answer so rather than 406)."""
+    return negotiate(accept) or MediaType.JSON
 
 
 def _media_for(kind: str) -> MediaType | None:

@@ -13,15 +13,17 @@ import ast
 import dataclasses
 import inspect
 import itertools
+import json
 import textwrap
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from connectors.config import BureauConfig
 from credit.policy import PublicityPolicy
+from credit.regimes import Regime
 
 __all__ = [
     "BindingSettings",
@@ -199,11 +201,28 @@ class Settings(BaseSettings):
     )
     publicity: PublicityPolicy = Field(
         PublicityPolicy(),
-        description="Publicity, sharing and grade periods (DOMAIN.md §2, §3); see credit/policy.py",
+        description="Publicity, repair and grade periods and the dated penalty regimes "
+        "(DOMAIN.md §2, §3); see credit/policy.py and credit/regimes.py",
     )
     binding: BindingSettings = Field(
         BindingSettings(), description="Identity binding: codes and lockout"
     )
+
+    @field_validator("publicity", mode="before")
+    @classmethod
+    def _decode_lists(cls, value: object) -> object:
+        """``GATEWAY_PUBLICITY__REGIMES='[...]'`` and the other list-valued periods arrive as
+        JSON text (pydantic-settings decodes JSON only one level down); decode them here."""
+        if not isinstance(value, dict):
+            return value
+        decoded = dict(value)
+        for key, item in value.items():
+            if isinstance(item, str) and item.lstrip().startswith("["):
+                try:
+                    decoded[key] = json.loads(item)
+                except json.JSONDecodeError:
+                    raise ValueError(f"{key.upper()} 不是有效的 JSON 列表") from None
+        return decoded
 
 
 DEMO_SUBJECT_KEY_SECRET = b"creditgw-demo-subject-key (synthetic data only)"
@@ -259,11 +278,19 @@ def _attribute_docs(cls: type) -> dict[str, str]:
     return docs
 
 
+def _shown_default(value: object) -> str:
+    """A default as the table shows it: a table of regimes by instrument, not by repr."""
+    if isinstance(value, tuple) and value and all(isinstance(v, Regime) for v in value):
+        return "; ".join(f"{r.family.value} {r.number} from {r.first_day}" for r in value)
+    return str(value)
+
+
 def _dataclass_rows(cls: type, prefix: str) -> list[tuple[str, str, str]]:
     docs = _attribute_docs(cls)
     return [
-        (prefix + f.name.upper(), str(f.default), docs.get(f.name, ""))
+        (prefix + f.name.upper(), _shown_default(f.default), docs.get(f.name, ""))
         for f in dataclasses.fields(cls)
+        if f.init  # derived fields are not settings
     ]
 
 

@@ -35,6 +35,7 @@ from credit.identifiers import validate_citizen_id
 from resolvers.access import Forbidden
 from resolvers.context import GraphContext, PartialFailure
 from resolvers.paths import path_tuple
+from resolvers.source_loader import Deadline
 
 __all__ = [
     "BindingChallenge",
@@ -74,14 +75,23 @@ class IdentityBinder(Protocol):
         id_number: str,
         phone: str,
         identity: IdentityConnector,
+        deadline: Deadline,
     ) -> BindingChallenge:
-        """Check the lock, verify name + ID with ``identity``, queue a one-time code by SMS."""
+        """Check the lock, verify name + ID + phone with ``identity`` (waiting no longer than
+        ``deadline``), queue a one-time code by SMS."""
         ...
 
     async def confirm(
-        self, principal: Principal, *, challenge_id: str, code: str, market: MarketConnector
+        self,
+        principal: Principal,
+        *,
+        challenge_id: str,
+        code: str,
+        market: MarketConnector,
+        deadline: Deadline,
     ) -> BoundIdentity:
-        """Check the code; bind; look up the represented firms at ``market``; issue a token."""
+        """Check the code; bind; look up the represented firms at ``market`` (until
+        ``deadline``); issue a token."""
         ...
 
     async def unbind(self, principal: Principal) -> bool:
@@ -141,8 +151,9 @@ def _binder(ctx: GraphContext) -> IdentityBinder:
 @strawberry.type(description="身份绑定 / Identity binding through the bot")
 class BindingMutations:
     @strawberry.mutation(
-        description="核验姓名与公民身份号码并发送短信验证码（仅限机器人） / Verify name and ID "
-        "number, then send a one-time code by SMS (bot only)"
+        description="核验姓名、公民身份号码与手机号（三要素）并发送短信验证码（仅限机器人） / "
+        "Verify that name, ID number and phone belong together, then send a one-time code to "
+        "that phone by SMS (bot only)"
     )
     async def start_identity_binding(
         self,
@@ -160,6 +171,7 @@ class BindingMutations:
             id_number=id_number,
             phone=input.phone,
             identity=ctx.connectors.identity,
+            deadline=ctx.deadline,
         )
         return IdentityBindingChallenge(
             challenge_id=strawberry.ID(challenge.id),
@@ -185,6 +197,7 @@ class BindingMutations:
             challenge_id=str(challenge_id),
             code=code,
             market=ctx.connectors.market,
+            deadline=ctx.deadline,
         )
         if bound.market_error is not None:
             path = (*path_tuple(info), "representedEnterprises")

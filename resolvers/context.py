@@ -14,6 +14,7 @@ from connectors.errors import ConnectorError
 from connectors.registry import ConnectorSet
 from credit.access import Principal
 from credit.policy import PublicityPolicy
+from credit.records import CreditRecord
 from resolvers.access import RequestAccess
 from resolvers.data import ProvenanceLog, SubjectData
 from resolvers.source_loader import Deadline
@@ -23,6 +24,8 @@ if TYPE_CHECKING:  # resolvers.binding imports this module
     from resolvers.financing_service import FinancingService
 
 __all__ = ["GraphContext", "GraphLimits", "PartialFailure"]
+
+Records = tuple[CreditRecord, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +52,12 @@ class GraphContext:
     request_id: str
     provenance: ProvenanceLog
     access: RequestAccess
+    deadline: Deadline  # the loaders' too; binding waits for bureaus under it
     limits: GraphLimits = field(default_factory=GraphLimits)
     partial_failures: list[PartialFailure] = field(default_factory=list)
+    # per subject key: the records a bureau gave and those of them this caller may see, so
+    # that the guard runs once per subject however many fields build on it
+    shown_records: dict[str, tuple[Records, Records]] = field(default_factory=dict)
     binding: IdentityBinder | None = None  # identity binding (the gateway's BindingService)
     financing: FinancingService | None = None  # products and pre-checks (GatewayFinancing)
 
@@ -74,9 +81,11 @@ class GraphContext:
         financing: FinancingService | None = None,
     ) -> GraphContext:
         provenance = ProvenanceLog()
+        deadline = Deadline(deadline_s)
         return cls(
             connectors=connectors,
-            data=SubjectData(connectors, Deadline(deadline_s), provenance),
+            data=SubjectData(connectors, deadline, provenance),
+            deadline=deadline,
             today=today,
             policy=policy,
             request_id=request_id,

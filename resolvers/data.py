@@ -33,7 +33,7 @@ from credit.records import (
     TaxPayment,
     UtilityBill,
 )
-from resolvers.source_loader import Deadline, SourceLoader
+from resolvers.source_loader import Deadline, SourceLoader, deadline_passed
 
 __all__ = ["GatedLoader", "ProvenanceLog", "RecordsFound", "SubjectData"]
 
@@ -245,8 +245,11 @@ class SubjectData:
             return 0, ()
         first_page = start // count + 1
         pages = [first_page] if start % count == 0 else [first_page, first_page + 1]
-        async with asyncio.timeout_at(self._deadline.at):
-            answers = [await self._market.search(name, page=p, size=count) for p in pages]
+        try:
+            async with asyncio.timeout_at(self._deadline.at):
+                answers = [await self._market.search(name, page=p, size=count) for p in pages]
+        except TimeoutError:
+            raise deadline_passed("market") from None
         for answer in answers:
             self._provenance.record(answer.provenance, path)
         items = tuple(reg for a in answers for reg in a.value.items)

@@ -248,9 +248,11 @@ class FinancingQueries:
         if _principal(info).kind not in (PrincipalKind.OFFICER, PrincipalKind.OPERATOR):
             raise Forbidden("预审统计仅限监管工作人员和平台运营方")
         since, last = from_month.replace(day=1), to_month.replace(day=1)
-        until = add_months(last, 1)
-        if since > last or add_months(since, MAX_STATS_MONTHS) < until:
+        months = (last.year - since.year) * 12 + last.month - since.month + 1
+        if not 1 <= months <= MAX_STATS_MONTHS:
             raise InvalidPrecheckRequest(f"统计区间应为1至{MAX_STATS_MONTHS}个月")
+        # December 9999 has no month after it (a client's date, not ours to fail on).
+        until = add_months(last, 1) if last.year < dt.MAXYEAR or last.month < 12 else dt.date.max
         found = await _service(info).approval_stats(product_code, since, until)
         return [FinancingApprovalStats.from_domain(s) for s in found]
 

@@ -112,7 +112,11 @@ class RecordFilter:
         default=None, description="决定日期不晚于 / Decided on or before"
     )
     visible_now: bool | None = strawberry.field(
-        default=None, description="只要今日公示中的（true）或不在公示的（false） / Public today"
+        default=None,
+        description="在可见范围内再筛选：今日公示中的（true）或已停止公示的（false，仅本人"
+        "和可共享的金融机构能看到） / Public today: narrows what the caller may see, never "
+        "widens it (records outside their window reach only the subject and, while "
+        "shareable, banks)",
     )
 
 

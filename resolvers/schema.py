@@ -14,8 +14,6 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from connectors.errors import ConnectorError
-from credit.errors import DomainError
 from resolvers.binding import BindingMutations
 from resolvers.consents import CitizenQueries, ConsentMutations
 from resolvers.federation import FEDERATION_VERSION, keyed_types
@@ -31,16 +29,14 @@ MUTATIONS: tuple[type, ...] = (ConsentMutations, BindingMutations, FinancingMuta
 
 
 class CreditSchema(strawberry.Schema):
-    """Logs only unexpected errors: a refused code or a bureau that is down is an answer."""
+    """Leaves the logging of errors to the edge (``gateway.errors.format_error``: once per
+    error, with the request id).  strawberry's own logger would write every parse and
+    validation error at ERROR with an excerpt of the document — personal data included."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = [
-            e for e in errors if not isinstance(e.original_error, DomainError | ConnectorError)
-        ]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        return
 
 
 def _root(name: str, parts: tuple[type, ...], description: str) -> type:

@@ -22,9 +22,15 @@ from connectors.errors import SourceTimeout
 from connectors.protocol import settle
 from connectors.provenance import Sourced
 
-__all__ = ["Deadline", "SourceLoader"]
+__all__ = ["Deadline", "SourceLoader", "deadline_passed"]
 
 T = TypeVar("T")
+_TOO_LATE = "在本次请求的时限内未获应答"
+
+
+def deadline_passed(source: str) -> SourceTimeout:
+    """The error of a source the request's deadline stopped waiting for."""
+    return SourceTimeout(source, _TOO_LATE)
 
 
 class Deadline:
@@ -35,6 +41,15 @@ class Deadline:
 
     def remaining(self) -> float:
         return max(0.0, self.at - asyncio.get_running_loop().time())
+
+    async def bound(self, source: str, call: Awaitable[T]) -> T:
+        """``call``'s answer, or :class:`SourceTimeout` of ``source`` once the deadline passes
+        (for a single bureau call outside a loader, e.g. identity binding)."""
+        try:
+            async with asyncio.timeout_at(self.at):
+                return await call
+        except TimeoutError:
+            raise deadline_passed(source) from None
 
 
 class SourceLoader(Generic[T]):
@@ -54,7 +69,7 @@ class SourceLoader(Generic[T]):
             async with asyncio.timeout_at(self._deadline.at):
                 return list(await settle(keys, self._fetch(keys)))
         except TimeoutError:
-            return [SourceTimeout(self.source, "在本次请求的时限内未获应答")] * len(keys)
+            return [deadline_passed(self.source)] * len(keys)
 
     def load(self, key: str) -> Awaitable[Sourced[T] | None]:
         """Joins this tick's batch at once (not when the caller first awaits)."""

@@ -17,7 +17,7 @@ from strawberry.types import Info
 
 from connectors.errors import ConnectorError
 from connectors.protocol import Grant
-from credit.access import ConsentScope
+from credit.access import ConsentScope, may_see_record, record_audience
 from credit.classification import classify
 from credit.masking import mask_id_number, mask_name
 from credit.records import CreditRecord, Registration, TaxGrade
@@ -80,12 +80,26 @@ class Subject:
             return ()
         return await info.context.data.tax_grades(self.key, grant, path=path)
 
+    def shown(
+        self, ctx: GraphContext, records: tuple[CreditRecord, ...]
+    ) -> tuple[CreditRecord, ...]:
+        """The records this caller may see at all (:func:`credit.access.may_see_record`):
+        every list, count and conclusion is drawn from these, never from the bureaus' whole
+        answer.  Decided once per subject and request (the fields share one gathering)."""
+        cached = ctx.shown_records.get(self.subject_key)
+        if cached is not None and cached[0] is records:
+            return cached[1]
+        audience = record_audience(ctx.access.principal, self.subject_key)
+        visible = tuple(r for r in records if may_see_record(audience, r, ctx.today, ctx.policy))
+        ctx.shown_records[self.subject_key] = (records, visible)
+        return visible
+
     async def complete_records(
         self, info: Ctx, path: str | None = None
     ) -> tuple[CreditRecord, ...]:
         found = await info.context.data.records(self.key, path=path or path_key(info))
         found.raise_if_incomplete()
-        return found.records
+        return self.shown(info.context, found.records)
 
     async def conclusion_facts(
         self, info: Ctx
@@ -95,7 +109,11 @@ class Subject:
         path = path_key(info)
         return await self.complete_records(info, path), await self.tax_grade_facts(info, path)
 
-    @strawberry.field(description="信用记录（分页） / Credit records, paginated")
+    @strawberry.field(
+        description="信用记录（分页）：公众只见公示期内的，金融机构只见可共享的，本人可见全部 / "
+        "Credit records, paginated: the public sees those inside their publicity window, "
+        "banks those shareable with banks, the subject all of its own"
+    )
     async def records(
         self,
         info: Ctx,
@@ -111,7 +129,7 @@ class Subject:
         found = await ctx.data.records(self.key, path=path_key(info))
         ctx.partial_failures.extend(PartialFailure(path_tuple(info), f) for f in found.failures)
         return paginate(
-            filter_records(found.records, filter, ctx.today, ctx.policy),
+            filter_records(self.shown(ctx, found.records), filter, ctx.today, ctx.policy),
             first=first,
             after=after,
             max_page_size=ctx.limits.max_page_size,
@@ -152,15 +170,18 @@ class Subject:
         except ConnectorError as failed:  # the report stands; its 诚实守信 section says so
             grades, failures = (), [*failures, failed]
         start = period.from_ if period else ctx.today - dt.timedelta(days=REPORT_DEFAULT_DAYS)
+        rep = self.registration
         report = credit_report(
-            self.key,
+            self.code,  # as this caller may see it: a person's ID number masked for others
             start,
             period.to if period else ctx.today,
             ctx.today,
             ctx.policy,
-            records=found.records,
+            records=self.shown(ctx, found.records),
             tax_grades=grades,
-            registration=self.registration,
+            registration=rep,
+            reveal_personal=rep is not None
+            and ctx.access.may_see_unmasked(ctx.access.person_key(rep.legal_rep_id)),
             unavailable=[RecordSource(f.source) for f in failures],
         )
         answers = ctx.provenance.at(path)  # the record sources' and, when read, the tax bureau's

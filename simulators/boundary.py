@@ -10,7 +10,7 @@ engineers find them by name: ``world.boundary["penalty_publicity_ends_tomorrow"]
 penalty_listed_yesterday            一般 administrative penalty published yesterday
 penalty_publicity_ends_tomorrow     一般 penalty whose longest publicity ends tomorrow
 penalty_publicity_ended_yesterday   一般 penalty whose longest publicity ended yesterday
-market_minor_ends_tomorrow          market warning (3-month regime) ending tomorrow
+market_minor_ends_tomorrow          market small fine (3-month minor class) ending tomorrow
 penalty_repaired                    严重 penalty past its minimum, repaired 30 days ago
 tax_d_direct                        last published year: D assigned directly (重大税收违法)
 defaulter_performed_2_working_days  失信被执行人 (ground 2) performed 2 working days ago
@@ -38,6 +38,7 @@ from credit.policy import PublicityPolicy
 from credit.publicity import publicity_window
 from credit.records import CreditRecord, RecordKind, RepairStatus, Severity, Source, TaxGrade
 from credit.records import TaxGradeLetter as L
+from credit.regimes import Family
 from simulators.court_facts import defaulter, restriction
 from simulators.facts import SubjectFacts
 from simulators.incentives import (
@@ -61,7 +62,8 @@ __all__ = ["ENTERPRISE_CASES", "PERSON_CASE", "build", "build_person", "establis
 
 PERSON_CASE = "defaulter_legal_rep"
 _ADMIN = next(v for v in VIOLATIONS if v.kind is RecordKind.ADMIN_PENALTY)
-_MARKET_WARNING = next(v for v in VIOLATIONS if v.category == "警告")
+# a small fine, no warning alone (never published) and above 简易程序's 3,000 yuan
+_MARKET_SMALL_FINE = next(v for v in VIOLATIONS if v.violation == "无照经营")
 _MARKET_FINE = next(
     v for v in VIOLATIONS if v.kind is RecordKind.MARKET_PENALTY and "没收" in v.category
 )
@@ -98,10 +100,15 @@ def _clean(subject: Subject, seed: int, policy: PublicityPolicy) -> SubjectFacts
 def _penalty_ending(
     subject: Subject, policy: PublicityPolicy, *, last_day: dt.date, minor_market: bool
 ) -> CreditRecord:
-    """A penalty whose longest publicity ends on ``last_day``, found by asking the policy."""
-    violation = _MARKET_WARNING if minor_market else _ADMIN
-    months = policy.market_minor_months if minor_market else policy.admin_general_max_months
-    guess = add_months(last_day, -months)
+    """A penalty whose longest publicity ends on ``last_day``, found by asking the policy
+    (the regime in force on the decision it guesses)."""
+    violation = _MARKET_SMALL_FINE if minor_market else _ADMIN
+    family = Family.MARKET if minor_market else Family.NDRC
+    guess = last_day
+    for _ in range(2):  # the regime of the guessed decision date gives the months
+        regime = policy.regime(family, guess)
+        months = regime.minor_max_months if minor_market else regime.general_max_months
+        guess = add_months(last_day, -months)
     for delta in (0, -1, 1, -2, 2, -3, 3):
         published = guess + dt.timedelta(days=delta)
         record = penalty(
@@ -110,7 +117,7 @@ def _penalty_ending(
             number=0,
             decided=published - dt.timedelta(days=2),
             published=published,
-            fine_wan=yuan(0) if minor_market else yuan(2),
+            fine_wan=Decimal("0.5") if minor_market else yuan(2),
             severity=Severity.MINOR if minor_market else Severity.GENERAL,
             policy=policy,
         )

@@ -30,7 +30,8 @@ Auth: ``Authorization: Bearer <api key>``.  Missing or wrong →
      "subjectType": "ORGANISATION" | "PERSON", "legalRepresentative": "…" | null,
      "groundCode": 1-6, "groundText": "…", "aggravatedYears": 0-3, "obligation": "…",
      "amount": "120000.00", "performance": "全部未履行" | "全部履行", "filedDate": "…",
-     "publishDate": "…", "performedDate": "…" | null, "legalBasis": "…"}
+     "publishDate": "…", "performedDate": "…" | null, "deletedDate": "…" | null (deleted
+     early by the court: grounds 2-6 otherwise stay to the term's end), "legalBasis": "…"}
 
 ``restrictions`` item (one 限制消费令)::
 
@@ -134,6 +135,7 @@ class CourtBureau(BureauService):
             "filedDate": record.details.get("filed_on"),
             "publishDate": _iso(record.publish_from),
             "performedDate": _iso(record.ended_on),
+            "deletedDate": _iso(record.deleted_on),
             "legalBasis": record.legal_basis,
         }
 

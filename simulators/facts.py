@@ -34,6 +34,7 @@ from simulators.incentives import commitments, evaluations, red_lists
 from simulators.ledgers import social_insurance, utility_bills
 from simulators.market_facts import (
     abnormal_records,
+    escalated_listing,
     permit_records,
     serious_violation_records,
 )
@@ -116,6 +117,8 @@ def derive_facts(
     permits = permit_records(subject, market)
     abnormal = abnormal_records(subject, market)
     serious = serious_violation_records(subject, market)
+    escalated = (escalated_listing(subject, entry, policy) for entry in abnormal)
+    serious += tuple(listing for listing in escalated if listing is not None)
     national = national_records(subject, subject_rng(seed, "national", index))
     tax = tax_ledger(
         subject, subject_rng(seed, "tax", index), national, policy, with_payments=ledgers

@@ -44,7 +44,9 @@ Penalty (``CF_`` of the 双公示 standard, plus the marked extensions)::
     CF_CFJG authority · CF_XDR_MC name · CF_XDR_SHXYM USCC · CF_SJLY data source
     CF_SCJG* "1" decided by market regulation (SAMR Order 45 regime), "0" other authority
              (NDRC Order 36 regime) · CF_YZCD* severity 轻微/一般/严重
-    CF_QWCF* "1" warning or small fine only (SAMR Order 45 Art. 13: 3 months)
+    CF_QWCF* "1" 通报批评 or small fine only (SAMR Order 45 Art. 13: 3 months)
+    CF_CFCX* procedure "简易程序" / "普通程序"; with a CF_CFLB of "警告" alone it marks what
+             market regulation never publishes (SAMR Order 45 Art. 2): the connector drops it
     CF_XFZT* repair "0" none / "1" applied / "2" repaired · CF_XFRQ* repaired on or ""
 
 Permit: ``XK_ID* XK_WSH XK_XKWS (permit name) XK_XKLB XK_NR XK_JDRQ XK_YXQZ (valid from)
@@ -52,9 +54,11 @@ XK_YXQZI (valid to) XK_XKJG XK_XDR_MC XK_XDR_SHXYM``.
 
 Abnormal operation: ``jlbh tyshxydm qymc lrrq (listed) lryy (reason) lryj (basis) lrjg
 (authority) ycrq (removed, or null) ycyy (removal reason, or null)``.  An entry still listed
-after 3 years is not repeated in serious-violations (the rule derives the escalation).
+after 3 years is due for the serious-violation list; once the bureau decides, the listing is
+a serious-violation entry with ``zrly`` "1".
 
-Serious violation: ``jlbh tyshxydm qymc lrrq lrsy (grounds) lryj lrjg ycrq``.
+Serious violation: ``jlbh tyshxydm qymc lrrq lrsy (grounds) lryj lrjg ycrq zrly* (转入: "1"
+listed after 3 years on the abnormal list, 企业信息公示暂行条例 第十七条)``.
 """
 
 from __future__ import annotations
@@ -133,6 +137,7 @@ def penalty_payload(r: CreditRecord, name: str) -> dict[str, Any]:
         "CF_SCJG": "1" if r.kind is RecordKind.MARKET_PENALTY else "0",
         "CF_YZCD": r.severity.value if r.severity else "",
         "CF_QWCF": "1" if r.minor_sanction else "0",
+        "CF_CFCX": "简易程序" if r.simple_procedure else "普通程序",
         "CF_XFZT": _REPAIR[r.repair_status],
         "CF_XFRQ": _day(r.repaired_on),
     }
@@ -178,6 +183,7 @@ def serious_payload(r: CreditRecord, name: str) -> dict[str, Any]:
         "lryj": r.legal_basis,
         "lrjg": r.authority,
         "ycrq": r.ended_on.isoformat() if r.ended_on else None,
+        "zrly": "1" if r.escalated_from_abnormal else "0",
     }
 
 

@@ -4,9 +4,10 @@
   five years and ``ended_on`` is the last valid day; most expired permits were renewed.
 * Abnormal-operations entries mostly come from a missed annual report (listed in July or
   August, after the 30 June deadline); about half were removed after the duty was performed.
-  An entry still listed after three years escalates to the serious-violation list by rule
-  (:func:`credit.publicity.escalation`), so the world does not repeat it as a second record.
-* Serious-violation entries here are the ones listed on their own grounds.
+  An entry still listed after three years is due for the serious-violation list
+  (:func:`credit.publicity.escalation`); the provincial bureau decides the listing
+  :data:`ESCALATION_LAG` later (:func:`escalated_listing`, ``escalated_from_abnormal``).
+* Other serious-violation entries are the ones listed on their own grounds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import datetime as dt
 import random
 
 from credit.calendar import add_years
+from credit.policy import PublicityPolicy
+from credit.publicity import escalation
 from credit.records import CreditRecord, EntityType, RecordKind, Source
 from simulators.names import DIVISIONS, decision_prefix, market_bureau
 from simulators.subject import Subject, Tier, pick_day
@@ -23,6 +26,7 @@ __all__ = [
     "ABNORMAL_REASONS",
     "abnormal_entry",
     "abnormal_records",
+    "escalated_listing",
     "permit",
     "permit_records",
     "serious_violation_records",
@@ -186,6 +190,35 @@ def abnormal_records(subject: Subject, rng: random.Random) -> tuple[CreditRecord
     if rng.random() < 0.55:
         removed = pick_day(rng, listed + dt.timedelta(days=20), subject.last_day)
     return (abnormal_entry(subject, number=0, listed=listed, reason=reason, removed=removed),)
+
+
+ESCALATION_LAG = dt.timedelta(days=20)
+"""How long after an entry is due the provincial bureau decides the listing (synthetic)."""
+
+
+def escalated_listing(
+    subject: Subject, entry: CreditRecord, policy: PublicityPolicy
+) -> CreditRecord | None:
+    """The serious-violation listing the bureau decided for an abnormal entry still listed
+    after three years (企业信息公示暂行条例 第十七条), once decided by ``subject.last_day``."""
+    due = escalation(entry, policy)
+    if due is None:
+        return None
+    decided = due.due_on + ESCALATION_LAG
+    if decided > subject.last_day or (entry.ended_on is not None and entry.ended_on < decided):
+        return None
+    return CreditRecord(
+        id=f"YZ-{subject.serial}-Z",
+        kind=RecordKind.SERIOUS_VIOLATION,
+        source=Source.MARKET,
+        subject_code=subject.code,
+        title=f"被列入经营异常名录届满{policy.abnormal_escalation_years}年仍未履行相关义务",
+        decided_on=decided,
+        authority="宁夏回族自治区市场监督管理厅",
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        publish_from=decided,
+        escalated_from_abnormal=True,
+    )
 
 
 def serious_violation_records(subject: Subject, rng: random.Random) -> tuple[CreditRecord, ...]:

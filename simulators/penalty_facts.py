@@ -1,10 +1,14 @@
 """Administrative penalties as the 双公示 feed states them (DOMAIN.md §6: the ``CF_`` fields).
 
-Two regimes share the feed: penalties decided by 市场监督管理局 are ``MARKET_PENALTY`` (SAMR
-Order 45 Art. 13; ``minor_sanction`` for a warning or a fine of at most 1 万元), the others
-(生态环境, 应急管理, 税务, 住建) are ``ADMIN_PENALTY`` with a severity (NDRC Order 36).  The
-printed end of publicity (``CF_GSJZQ``) comes from :mod:`credit.publicity`, so the periods live
-in :class:`~credit.policy.PublicityPolicy` only.  Fines are drawn in 万元 and stored in yuan.
+Two families share the feed: penalties decided by 市场监督管理局 are ``MARKET_PENALTY`` (SAMR
+regimes; ``minor_sanction`` for a fine of at most 1 万元 with nothing seized), the others
+(生态环境, 应急管理, 税务, 住建) are ``ADMIN_PENALTY`` with a severity (NDRC regimes).  The feed
+also carries what market regulation never publishes (SAMR Order 45 Art. 2), marked so the
+connector can drop it: a warning alone (``sanctions == ("警告",)``) and a fine of at most 3,000
+yuan decided under 简易程序 (行政处罚法 第五十一条: ``simple_procedure``).  A 销售不合格产品
+fine of 8 万元 or more also orders 责令停产停业, which bars repair.  The printed end of publicity
+(``CF_GSJZQ``) comes from :mod:`credit.publicity`, so the periods live in
+:class:`~credit.policy.PublicityPolicy` only.  Fines are drawn in 万元 and stored in yuan.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class Violation(NamedTuple):
     basis: str  # CF_YJ
     category: str  # CF_CFLB
     fine_wan: tuple[str, str]  # fine range in 万元 ("0", "0") for none
+    grave: str = ""  # a further sanction ordered from a fine of 8 万元 (e.g. 责令停产停业)
 
 
 _M, _A = RecordKind.MARKET_PENALTY, RecordKind.ADMIN_PENALTY
@@ -77,6 +82,7 @@ VIOLATIONS: tuple[Violation, ...] = (
         "《中华人民共和国产品质量法》第四十九条",
         "没收违法所得；罚款",
         ("0.5", "10"),
+        "责令停产停业",
     ),
     Violation(
         _M,
@@ -139,6 +145,8 @@ VIOLATIONS: tuple[Violation, ...] = (
         ("1", "5"),
     ),
 )
+_GRAVE_FROM_WAN = Decimal(8)
+_SIMPLE_PROCEDURE_WAN = Decimal("0.3")  # 行政处罚法 第五十一条: 对法人 3,000 元以下罚款
 _RATE = {Tier.GOOD: 0.03, Tier.FAIR: 0.15, Tier.POOR: 0.35, Tier.BAD: 0.6}
 _ORGS_WITHOUT_MARKET_PENALTIES = {
     EntityType.PUBLIC_INSTITUTION,
@@ -171,7 +179,12 @@ def penalty(
     """One penalty with its ``CF_`` texts; ``declared_publicity_until`` from the policy."""
     authority = _authority(violation, subject.division)
     minor = violation.kind is _M and fine_wan <= 1 and "没收" not in violation.category
+    sanctions = tuple(violation.category.split("；"))
+    if violation.grave and fine_wan >= _GRAVE_FROM_WAN:
+        sanctions += (violation.grave,)
     content = violation.category + (f"人民币{fine_wan:f}万元" if fine_wan else "")
+    if len(sanctions) > len(violation.category.split("；")):
+        content += "；" + sanctions[-1]
     record = CreditRecord(
         id=f"CF-{subject.serial}-{number}",
         kind=violation.kind,
@@ -185,11 +198,13 @@ def penalty(
         publish_from=published,
         amount_yuan=wan_to_yuan(fine_wan) if fine_wan else None,
         minor_sanction=minor,
+        sanctions=sanctions,
+        simple_procedure=sanctions == ("罚款",) and fine_wan <= _SIMPLE_PROCEDURE_WAN,
         details={
             "CF_WSH": f"{decision_prefix(subject.division)}{violation.number_word}"
             f"〔{decided.year}〕{serial}号",
             "CF_SY": violation.facts,
-            "CF_CFLB": violation.category,
+            "CF_CFLB": "；".join(sanctions),
             "CF_NR": content,
             "CF_SJLY": authority,
         },

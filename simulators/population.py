@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -64,6 +65,11 @@ _INDUSTRY_TEXT = {
     EntityType.RURAL_COLLECTIVE: "农业",
 }
 _CAPITAL_WAN = (10, 50, 100, 200, 300, 500, 1000, 2000, 5000)
+
+
+def _mobile(rng: random.Random) -> str:
+    """A mainland mobile number (1[3589] + 9 digits)."""
+    return f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +174,7 @@ class Population:
         else:
             capital = Decimal(rng.randrange(1, 500)) * 10_000
             headcount = rng.randint(*_HEADCOUNT[kind])
-        phone = f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}"
+        phone = _mobile(rng)
         return _Org(
             code,
             kind,
@@ -277,7 +283,9 @@ class Population:
         code = self.person_codes.code(index)
         rng = subject_rng(self.seed, "person", index)
         born = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
-        return Person(code, names.person_name(rng), born, int(code[16]) % 2 == 1, code[:6])
+        # its own stream: the phone leaves every other attribute of the world as it was
+        phone = _mobile(subject_rng(self.seed, "person_phone", index))
+        return Person(code, names.person_name(rng), born, int(code[16]) % 2 == 1, code[:6], phone)
 
     def person_tier(self, index: int) -> Tier:
         """Own standing, but never better than the organisation the person usually runs."""

@@ -54,6 +54,7 @@ _SALTS = {
     "court_person": 12,
     "person_tier": 13,
     "shareholders": 14,
+    "person_phone": 15,
 }
 
 

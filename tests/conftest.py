@@ -249,20 +249,39 @@ async def access_url(access_app: Starlette) -> AsyncIterator[str]:
 CitizenFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
+async def live_binding(pool: asyncpg.Pool, subject_key: str, id_number: str) -> str:
+    """The id of ``subject_key``'s live binding, bound now (as if through the bot) when the
+    person has none: subject tokens are good only while their binding lives."""
+    found: str = await pool.fetchval(
+        """INSERT INTO identity_bindings (subject_key, id_number, client_id, bound_at)
+           VALUES ($1, $2, 'tests', now())
+           ON CONFLICT (subject_key) DO UPDATE SET subject_key = EXCLUDED.subject_key
+           RETURNING binding_id::text""",
+        subject_key,
+        id_number,
+    )
+    return found
+
+
 @pytest.fixture(scope="session")
 def citizen(access_url: str, access_app: Starlette, bot_key: str) -> CitizenFactory:
-    """``async with citizen(id_number, represents=[uscc]) as http:`` — a citizen, via the bot."""
-    authenticator = access_app.state.gateway.edge.authenticator
+    """``async with citizen(id_number, represents=[uscc]) as http:`` — a bound citizen, via
+    the bot."""
+    gateway = access_app.state.gateway
 
-    def open_client(id_number: str, represents: tuple[str, ...] = ()) -> httpx.AsyncClient:
-        token = authenticator.issue_subject_token(
-            person_subject_key(id_number, DEMO_SUBJECT_KEY_SECRET), represents
-        )
-        return httpx.AsyncClient(
+    @contextlib.asynccontextmanager
+    async def open_client(
+        id_number: str, represents: tuple[str, ...] = ()
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        key = person_subject_key(id_number, DEMO_SUBJECT_KEY_SECRET)
+        binding = await live_binding(gateway.database.pool, key, id_number)
+        token = gateway.edge.authenticator.issue_subject_token(key, binding, represents)
+        async with httpx.AsyncClient(
             base_url=access_url,
             timeout=30,
             headers={"Authorization": f"Bearer {bot_key}", "X-Subject-Token": token},
-        )
+        ) as http:
+            yield http
 
     return open_client
 

@@ -28,7 +28,9 @@ __all__ = ["router", "start_binding", "start_unbinding"]
 
 _NAME = re.compile(r"^[\u4e00-\u9fa5·•A-Za-z\s]{2,30}$")
 _PHONE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-_RETRY_ID = {"INVALID_CREDIT_CODE", "IDENTITY_NOT_VERIFIED"}
+_RETRY_ID = {"INVALID_CREDIT_CODE"}  # a mistyped number: ask for it again
+# name, ID number and phone did not verify together, and which one is not said: ask all three
+_RETRY_ALL = {"IDENTITY_NOT_VERIFIED"}
 
 
 async def start_binding(event: Event, state: FSMContext) -> None:
@@ -101,6 +103,11 @@ def router() -> Router:
             refusal = result.refusal()
             if refusal is not None and refusal.code in _RETRY_ID:
                 await message.answer(refusal.message + "\n" + T.BIND_ASK_ID)
+                return
+            if refusal is not None and refusal.code in _RETRY_ALL:
+                await state.update_data(bind_name=None, bind_phone=None)
+                await state.set_state(Bind.name)
+                await message.answer(refusal.message + "\n" + T.BIND_AGAIN)
                 return
             if refusal is not None:
                 text = refusal.message

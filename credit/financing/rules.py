@@ -22,11 +22,18 @@ from decimal import Decimal
 from enum import StrEnum
 
 from credit.access import ConsentScope
+from credit.advice import repair_channel
 from credit.calendar import add_months
 from credit.financing.facts import EnterpriseFacts, FactKey, Known, Missing, MissingReason
 from credit.financing.products import ProductParameters, RuleId
 from credit.policy import PublicityPolicy
-from credit.publicity import active_listings, publicity_window, repairable_from, visible_to_public
+from credit.publicity import (
+    active_listings,
+    escalation_due,
+    publicity_window,
+    repairable_from,
+    visible_to_public,
+)
 from credit.records import CreditRecord, OperatingStatus, RecordKind, Registration, Severity
 
 __all__ = [
@@ -162,25 +169,29 @@ def _defaulter_found(who: str) -> Callable[[list[CreditRecord], RuleInput], tupl
 
 
 def _repair_advice(records: list[CreditRecord], data: RuleInput) -> str:
-    dates = [d for d in (repairable_from(r, data.policy) for r in records) if d is not None]
-    if not dates:
+    found = [(d, r) for r in records if (d := repairable_from(r, data.policy)) is not None]
+    if not found:
         return "依法纠正失信行为、履行相关义务后，由列入部门移出"
-    when = max(dates)
+    when, record = max(found, key=lambda pair: pair[0])
+    channel = repair_channel(record)
     if when <= data.day:
-        return "已满最短公示期，可通过“信用中国”网站申请信用修复"
-    return f"自{when.isoformat()}起可通过“信用中国”网站申请信用修复"
+        return f"已满最短公示期，可通过{channel}申请信用修复"
+    return f"自{when.isoformat()}起可通过{channel}申请信用修复"
 
 
 def _serious_found(records: list[CreditRecord], data: RuleInput) -> tuple[str, str]:
     record = records[0]
     name = record.list_name or "严重违法失信名单"
-    if record.kind is RecordKind.ABNORMAL_OPERATION:
-        name = "严重违法失信名单（经营异常名录逾期未移出转入）"
+    if record.escalated_from_abnormal:
+        name = "严重违法失信名单（经营异常名录满期转入）"
     return f"被列入{name}{_label(record)}", _repair_advice(records, data)
 
 
 def _abnormal_found(records: list[CreditRecord], data: RuleInput) -> tuple[str, str]:
     text = f"被列入经营异常名录{_label(records[0])}"
+    due = escalation_due(records[0], data.day, data.policy, reported=False)
+    if due is not None:
+        text += f"，已满期未移出，将被列入严重违法失信名单（自{due.due_on.isoformat()}起应予列入）"
     return text, "履行公示义务（补报年度报告、更正公示信息）后可申请移出经营异常名录"
 
 

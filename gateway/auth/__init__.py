@@ -17,7 +17,13 @@ from gateway.auth.api_keys import (
     new_client_id,
 )
 from gateway.auth.authenticator import SUBJECT_TOKEN_HEADER, Authenticator, utc_now
-from gateway.auth.client_cache import CLIENT_CACHE_TTL_S, ClientCache
+from gateway.auth.client_cache import (
+    BINDINGS_CHANNEL,
+    CLIENT_CACHE_TTL_S,
+    BindingCache,
+    ClientCache,
+    listening,
+)
 from gateway.auth.clients import (
     CLIENTS_CHANNEL,
     Client,
@@ -43,6 +49,7 @@ from gateway.auth.middleware import AuthenticationMiddleware, request_principal
 from gateway.auth.subject_tokens import SubjectClaims, issue_subject_token, verify_subject_token
 
 __all__ = [
+    "BINDINGS_CHANNEL",
     "CLIENTS_CHANNEL",
     "CLIENT_CACHE_TTL_S",
     "DEMO_BANK_ID",
@@ -52,6 +59,7 @@ __all__ = [
     "AuthUnavailable",
     "AuthenticationMiddleware",
     "Authenticator",
+    "BindingCache",
     "Client",
     "ClientCache",
     "ClientKind",
@@ -68,6 +76,7 @@ __all__ = [
     "ensure_usable",
     "issue_subject_token",
     "list_clients",
+    "listening",
     "matches",
     "new_api_key",
     "new_client_id",

@@ -3,7 +3,8 @@
     Authorization: Bearer <operator admin key>   → OPERATOR
     Authorization: Bearer cgw_live_…             → the bank / officer client; the bot's key
                                                    alone → PUBLIC relayed by the bot, and with
-    X-Subject-Token: <subject token>             → that CITIZEN (only next to the bot's key)
+    X-Subject-Token: <subject token>             → that CITIZEN (only next to the bot's key,
+                                                   and only while its binding lives)
     Authorization: Bearer <header.claims.sig>    → a client JWT (bank / officer)
     (nothing)                                    → PUBLIC
 
@@ -14,22 +15,23 @@ Anything presented and wrong is refused, never downgraded to anonymous:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 
 import asyncpg
 
 from credit.access import ANONYMOUS, ClientScope, Principal, PrincipalKind
 from gateway.auth.api_keys import KEY_PREFIX, digest
-from gateway.auth.client_cache import ClientCache
+from gateway.auth.client_cache import BindingCache, ClientCache
 from gateway.auth.clients import ClientKind, ensure_usable, principal_for, verify_api_key
-from gateway.auth.errors import AuthUnavailable, Unauthenticated
+from gateway.auth.errors import AuthUnavailable, CredentialsRevoked, Unauthenticated
 from gateway.auth.jwt_tokens import JwtVerifier
-from gateway.auth.subject_tokens import issue_subject_token, verify_subject_token
+from gateway.auth.subject_tokens import SubjectClaims, issue_subject_token, verify_subject_token
 from gateway.settings import Settings
 
 __all__ = ["SUBJECT_TOKEN_HEADER", "Authenticator", "utc_now"]
@@ -70,17 +72,23 @@ class Authenticator:
                     "on this process only"
                 )
         self._subject_ttl_s = settings.subject_token_ttl_s
-        # Keeps verified API keys only while it hears revocations (Edge.running enters it).
+        # Keep verified API keys and live bindings only while they hear revocations
+        # (Edge.running listens for both).
         self.clients = ClientCache(clock=clock)
+        self.bindings = BindingCache(clock=clock)
 
     def now(self) -> dt.datetime:
         return self._clock()
 
-    def issue_subject_token(self, subject_key: str, represents: Iterable[str] = ()) -> str:
-        """The token the bot relays for this citizen (call when the identity is bound)."""
+    def issue_subject_token(
+        self, subject_key: str, binding_id: str, represents: Iterable[str] = ()
+    ) -> str:
+        """The token the bot relays for this citizen, good while the binding ``binding_id``
+        lives (call when the identity is bound)."""
         return issue_subject_token(
             self._subject_secret,
             subject_key=subject_key,
+            binding_id=binding_id,
             represents=represents,
             now=self._clock(),
             ttl_s=self._subject_ttl_s,
@@ -131,18 +139,15 @@ class Authenticator:
             ensure_usable(client, now)  # it may have expired since it was verified
         else:
             seen = self.clients.generation
-            try:
-                async with pool.acquire() as conn:
-                    client = await verify_api_key(conn, key, now=now)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-                log.warning("client store unavailable: %s", type(exc).__name__)
-                raise AuthUnavailable from None
+            async with _store(pool) as conn:
+                client = await verify_api_key(conn, key, now=now)
             self.clients.put(key_digest, client, generation=seen)
         if subject_token is None:
             return principal_for(client)
         if client.kind is not ClientKind.BOT:
             raise Unauthenticated("身份验证失败：主体令牌只能由受信任的服务转交")
         claims = verify_subject_token(self._subject_secret, subject_token, now=now)
+        await self._ensure_bound(claims, pool)
         return Principal(
             PrincipalKind.CITIZEN,
             client_id=client.id,
@@ -152,3 +157,31 @@ class Authenticator:
             rate_limit_class="citizen",
             via_bot=True,
         )
+
+    async def _ensure_bound(self, claims: SubjectClaims, pool: asyncpg.Pool) -> None:
+        """A subject token is good only while the binding it was issued for lives: unbinding
+        revokes it on the next request, on every replica (read from the table unless a live
+        listener keeps the answer, as for API keys)."""
+        if self.bindings.get(claims.subject_key) == claims.binding_id:
+            return
+        seen = self.bindings.generation
+        async with _store(pool) as conn:
+            live = await conn.fetchval(
+                "SELECT binding_id::text FROM identity_bindings WHERE subject_key = $1",
+                claims.subject_key,
+            )
+        if live != claims.binding_id:
+            raise CredentialsRevoked("身份绑定已解除或已重新绑定，请在对话中重新验证身份")
+        self.bindings.put(claims.subject_key, live, generation=seen)
+
+
+@contextlib.asynccontextmanager
+async def _store(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the credential tables; :class:`AuthUnavailable` when they cannot be
+    read."""
+    try:
+        async with pool.acquire() as conn:
+            yield conn
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+        log.warning("client store unavailable: %s", type(exc).__name__)
+        raise AuthUnavailable from None

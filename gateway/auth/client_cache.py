@@ -1,14 +1,17 @@
-"""Verified API clients, remembered briefly so that a request need not read the client table.
+"""Verified credentials, remembered briefly so that a request need not read their table.
 
-    cache = ClientCache(clock=utc_now)
-    async with cache.listening_on(dsn):           # the edge enters this in the lifespan
+    async with listening(dsn, authenticator.clients, authenticator.bindings):  # Edge.running
         client = cache.get(key_digest)            # None: verify against the table, then
         cache.put(key_digest, client, generation=seen)   # seen = cache.generation before it
 
-Revocation stays immediate: :func:`~gateway.auth.clients.revoke_client` (and re-keying the demo
-clients) sends ``NOTIFY creditgw_api_clients, '<client id>'`` in the same statement, and every
-replica's listener drops that client's entries as the notification arrives.  Two bounds hold
-when a notification could go astray:
+Two caches use this: :class:`ClientCache` (verified API keys, by the key's SHA-256 digest) and
+:class:`BindingCache` (citizens' live identity bindings, by subject key: a subject token is good
+only while the binding it was issued for lives).  Revocation stays immediate:
+:func:`~gateway.auth.clients.revoke_client` (and re-keying the demo clients) sends ``NOTIFY
+creditgw_api_clients, '<client id>'``, unbinding and rebinding ``NOTIFY
+creditgw_identity_bindings, '<subject key>'``, each in the same statement as the change, and
+every replica's listener drops the matching entries as the notification arrives.  Two bounds
+hold when a notification could go astray:
 
 * nothing is cached unless the listener is connected — without it (a lost connection, an
   authenticator used on its own) every request reads the table, as it did before the cache;
@@ -16,9 +19,9 @@ when a notification could go astray:
   hand (without NOTIFY) reaches every replica within that time — as does a revocation when the
   listener sits behind a transaction-pooling proxy, which does not deliver notifications.
 
-Only keys that verified are kept (a wrong, revoked or expired key reads the table every
-time), under the key's SHA-256 digest, never the key; expiry is checked again on every use.
-A lookup that started before a drop does not store its (possibly stale) answer afterwards.
+Only what verified is kept (a wrong, revoked or expired credential reads the table every time);
+expiry is checked again on every use.  A lookup that started before a drop does not store its
+(possibly stale) answer afterwards.
 """
 
 from __future__ import annotations
@@ -26,30 +29,51 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from cachetools import TTLCache
 
 from gateway.auth.clients import CLIENTS_CHANNEL, Client
 
-__all__ = ["CLIENT_CACHE_TTL_S", "ClientCache"]
+__all__ = [
+    "BINDINGS_CHANNEL",
+    "CLIENT_CACHE_TTL_S",
+    "BindingCache",
+    "ClientCache",
+    "ListenedCache",
+    "listening",
+]
 
 log = logging.getLogger(__name__)
 
 CLIENT_CACHE_TTL_S = 10.0
-"""Longest a verified key is trusted without reading the client table (when NOTIFY is lost)."""
+"""Longest a verified credential is trusted without reading its table (when NOTIFY is lost)."""
+
+BINDINGS_CHANNEL = "creditgw_identity_bindings"
+"""NOTIFY channel: the payload is the subject key of a binding removed or replaced."""
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
-class ClientCache:
+class ListenedCache(Generic[K, V]):
+    """Entries kept only while a listener hears, on ``channel``, which of them to drop: a
+    notification's payload names an owner, and ``owner(key, value)`` says whose an entry is."""
+
     def __init__(
         self,
+        channel: str,
+        owner: Callable[[K, V], str],
         *,
         clock: Callable[[], dt.datetime],
         ttl_s: float = CLIENT_CACHE_TTL_S,
         maxsize: int = 4096,
     ) -> None:
-        self._entries: TTLCache[bytes, Client] = TTLCache(
+        self.channel = channel
+        self._owner = owner
+        self._entries: TTLCache[K, V] = TTLCache(
             maxsize, ttl=ttl_s, timer=lambda: clock().timestamp()
         )
         self._listening = False
@@ -60,19 +84,22 @@ class ClientCache:
         """Whether revocations reach this cache (and so whether it keeps anything)."""
         return self._listening
 
-    def get(self, key_digest: bytes) -> Client | None:
-        return self._entries.get(key_digest) if self._listening else None
+    def get(self, key: K) -> V | None:
+        return self._entries.get(key) if self._listening else None
 
-    def put(self, key_digest: bytes, client: Client, *, generation: int) -> None:
-        """Keep a client verified by a lookup that began when ``generation`` was current."""
+    def put(self, key: K, value: V, *, generation: int) -> None:
+        """Keep a value verified by a lookup that began when ``generation`` was current."""
         if self._listening and generation == self.generation:
-            self._entries[key_digest] = client
+            self._entries[key] = value
 
-    def drop(self, client_id: str) -> None:
-        """Forget every key of ``client_id`` (it was revoked or re-keyed)."""
+    def drop(self, owner: str) -> None:
+        """Forget every entry of ``owner`` (it was revoked or replaced)."""
         self.generation += 1
-        for key_digest in [d for d, c in self._entries.items() if c.id == client_id]:
-            self._entries.pop(key_digest, None)
+        for key in [k for k, v in self._entries.items() if self._owner(k, v) == owner]:
+            self._entries.pop(key, None)
+
+    def _hear(self) -> None:
+        self._listening = True
 
     def _deafen(self) -> None:
         self._listening = False
@@ -82,31 +109,54 @@ class ClientCache:
     def _notified(self, conn: object, pid: int, channel: str, payload: object) -> None:
         self.drop(str(payload))
 
-    def _lost(self, conn: object) -> None:
-        if self._listening:
-            log.warning("lost the client revocation listener; API keys are read per request")
-        self._deafen()
+    def listening_on(self, dsn: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """:func:`listening` for this cache alone."""
+        return listening(dsn, self)
 
-    @contextlib.asynccontextmanager
-    async def listening_on(self, dsn: str) -> AsyncIterator[None]:
-        """Listen for revocations on a connection of its own (not one of the pool's) and keep
-        verified clients while it lasts.  If it cannot connect, nothing is cached."""
-        try:
-            conn = await asyncpg.connect(dsn, timeout=5)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-            log.warning(
-                "no client revocation listener (%s); API keys are read per request",
-                type(exc).__name__,
-            )
-            yield
-            return
-        try:
-            await conn.add_listener(CLIENTS_CHANNEL, self._notified)
-            conn.add_termination_listener(self._lost)
-            self._listening = True
-            yield
-        finally:
-            self._deafen()
-            conn.remove_termination_listener(self._lost)
-            with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                await conn.close(timeout=5)
+
+class ClientCache(ListenedCache[bytes, Client]):
+    """Verified API clients by their key's digest, dropped by client id."""
+
+    def __init__(self, *, clock: Callable[[], dt.datetime], ttl_s: float = CLIENT_CACHE_TTL_S):
+        super().__init__(CLIENTS_CHANNEL, lambda _, client: client.id, clock=clock, ttl_s=ttl_s)
+
+
+class BindingCache(ListenedCache[str, str]):
+    """The live binding id of each subject key, dropped by subject key."""
+
+    def __init__(self, *, clock: Callable[[], dt.datetime], ttl_s: float = CLIENT_CACHE_TTL_S):
+        super().__init__(BINDINGS_CHANNEL, lambda key, _: key, clock=clock, ttl_s=ttl_s)
+
+
+@contextlib.asynccontextmanager
+async def listening(dsn: str, *caches: ListenedCache[Any, Any]) -> AsyncIterator[None]:
+    """Listen for revocations on one connection of its own (not one of the pool's) and let
+    ``caches`` keep verified entries while it lasts.  If it cannot connect, nothing is cached."""
+    try:
+        conn = await asyncpg.connect(dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+        log.warning(
+            "no revocation listener (%s); credentials are read per request", type(exc).__name__
+        )
+        yield
+        return
+
+    def lost(conn: object) -> None:
+        if any(c.listening for c in caches):
+            log.warning("lost the revocation listener; credentials are read per request")
+        for cache in caches:
+            cache._deafen()
+
+    try:
+        for cache in caches:
+            await conn.add_listener(cache.channel, cache._notified)
+        conn.add_termination_listener(lost)
+        for cache in caches:
+            cache._hear()
+        yield
+    finally:
+        for cache in caches:
+            cache._deafen()
+        conn.remove_termination_listener(lost)
+        with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            await conn.close(timeout=5)

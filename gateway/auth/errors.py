@@ -22,7 +22,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
-from gateway.media_types import MediaType, negotiate
+from gateway.media_types import accepted
 
 __all__ = [
     "AuthError",
@@ -83,8 +83,7 @@ def refusal(
     request_id = scope.get("state", {}).get("request_id")
     if request_id:
         body["extensions"] = {"requestId": request_id}
-    accept = Headers(scope=scope).get("accept")
-    media = negotiate(accept) or MediaType.JSON  # the same type a GraphQL answer would have
+    media = accepted(Headers(scope=scope).get("accept"))  # as a GraphQL answer would have
     return JSONResponse(
         body, status_code=status, headers=dict(headers or {}), media_type=media.value
     )

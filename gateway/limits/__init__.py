@@ -11,7 +11,12 @@ from __future__ import annotations
 from gateway.limits.body import BodyLimitMiddleware, JsonContentTypeMiddleware
 from gateway.limits.cost import estimate_cost
 from gateway.limits.edge import GRAPHQL_PATH, Edge
-from gateway.limits.operation import OperationLimits, OperationPolicy, refusal_error
+from gateway.limits.operation import (
+    MAX_NESTING,
+    OperationLimits,
+    OperationPolicy,
+    refusal_error,
+)
 from gateway.limits.rate_limit import (
     Decision,
     FallbackRateLimiter,
@@ -23,7 +28,6 @@ from gateway.limits.rate_middleware import RateLimitMiddleware, bucket_for
 from gateway.limits.shape import Shape, count_tokens, measure
 from gateway.limits.trusted_documents import (
     DocumentRegistry,
-    TrustedDocumentsView,
     bot_operations,
     document_hash,
     operations_in,
@@ -34,6 +38,7 @@ from gateway.limits.trusted_documents import (
 
 __all__ = [
     "GRAPHQL_PATH",
+    "MAX_NESTING",
     "BodyLimitMiddleware",
     "Decision",
     "DocumentRegistry",
@@ -47,7 +52,6 @@ __all__ = [
     "RateLimiter",
     "RedisRateLimiter",
     "Shape",
-    "TrustedDocumentsView",
     "bot_operations",
     "bucket_for",
     "count_tokens",

@@ -119,16 +119,23 @@ class _Estimator:
                 continue
             value = arg.value
             if isinstance(value, IntValueNode):
-                return max(0, int(value.value))
+                return _page_size(int(value.value), self.assumed)
             if isinstance(value, VariableNode):
-                given = self.variables.get(value.name.value)
-                if isinstance(given, int) and not isinstance(given, bool):
-                    return max(0, given)
+                return _page_size(self.variables.get(value.name.value), self.assumed)
             return self.assumed
-        default = definition.args[name].default_value
-        if isinstance(default, int) and not isinstance(default, bool):
-            return max(0, default)
-        return self.assumed
+        return _page_size(definition.args[name].default_value, self.assumed)
+
+
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int
+
+
+def _page_size(value: object, assumed: int) -> int:
+    """A page size as the estimate counts it.  A value no ``Int`` can hold (2^31, 2^64) is
+    refused when the variables are coerced, as the client's mistake it is: counting it here
+    would answer QUERY_TOO_COSTLY instead (and 2^64 would not even fit the JSON answer)."""
+    if isinstance(value, int) and not isinstance(value, bool) and _INT_MIN <= value <= _INT_MAX:
+        return max(0, value)
+    return assumed
 
 
 def _is_list(type_: Any) -> bool:

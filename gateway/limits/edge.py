@@ -11,7 +11,8 @@ body size (413) → JSON content type (415) → authentication (401) → rate li
 ``schema_extensions()``: :class:`~gateway.limits.operation.OperationLimits` — list it before
 the parser and validation caches.  ``running()`` binds the pool, prepares audit partitions,
 (with ``REDIS_URL``) listens for other replicas' consent revocations, and (with ``dsn``) for
-API-client revocations, keeping verified keys meanwhile; it closes Redis on exit.
+API-client revocations and unbindings, keeping verified keys and live bindings meanwhile; it
+closes Redis on exit.
 ``edge.revocations`` is the :class:`~gateway.consents.RevocationBus` to publish on and to
 subscribe connector caches to; ``edge.authenticator.issue_subject_token`` issues citizens'
 tokens.
@@ -33,6 +34,7 @@ from strawberry.extensions import SchemaExtension
 
 from gateway.audit import ensure_partitions
 from gateway.auth.authenticator import SUBJECT_TOKEN_HEADER, Authenticator, utc_now
+from gateway.auth.client_cache import listening
 from gateway.auth.middleware import AuthenticationMiddleware
 from gateway.consents import RevocationBus
 from gateway.limits.body import BodyLimitMiddleware, JsonContentTypeMiddleware
@@ -159,9 +161,8 @@ class Edge:
             async with contextlib.AsyncExitStack() as listeners:
                 await listeners.enter_async_context(self.revocations.running())
                 if dsn is not None:
-                    await listeners.enter_async_context(
-                        self.authenticator.clients.listening_on(dsn)
-                    )
+                    auth = self.authenticator
+                    await listeners.enter_async_context(listening(dsn, auth.clients, auth.bindings))
                 yield
         finally:
             self._pool = None

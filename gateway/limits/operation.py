@@ -11,8 +11,10 @@ Each refusal is one GraphQL error with its own ``extensions.code`` and a Chinese
     on_operation  PERSISTED_QUERY_NOT_FOUND, PERSISTED_QUERY_HASH_MISMATCH,
                   TRUSTED_DOCUMENT_REQUIRED (callers named in GATEWAY_TRUSTED_DOCUMENTS_ONLY)
     on_parse      TOO_MANY_TOKENS        (counted before parsing)
-    on_validate   QUERY_TOO_DEEP, TOO_MANY_ALIASES, INTROSPECTION_DISABLED
-                  (measured before validation: 10,000 aliases never reach its O(n²) rule)
+    on_validate   QUERY_TOO_DEEP (fields, or selections and fragments inside one another),
+                  TOO_MANY_ALIASES, INTROSPECTION_DISABLED, INVALID_CHARACTERS (a NUL in a
+                  string literal) — measured before validation: 10,000 aliases never reach
+                  its O(n²) rule, a chain of 700 fragments never reaches a recursive walker
     after it      QUERY_TOO_COSTLY       (fields × page sizes, against the caller's budget)
 
 A registered document sent by its hash is not costed: it was reviewed as a whole when it was
@@ -32,12 +34,18 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 
 from credit.access import ANONYMOUS, Principal, PrincipalKind, may_introspect
+from gateway.graphql_request import has_nul_literal
 from gateway.limits.cost import estimate_cost
 from gateway.limits.shape import Shape, count_tokens, measure
 from gateway.limits.trusted_documents import DocumentRegistry, document_hash, requested_hash
 from gateway.settings import Settings
 
-__all__ = ["OperationLimits", "OperationPolicy", "refusal_error"]
+__all__ = ["MAX_NESTING", "OperationLimits", "OperationPolicy", "refusal_error"]
+
+# Selections and fragment spreads inside one another: the cost estimate and graphql-core's
+# executor descend through them recursively, a few frames a level, and must stay well inside
+# Python's recursion limit.  No real document comes near (max_query_depth is at most 100).
+MAX_NESTING = 200
 
 
 def refusal_error(code: str, message: str, **extra: object) -> GraphQLError:
@@ -60,6 +68,7 @@ class OperationPolicy:
     _shapes: LRUCache[tuple[str, str | None], Shape] = field(
         default_factory=lambda: LRUCache(maxsize=512)
     )
+    _nul: LRUCache[str, bool] = field(default_factory=lambda: LRUCache(maxsize=512))
     _costs: LRUCache[tuple[object, str, str | None, tuple[tuple[str, int], ...]], int] = field(
         default_factory=lambda: LRUCache(maxsize=512)
     )
@@ -89,6 +98,13 @@ class OperationPolicy:
         if key not in self._shapes:
             self._shapes[key] = measure(document, operation)
         return self._shapes[key]
+
+    def has_nul(self, document: DocumentNode, text: str | None) -> bool:
+        if text is None:
+            return has_nul_literal(document)
+        if text not in self._nul:
+            self._nul[text] = has_nul_literal(document)
+        return self._nul[text]
 
     def cost(
         self,
@@ -202,12 +218,24 @@ class OperationLimits(SchemaExtension):
                 depth=shape.depth,
                 maximum=policy.max_depth,
             )
+        if shape.nesting > MAX_NESTING:
+            raise refusal_error(
+                "QUERY_TOO_DEEP",
+                f"查询嵌套过深：字段、内联片段与片段展开共嵌套 {shape.nesting} 层，"
+                f"最多允许 {MAX_NESTING} 层",
+                depth=shape.nesting,
+                maximum=MAX_NESTING,
+            )
         if shape.aliases > policy.max_aliases:
             raise refusal_error(
                 "TOO_MANY_ALIASES",
                 f"别名过多：{shape.aliases} 个，最多允许 {policy.max_aliases} 个",
                 aliases=shape.aliases,
                 maximum=policy.max_aliases,
+            )
+        if policy.has_nul(document, ctx.query or None):
+            raise refusal_error(
+                "INVALID_CHARACTERS", "查询文档的字符串中含有 NUL 字符（\\u0000），请删除"
             )
         if shape.introspection and not may_introspect(self._principal(), demo=policy.demo):
             raise refusal_error(

@@ -7,7 +7,7 @@ forever).  A request names a document in any of three ways:
 
     {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "<hex>"}}}   (Apollo APQ)
     {"extensions": {"documentId": "sha256:<hex>"}}
-    {"documentId": "sha256:<hex>"}          (top level: needs :class:`TrustedDocumentsView`)
+    {"documentId": "sha256:<hex>"}          (top level: :class:`~gateway.edge_view.EdgeView`)
 
 Clients never register documents by sending them (that would make every document trusted);
 operators insert rows with :func:`register_document`.  Resolution and the "registered
@@ -20,17 +20,13 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from importlib import resources
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import asyncpg
-import orjson
 from cachetools import LRUCache
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
 
 __all__ = [
     "DocumentRegistry",
-    "TrustedDocumentsView",
     "bot_operations",
     "document_hash",
     "operations_in",
@@ -126,42 +122,3 @@ async def register_document(conn: asyncpg.Connection, body: str, name: str | Non
         name,
     )
     return sha
-
-
-ContextT = TypeVar("ContextT")
-RootT = TypeVar("RootT")
-
-
-class TrustedDocumentsView(GraphQL[ContextT, RootT], Generic[ContextT, RootT]):
-    """strawberry's ASGI view, also reading a top-level ``documentId`` (body or query string).
-
-    It only moves the id into ``extensions.documentId``; :class:`OperationLimits` resolves it.
-    A GET naming a document runs it rather than opening GraphiQL (or a 404 without it).
-    """
-
-    def should_render_graphql_ide(self, request: Any) -> bool:
-        params = request.query_params
-        if params.get("documentId") is not None or params.get("extensions") is not None:
-            return False
-        return bool(super().should_render_graphql_ide(request))
-
-    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
-        data = await super().parse_http_body(request)
-        if isinstance(data, list):
-            return data
-        document_id = await _top_level_document_id(request)
-        if document_id is not None and not (data.extensions or {}).get("documentId"):
-            data.extensions = {**(data.extensions or {}), "documentId": document_id}
-        return data
-
-
-async def _top_level_document_id(request: Any) -> str | None:
-    if request.method == "GET":
-        found = request.query_params.get("documentId")
-        return found if isinstance(found, str) else None
-    try:
-        body = orjson.loads(await request.get_body())
-    except orjson.JSONDecodeError:
-        return None
-    found = body.get("documentId") if isinstance(body, dict) else None
-    return found if isinstance(found, str) else None

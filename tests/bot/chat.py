@@ -69,12 +69,13 @@ class Chat:
         assert found, "no code was texted to that phone"
         return found[1]
 
-    async def bind(self, person: Person, phone: str) -> ApiCall:
+    async def bind(self, person: Person) -> ApiCall:
+        """Bind as ``person`` with the phone registered to them (三要素)."""
         await self.say("/bind")
         await self.say(person.name)
-        await self.say(phone)
+        await self.say(person.phone)
         sent = await self.say(person.id_number)
         assert "验证码已发送" in sent.text, sent.text
-        done = await self.say(await self.latest_code(phone))
+        done = await self.say(await self.latest_code(person.phone))
         assert "身份验证成功" in done.text, done.text
         return done

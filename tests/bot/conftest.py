@@ -9,10 +9,9 @@ synthetic legal representatives, each once (binding rules are per person).
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.fsm.storage.base import BaseStorage
@@ -31,11 +30,6 @@ REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 async def telegram() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram.running() as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def phones() -> Iterator[str]:
-    return (f"1390000{n:04d}" for n in itertools.count(1))
 
 
 def bot_settings(

@@ -45,7 +45,6 @@ async def test_myself_beside_my_firm_status_records_and_who_looked(
     chat: Chat,
     world: World,
     people: Iterator[Person],
-    phones: Iterator[str],
     officer: httpx.AsyncClient,
     bureaus: dict[str, RunningBureau],  # asked for so that they start well-behaved
 ) -> None:
@@ -61,7 +60,7 @@ async def test_myself_beside_my_firm_status_records_and_who_looked(
         json={"query": f'{{ subject(code: "{person.id_number}") {{ kind }} }}'},
     )
     assert looked.status_code == 200, looked.text
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
 
     chooser = await chat.tap("我的信用")
     assert chooser.text == CHOOSER
@@ -93,11 +92,10 @@ async def test_a_citizen_without_a_firm_gets_their_own_status_directly(
     chat: Chat,
     world: World,
     loners: Iterator[Person],
-    phones: Iterator[str],
     bureaus: dict[str, RunningBureau],  # asked for so that they start well-behaved
 ) -> None:
     person = next(loners)
-    done = await chat.bind(person, next(phones))
+    done = await chat.bind(person)
     assert "企业" not in done.text
 
     status = await chat.say("我的信用怎么样")

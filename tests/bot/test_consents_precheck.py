@@ -52,11 +52,11 @@ async def choose_consent(chat: Chat, bank_name: str) -> None:
 
 
 async def test_grant_and_revoke_a_consent_for_my_firm(
-    chat: Chat, person: Person, phones: Iterator[str], world: World, bank: httpx.AsyncClient
+    chat: Chat, person: Person, world: World, bank: httpx.AsyncClient
 ) -> None:
     firm = world.registrations[world.represented_by(person.id_number)[0]]
     assert refused(await bank_reads_tax(bank, firm.uscc))
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     assert "还没有给出任何授权" in (await chat.say("我的授权")).text
     picker = await chat.tap("新增授权")
     assert firm.name in [t for t, _ in picker.buttons]
@@ -78,10 +78,10 @@ async def test_grant_and_revoke_a_consent_for_my_firm(
 
 
 async def test_precheck_for_my_firm(
-    chat: Chat, person: Person, phones: Iterator[str], world: World, bank: httpx.AsyncClient
+    chat: Chat, person: Person, world: World, bank: httpx.AsyncClient
 ) -> None:
     firm = world.registrations[world.represented_by(person.id_number)[0]]
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     products = await chat.say("能贷款吗")
     assert "请选择贷款产品" in products.text
     none_yet = await chat.tap("银税贷")

@@ -40,10 +40,8 @@ async def test_start_explains_and_offers_binding(chat: Chat) -> None:
     assert "验证身份" in [text for text, _ in reply.buttons][-1]
 
 
-async def test_binding_deletes_the_id_message_and_binds(
-    chat: Chat, person: Person, phones: Iterator[str]
-) -> None:
-    phone = next(phones)
+async def test_binding_deletes_the_id_message_and_binds(chat: Chat, person: Person) -> None:
+    phone = person.phone
     await chat.say("/bind")
     await chat.say(person.name)
     asked_id = await chat.say(phone)
@@ -59,10 +57,31 @@ async def test_binding_deletes_the_id_message_and_binds(
     assert "解除绑定" in [text for text, _ in done.buttons][-1]
 
 
-async def test_a_wrong_code_says_how_many_tries_are_left(
-    chat: Chat, person: Person, phones: Iterator[str]
+async def test_a_phone_not_their_own_is_refused_without_saying_which_and_all_is_asked_again(
+    chat: Chat, person: Person
 ) -> None:
-    phone = next(phones)
+    someone_elses = "13900001111"
+    assert someone_elses != person.phone
+    for text in ("/bind", person.name, someone_elses):
+        await chat.say(text)
+    refused = await chat.say(person.id_number)
+    assert "姓名、公民身份号码与手机号核验未通过" in refused.text
+    assert "从姓名开始" in refused.text
+    assert (
+        await chat.pool.fetchval("SELECT count(*) FROM sms_outbox WHERE phone = $1", someone_elses)
+        == 0
+    )
+    # the flow starts over at the name, and with their own phone it binds
+    await chat.say(person.name)
+    await chat.say(person.phone)
+    sent = await chat.say(person.id_number)
+    assert "验证码已发送" in sent.text
+    done = await chat.say(await chat.latest_code(person.phone))
+    assert "身份验证成功" in done.text
+
+
+async def test_a_wrong_code_says_how_many_tries_are_left(chat: Chat, person: Person) -> None:
+    phone = person.phone
     for text in ("/bind", person.name, phone, person.id_number):
         await chat.say(text)
     code = await chat.latest_code(phone)
@@ -72,10 +91,8 @@ async def test_a_wrong_code_says_how_many_tries_are_left(
     assert "身份验证成功" in done.text
 
 
-async def test_five_wrong_codes_lock_binding(
-    chat: Chat, person: Person, phones: Iterator[str]
-) -> None:
-    phone = next(phones)
+async def test_five_wrong_codes_lock_binding(chat: Chat, person: Person) -> None:
+    phone = person.phone
     for text in ("/bind", person.name, phone, person.id_number):
         await chat.say(text)
     wrong = f"{(int(await chat.latest_code(phone)) + 1) % 1_000_000:06d}"
@@ -91,9 +108,9 @@ async def test_five_wrong_codes_lock_binding(
 
 
 async def test_status_records_and_a_records_detail(
-    chat: Chat, person: Person, phones: Iterator[str], world: World
+    chat: Chat, person: Person, world: World
 ) -> None:
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     firm = world.registrations[firm_of(world, person)]
     facts = world.facts(firm.uscc)
     assert facts is not None
@@ -122,14 +139,14 @@ async def test_status_records_and_a_records_detail(
 
 
 async def test_who_looked_at_me(
-    chat: Chat, person: Person, phones: Iterator[str], world: World, bank: httpx.AsyncClient
+    chat: Chat, person: Person, world: World, bank: httpx.AsyncClient
 ) -> None:
     firm = firm_of(world, person)
     looked = await bank.post(
         "/graphql", json={"query": f'{{ enterprise(uscc: "{firm}") {{ name }} }}'}
     )
     assert looked.status_code == 200
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     log = await chat.tap("谁查了我", pick=world.registrations[firm].name)
     assert "演示银行" in log.text
     assert "至少保存5年" in log.text
@@ -145,9 +162,9 @@ async def test_who_looked_at_me(
     ],
 )
 async def test_free_text_opens_the_same_flows(
-    chat: Chat, person: Person, phones: Iterator[str], world: World, text: str, expected: str
+    chat: Chat, person: Person, world: World, text: str, expected: str
 ) -> None:
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     firm = world.registrations[firm_of(world, person)]
     assert expected in (await chat.say(text, pick=firm.name)).text
 
@@ -163,11 +180,10 @@ async def test_anything_else_gets_the_menu(chat: Chat) -> None:
 async def test_a_bureau_down_is_named_and_the_rest_shown(
     chat: Chat,
     person: Person,
-    phones: Iterator[str],
     world: World,
     bureaus: dict[str, RunningBureau],
 ) -> None:
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     bureaus["court"].service.state.behaviour = Behaviour(down=True)
     firm = world.registrations[firm_of(world, person)]
     status = await chat.tap("我的信用", pick=firm.name)
@@ -179,10 +195,8 @@ async def test_a_bureau_down_is_named_and_the_rest_shown(
     assert "1. [" in records.text
 
 
-async def test_unbind_forgets_the_citizen(
-    chat: Chat, person: Person, phones: Iterator[str]
-) -> None:
-    await chat.bind(person, next(phones))
+async def test_unbind_forgets_the_citizen(chat: Chat, person: Person) -> None:
+    await chat.bind(person)
     await chat.say("/unbind")
     done = await chat.tap("确定解除")
     assert "已解除身份绑定" in done.text
@@ -192,12 +206,12 @@ async def test_unbind_forgets_the_citizen(
 # One fixed person: binding them twice within the resend wait is refused, so one storage only.
 @pytest.mark.parametrize("storage", ["memory"], indirect=True)
 async def test_how_to_repair_lists_negative_records_and_cites_the_rule(
-    chat: Chat, phones: Iterator[str], world: World
+    chat: Chat, world: World
 ) -> None:
     firm = world.registrations[world.boundary["penalty_listed_yesterday"]]
     person = world.persons[firm.legal_rep_id]
     assert world.represented_by(person.id_number) == [firm.uscc]
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     listed = await chat.say("怎么修复", pick=firm.name)
     assert "的失信记录（共 1 条" in listed.text
     assert "1. [行政处罚·一般]" in listed.text

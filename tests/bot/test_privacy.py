@@ -31,13 +31,12 @@ async def test_no_id_number_in_any_reply_or_log_line(
     chat: Chat,
     world: World,
     people: Iterator[Person],
-    phones: Iterator[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     (person,) = one_firm_people(world, people, 1)
     firm = world.registrations[world.represented_by(person.id_number)[0]]
-    phone = next(phones)
+    phone = person.phone
     await chat.say("/start")
     # A wrong ID first (the bot asks again), then the real binding, then every flow.
     for text in ("/bind", person.name, phone):
@@ -73,14 +72,13 @@ async def test_a_citizen_never_sees_another_citizens_data(
     chat: Chat,
     world: World,
     people: Iterator[Person],
-    phones: Iterator[str],
 ) -> None:
     mine, theirs = one_firm_people(world, people, 2)
     their_firm = world.registrations[world.represented_by(theirs.id_number)[0]]
     my_firm = world.registrations[world.represented_by(mine.id_number)[0]]
     other = Chat(telegram, FakeUser(id=chat.user.id + 1, first_name="他人"), chat.pool)
-    await other.bind(theirs, next(phones))
-    await chat.bind(mine, next(phones))
+    await other.bind(theirs)
+    await chat.bind(mine)
 
     await chat.say(theirs.id_number)  # deleted, never looked up
     await chat.say(their_firm.uscc)
@@ -129,10 +127,9 @@ async def test_an_expired_or_refused_session_asks_to_bind_again(
     telegram: FakeTelegram,
     world: World,
     people: Iterator[Person],
-    phones: Iterator[str],
 ) -> None:
     (person,) = one_firm_people(world, people, 1)
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     key = StorageKey(bot_id=telegram.bot_id, chat_id=chat.user.id, user_id=chat.user.id)
     await bot.storage.update_data(key, {"token": "not.a.token"})  # the gateway refuses it
     refused = await chat.say("我的信用怎么样")
@@ -146,14 +143,14 @@ async def test_an_expired_or_refused_session_asks_to_bind_again(
 
 @pytest.mark.parametrize("storage", ["redis"], indirect=True)
 async def test_the_state_store_never_holds_the_id_number(
-    chat: Chat, bot: BotApp, world: World, people: Iterator[Person], phones: Iterator[str]
+    chat: Chat, bot: BotApp, world: World, people: Iterator[Person]
 ) -> None:
     from aiogram.fsm.storage.redis import RedisStorage
 
     storage = bot.storage
     assert isinstance(storage, RedisStorage)
     (person,) = one_firm_people(world, people, 1)
-    phone = next(phones)
+    phone = person.phone
     prefix = storage.key_builder.prefix  # type: ignore[attr-defined]
 
     async def stored() -> str:

@@ -41,7 +41,6 @@ async def test_chat_binds_and_asks_in_a_terminal(
     bot: BotApp,
     gateway_app: Starlette,
     people: Iterator[Person],
-    phones: Iterator[str],
 ) -> None:
     screen, typed = Screen(), asyncio.Queue[str | None]()
     user = FakeUser(id=20_001, first_name="演示用户")
@@ -49,7 +48,8 @@ async def test_chat_binds_and_asks_in_a_terminal(
         chat(telegram.url, user_id=user.id, read_line=typed.get, write=screen.write)
     )
     outbox = Chat(telegram, user, gateway_app.state.gateway.database.pool)
-    person, phone = next(people), next(phones)
+    person = next(people)
+    phone = person.phone
 
     async def say(text: str, then: str) -> str:
         since = len(screen.lines)

@@ -53,14 +53,13 @@ async def test_a_conversation_by_webhook(
     webhook_url: str,
     gateway_app: Starlette,
     people: Iterator[Person],
-    phones: Iterator[str],
     world: World,
 ) -> None:
     assert telegram.webhook == {"url": webhook_url, "secret_token": SECRET}
     chat = Chat(telegram, FakeUser(id=810_000_001), gateway_app.state.gateway.database.pool)
     assert "个人信息说明" in (await chat.say("/start")).text
     person = next(people)
-    await chat.bind(person, next(phones))
+    await chat.bind(person)
     firm = world.registrations[world.represented_by(person.id_number)[0]]
     assert "综合评价" in (await chat.tap("我的信用", pick=firm.name)).text
     deliveries = [c.result for c in telegram.calls if c.method == "_webhook"]

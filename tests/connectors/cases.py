@@ -28,6 +28,7 @@ from connectors.provenance import Sourced
 from connectors.tax import TaxConnector
 from connectors.utilities import UtilitiesConnector
 from credit.authorisation import sign_subject_token
+from credit.publicity import never_published
 from credit.records import CreditRecord
 from simulators.facts import SubjectFacts
 from simulators.world import World, make_uscc
@@ -99,6 +100,12 @@ def _by_id(records: Sequence[CreditRecord]) -> list[CreditRecord]:
     return sorted(records, key=lambda r: r.id)
 
 
+def _published(penalties: Sequence[CreditRecord]) -> tuple[CreditRecord, ...]:
+    """What the market connector passes on: the world's feed marks a market warning alone and a
+    简易程序 decision, which SAMR Order 45 Art. 2 never publishes, and the connector drops them."""
+    return tuple(p for p in penalties if not never_published(p))
+
+
 def _records(pick: Callable[[SubjectFacts], Sequence[CreditRecord]]) -> Callable[..., Any]:
     return lambda world, code: tuple(pick(_facts(world, code)))
 
@@ -117,16 +124,20 @@ async def _court_call(connector: CourtConnector, codes: Sequence[str]) -> dict[s
 
 
 async def _verify_call(connector: IdentityConnector, people: Sequence[str]) -> dict[str, Any]:
-    """The verifier has no batch: one verdict per ``name|id`` (or bare id: a made-up name)."""
+    """The verifier has no batch: one verdict per ``name|phone|id`` (or a bare id: a made-up
+    name and phone)."""
     answers = {}
     for entry in people:
-        name, _, id_number = entry.rpartition("|")
-        answers[entry] = await connector.verify(name or "测试某", id_number)
+        name, phone, id_number = entry.split("|") if "|" in entry else ("测试某", "", entry)
+        answers[entry] = await connector.verify(name, id_number, phone or "13900000000")
     return answers
 
 
 def _people(world: World) -> list[str]:
-    return [f"{world.persons[code].name}|{code}" for code in sorted(world.persons)]
+    return [
+        f"{world.persons[code].name}|{world.persons[code].phone}|{code}"
+        for code in sorted(world.persons)
+    ]
 
 
 def _market(method: str, kind: str, pick: Callable[[SubjectFacts], Any]) -> ConnectorCase:
@@ -215,7 +226,7 @@ GATED_CASES = [
 ]
 BATCH_CASES = [
     REGISTRATIONS,
-    _market("penalties", "penalties", lambda f: f.penalties),
+    _market("penalties", "penalties", lambda f: _published(f.penalties)),
     _market("permits", "permits", lambda f: f.permits),
     _market("abnormal_operations", "abnormal-operations", lambda f: f.abnormal),
     _market("serious_violations", "serious-violations", lambda f: f.serious_violations),

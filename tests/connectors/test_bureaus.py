@@ -23,6 +23,7 @@ from connectors.identity import IdentityConnector, IdentityVerdict
 from connectors.market import MarketConnector
 from connectors.market_mapping import penalty_record
 from connectors.utilities import UtilitiesConnector
+from credit.publicity import never_published
 from credit.records import RecordKind, Shareholding
 from simulators.runner import RunningBureau
 from simulators.world import World, make_citizen_id
@@ -90,6 +91,13 @@ def test_penalty_fines_are_converted_from_wan_yuan() -> None:
     assert record.declared_publicity_until is None
     assert record.repaired_on == dt.date(2025, 9, 1)
     assert penalty_record({**item, "CF_NR_FK": "0"}).amount_yuan is None
+    # the feed's marks of what market regulation never publishes reach the record
+    assert record.sanctions == ("罚款",)
+    assert not never_published(record)
+    assert never_published(penalty_record({**item, "CF_CFLB": "警告"}))
+    assert never_published(penalty_record({**item, "CF_CFCX": "简易程序"}))
+    both = penalty_record({**item, "CF_CFLB": "罚款；责令停产停业"})
+    assert both.sanctions == ("罚款", "责令停产停业")
 
 
 async def test_shareholders_one_call_per_uncached_enterprise(
@@ -160,12 +168,18 @@ async def test_bill_months_are_read_in_china_standard_time() -> None:
 async def test_verdicts(make: Make, world: World) -> None:
     identity: IdentityConnector = make(IdentityConnector)
     person = world.persons[sorted(world.persons)[0]]
-    assert (await identity.verify(person.name, person.id_number)).value is IdentityVerdict.MATCH
-    wrong = await identity.verify(person.name + "某", person.id_number)
+    right = await identity.verify(person.name, person.id_number, person.phone)
+    assert right.value is IdentityVerdict.MATCH
+    wrong = await identity.verify(person.name + "某", person.id_number, person.phone)
+    assert wrong.value is IdentityVerdict.MISMATCH
+    not_theirs = "13900001111"
+    assert not_theirs != person.phone
+    wrong = await identity.verify(person.name, person.id_number, not_theirs)
     assert wrong.value is IdentityVerdict.MISMATCH
     stranger = make_citizen_id(random.Random(5), "640500", dt.date(1990, 1, 1), male=True)
     assert stranger not in world.persons
-    assert (await identity.verify("某某", stranger)).value is IdentityVerdict.UNKNOWN
+    unknown = await identity.verify("某某", stranger, "13900001111")
+    assert unknown.value is IdentityVerdict.UNKNOWN
 
 
 async def test_nothing_about_a_person_is_kept_or_told(
@@ -173,15 +187,16 @@ async def test_nothing_about_a_person_is_kept_or_told(
 ) -> None:
     identity: IdentityConnector = make(IdentityConnector)
     person = world.persons[sorted(world.persons)[1]]
-    await identity.verify(person.name, person.id_number)
-    await identity.verify(person.name, person.id_number)
+    await identity.verify(person.name, person.id_number, person.phone)
+    await identity.verify(person.name, person.id_number, person.phone)
     assert bureaus["identity"].service.state.total_calls == 2  # never cached
     bad = person.id_number[:-1] + ("0" if person.id_number[-1] != "0" else "1")
     with pytest.raises(SourceRejected) as caught:
-        await identity.verify(person.name, bad)
+        await identity.verify(person.name, bad, person.phone)
     for text in (str(caught.value), repr(caught.value)):
         assert bad not in text
         assert person.name not in text
+        assert person.phone not in text
 
 
 # --- edge cases the simulators cannot produce -------------------------------------------------
@@ -233,3 +248,28 @@ async def test_shareholders_of_a_hundred_firms_stay_inside_the_bulkhead(
     found = await market.shareholders(codes)
     assert set(found) == set(codes)
     assert bureaus["market"].service.state.total_calls == 100
+
+
+async def test_penalties_market_regulation_never_publishes_are_dropped(
+    make: Make, world: World
+) -> None:
+    """The feed carries a warning alone and 简易程序 decisions, marked; the connector drops them
+    on both paths (SAMR Order 45 Art. 2) and keeps every other penalty."""
+    codes = [
+        code
+        for code in sorted(world.registrations)[:1500]
+        if any(never_published(p) for p in world.facts(code).penalties)  # type: ignore[union-attr]
+    ][:5]
+    assert len(codes) == 5
+    connector = make(MarketConnector)
+    by_kind = await connector.penalties(codes)
+    dossiers = await connector.dossiers(codes)
+    for code in codes:
+        facts = world.facts(code).penalties  # type: ignore[union-attr]
+        kept = {p.id for p in facts if not never_published(p)}
+        assert {r.id for r in by_kind[code].value} == kept
+        shown = {r.id for r in dossiers[code].value.records if r.kind in _PENALTY_KINDS}
+        assert shown == kept
+
+
+_PENALTY_KINDS = {RecordKind.MARKET_PENALTY, RecordKind.ADMIN_PENALTY}

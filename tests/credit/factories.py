@@ -18,7 +18,7 @@ from credit.records import (
 )
 from credit.report import RECORDED_BY
 
-SUBJECT = "91640104MA0K3P7W1C"  # shape only: these tests never validate it
+SUBJECT = "91640104MA0K3P7W64"  # a valid synthetic code (GB 32100 and GB 11714 checks)
 
 _ids = itertools.count(1)
 

@@ -10,6 +10,7 @@ import pytest
 from credit.access import (
     ANONYMOUS,
     CONSENT_TZ,
+    Audience,
     ClientScope,
     Consent,
     ConsentScope,
@@ -24,10 +25,16 @@ from credit.access import (
     may_act_for,
     may_introspect,
     may_read_access_log,
+    may_see_record,
     may_see_unmasked,
     person_subject_key,
+    record_audience,
     requires_audit,
 )
+from credit.policy import PublicityPolicy
+from credit.publicity import shareable_with_bank, visible_to_public
+from credit.records import RecordKind, RepairStatus, Severity
+from tests.credit.factories import rec
 
 FIRM = "91640104P5H4MY366K"
 OTHER_FIRM = "91640100MA76F1FX9R"
@@ -289,3 +296,42 @@ def test_person_subject_key_is_keyed_stable_and_normalised() -> None:
     assert "11010519491231002" not in one
     with pytest.raises(ValueError, match="secret"):
         person_subject_key("11010519491231002X", b"")
+
+
+# --- which records reach whom -----------------------------------------------------------------
+
+DAY = dt.date(2026, 11, 22)
+POLICY = PublicityPolicy()
+IN_WINDOW = rec(RecordKind.ADMIN_PENALTY, dt.date(2026, 6, 1), severity=Severity.GENERAL)
+EXPIRED = rec(RecordKind.ADMIN_PENALTY, dt.date(2024, 6, 1), severity=Severity.GENERAL)
+REPAIRED = rec(
+    RecordKind.ADMIN_PENALTY,
+    dt.date(2025, 6, 1),
+    severity=Severity.SERIOUS,
+    repair_status=RepairStatus.REPAIRED,
+    repaired_on=dt.date(2026, 10, 1),
+)
+
+
+def test_record_audience_by_relationship() -> None:
+    assert record_audience(CITIZEN, PERSON) is Audience.SUBJECT
+    assert record_audience(CITIZEN, FIRM) is Audience.SUBJECT  # a firm they represent
+    assert record_audience(CITIZEN, OTHER_FIRM) is Audience.PUBLIC
+    assert record_audience(BANK, FIRM) is Audience.BANK
+    for principal in (ANONYMOUS, OFFICER, OPERATOR):
+        assert record_audience(principal, FIRM) is Audience.PUBLIC
+
+
+def test_the_window_decides_for_the_public_and_sharing_for_banks() -> None:
+    records = (IN_WINDOW, EXPIRED, REPAIRED)
+    # the cases the guard must tell apart (whatever the periods, as the publicity rules say)
+    assert [visible_to_public(r, DAY, POLICY) for r in records] == [True, False, False]
+    assert not shareable_with_bank(REPAIRED, DAY, POLICY)
+    for record in records:
+        assert may_see_record(Audience.PUBLIC, record, DAY, POLICY) == visible_to_public(
+            record, DAY, POLICY
+        )
+        assert may_see_record(Audience.BANK, record, DAY, POLICY) == shareable_with_bank(
+            record, DAY, POLICY
+        )
+        assert may_see_record(Audience.SUBJECT, record, DAY, POLICY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -23,6 +24,7 @@ from credit.records import (
     Severity,
     TaxGrade,
 )
+from credit.regimes import DEFAULT_REGIMES
 from tests.credit.factories import grade, rec, registration
 
 D = dt.date
@@ -47,8 +49,19 @@ CASES: list[tuple[str, list[CreditRecord], list[TaxGrade], CreditClass, ReasonCo
         ReasonCode.SERIOUS_VIOLATION_LIST,
     ),
     (
-        "escalated abnormal listing",
+        # due (将被列入), not yet decided by the bureau: 失信 like the abnormal entry itself
+        "abnormal listing due for the serious list",
         [rec(K.ABNORMAL_OPERATION, D(2022, 1, 1))],
+        [],
+        C.DISHONEST,
+        ReasonCode.ESCALATION_DUE,
+    ),
+    (
+        "serious listing the bureau decided after 3 years on the abnormal list",
+        [
+            rec(K.SERIOUS_VIOLATION, D(2025, 1, 22), escalated_from_abnormal=True),
+            rec(K.ABNORMAL_OPERATION, D(2022, 1, 1)),
+        ],
         [],
         C.SERIOUSLY_DISHONEST,
         ReasonCode.SERIOUS_VIOLATION_LIST,
@@ -139,10 +152,24 @@ def test_each_reason_produces_its_class(
 
 
 def test_published_minor_penalty_warns() -> None:
-    policy = PublicityPolicy(admin_minor_published=True)
-    minor = rec(K.ADMIN_PENALTY, D(2026, 3, 1), severity=Severity.MINOR)
+    ndrc_36 = dataclasses.replace(DEFAULT_REGIMES[1], minor_published=True)
+    policy = PublicityPolicy(regimes=(DEFAULT_REGIMES[0], ndrc_36, *DEFAULT_REGIMES[2:]))
+    minor = rec(K.ADMIN_PENALTY, D(2026, 4, 1), severity=Severity.MINOR)
     assert classify([minor], DAY, policy).credit_class is C.WARNING
     assert classify([minor], DAY, POLICY).credit_class is C.TRUSTWORTHY  # not published
+    small_fine = rec(K.MARKET_PENALTY, D(2026, 4, 1), minor_sanction=True, sanctions=("罚款",))
+    assert classify([small_fine], DAY, POLICY).credit_class is C.WARNING
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [{"sanctions": ("警告",)}, {"sanctions": ("罚款",), "simple_procedure": True}],
+    ids=["warning only", "简易程序"],
+)
+def test_unpublished_market_penalties_are_never_rated_warning(facts: dict[str, object]) -> None:
+    for decided in (D(2025, 12, 24), D(2025, 12, 25), D(2026, 4, 1)):
+        penalty = rec(K.MARKET_PENALTY, decided, minor_sanction=True, **facts)
+        assert classify([penalty], DAY, POLICY).credit_class is C.TRUSTWORTHY
 
 
 def test_revoked_licence_warns_and_badges() -> None:
@@ -174,9 +201,12 @@ def test_messages_cite_their_rule() -> None:
     assert "失信被执行人" in reason.message
     assert "(2025)宁01执1号" in reason.message
     assert "《最高人民法院关于公布失信被执行人名单信息的若干规定》第二条" in reason.message
-    penalty = rec(K.ADMIN_PENALTY, D(2025, 6, 1))
+    penalty = rec(K.ADMIN_PENALTY, D(2026, 4, 1))
     [reason] = classify([penalty], DAY, POLICY).reasons
     assert "《信用修复管理办法》（国家发展改革委令第36号）" in reason.message
+    older = rec(K.ADMIN_PENALTY, D(2025, 6, 1))
+    [reason] = classify([older], DAY, POLICY).reasons
+    assert "（国家发展改革委令第58号）" in reason.message
     [reason] = classify([], DAY, POLICY, tax_grades=[grade(2024, "D")]).reasons
     assert reason.message == "2024年度纳税信用等级为D级（《纳税缴费信用管理办法》）"
 
@@ -185,9 +215,10 @@ def test_expired_records_no_longer_count() -> None:
     penalty = rec(K.ADMIN_PENALTY, D(2025, 4, 30))  # general: public through 2026-04-30
     assert classify([penalty], D(2026, 4, 30), POLICY).credit_class is C.DISHONEST
     assert classify([penalty], D(2026, 5, 1), POLICY).credit_class is C.TRUSTWORTHY
+    # the term ends Thursday 2026-04-30; 劳动节 1-5 May off: deleted within 6, 7, 8 May
     defaulter = rec(K.JUDGMENT_DEFAULTER, D(2024, 4, 30), defaulter_ground=5)
-    assert classify([defaulter], D(2026, 4, 30), POLICY).credit_class is C.SERIOUSLY_DISHONEST
-    assert classify([defaulter], D(2026, 5, 1), POLICY).credit_class is C.TRUSTWORTHY
+    assert classify([defaulter], D(2026, 5, 8), POLICY).credit_class is C.SERIOUSLY_DISHONEST
+    assert classify([defaulter], D(2026, 5, 9), POLICY).credit_class is C.TRUSTWORTHY
 
 
 def test_repaired_records_no_longer_count() -> None:
@@ -259,7 +290,9 @@ def test_punishment_badge_only_for_serious_lists() -> None:
     assert result.badges == (Badge.ACTIVE, Badge.PUNISHMENT)
     abnormal = rec(K.ABNORMAL_OPERATION, D(2025, 6, 1))
     assert Badge.PUNISHMENT not in classify([abnormal], DAY, POLICY).badges
-    escalated = rec(K.ABNORMAL_OPERATION, D(2022, 6, 1))
-    assert Badge.PUNISHMENT in classify([escalated], DAY, POLICY).badges
+    due = rec(K.ABNORMAL_OPERATION, D(2022, 6, 1))
+    assert Badge.PUNISHMENT not in classify([due], DAY, POLICY).badges
+    decided = rec(K.SERIOUS_VIOLATION, D(2025, 6, 22), escalated_from_abnormal=True)
+    assert Badge.PUNISHMENT in classify([due, decided], DAY, POLICY).badges
     direct_d = grade(2025, "D", assigned_directly=True, assigned_on=D(2025, 9, 1))
     assert Badge.PUNISHMENT not in classify([], DAY, POLICY, tax_grades=[direct_d]).badges

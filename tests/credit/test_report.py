@@ -147,13 +147,15 @@ def test_only_records_visible_on_the_report_day() -> None:
     assert report.section(SectionKey.ABNORMAL).count == 0
 
 
-def test_escalated_abnormal_entry_also_shows_among_serious_lists() -> None:
+def test_a_due_escalation_is_no_serious_listing_in_the_report() -> None:
+    # 将被列入: shown as due in the classification and advice, not among the serious lists
     entry = rec(K.ABNORMAL_OPERATION, D(2022, 6, 1))
     report = credit_report(SUBJECT, D(2022, 1, 1), TO, DAY, POLICY, records=[entry])
     assert report.section(SectionKey.ABNORMAL).records == (entry,)
-    assert report.section(SectionKey.SERIOUS_LISTS).records == (entry,)
-    assert report.classification.credit_class is CreditClass.SERIOUSLY_DISHONEST
-    assert Badge.PUNISHMENT in report.classification.badges
+    assert report.section(SectionKey.SERIOUS_LISTS).records == ()
+    assert report.classification.credit_class is CreditClass.DISHONEST
+    assert Badge.PUNISHMENT not in report.classification.badges
+    assert "将被列入严重违法失信名单" in " ".join(a.message for a in report.advice)
 
 
 def test_report_carries_classification_and_advice() -> None:

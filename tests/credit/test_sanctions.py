@@ -54,7 +54,8 @@ def test_real_citations_where_the_brief_names_them() -> None:
         "《最高人民法院关于限制被执行人高消费及有关消费的若干规定》第一条、第三条"
     )
     assert measure("JC-08").legal_basis == "《中华人民共和国公司法》第十条、第一百七十八条"
-    assert "（市场监管总局令第44号）" in measure("JC-09").legal_basis
+    assert measure("JC-09").legal_basis == "《企业信息公示暂行条例》第十七条"
+    assert measure("JC-09").edition == "全国失信惩戒措施基础清单（2024年版）"
     assert measure("JC-14").legal_basis == (
         "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）"
     )
@@ -89,14 +90,28 @@ def test_abnormal_listing_restricts_procurement_but_not_subsidies() -> None:
     assert discipline_check([entry], Matter.SUBSIDY, DAY, POLICY) == []
 
 
-def test_escalated_abnormal_listing_triggers_serious_violation_measures() -> None:
+def test_a_due_escalation_triggers_only_the_abnormal_list_measures() -> None:
     entry = rec(K.ABNORMAL_OPERATION, D(2022, 6, 1))
     found = sanctions_for([entry], DAY, POLICY)
+    assert {s.trigger for s in found} == {Trigger.ABNORMAL_OPERATION}
+    assert ids(found) == {"JC-07", "JC-15"}
+
+
+def test_the_bureaus_escalated_listing_adds_jc_09() -> None:
+    listing = rec(K.SERIOUS_VIOLATION, D(2025, 6, 22), escalated_from_abnormal=True)
+    found = sanctions_for([listing], DAY, POLICY)
     serious = [s for s in found if s.trigger is Trigger.SERIOUS_VIOLATION]
-    assert {"JC-05", "JC-09", "JC-11", "JC-12"} <= ids(serious)
-    assert all(s.record is entry and s.until == D(2030, 6, 2) for s in serious)
-    abnormal = [s for s in found if s.trigger is Trigger.ABNORMAL_OPERATION]
-    assert ids(abnormal) == {"JC-07", "JC-15"}
+    assert {"JC-05", "JC-11", "JC-12"} <= ids(serious)
+    assert "JC-09" not in ids(serious)
+    escalated = [s for s in found if s.trigger is Trigger.ESCALATED_SERIOUS_VIOLATION]
+    assert ids(escalated) == {"JC-09"}
+    assert all(s.until == D(2030, 6, 22) for s in found)  # 条例 第十七条: 5 years
+
+
+def test_jc_09_only_for_firms_escalated_from_the_abnormal_list() -> None:
+    own_grounds = rec(K.SERIOUS_VIOLATION, D(2025, 6, 22))
+    assert "JC-09" not in ids(sanctions_for([own_grounds], DAY, POLICY))
+    assert measure("JC-09").triggers == (Trigger.ESCALATED_SERIOUS_VIOLATION,)
 
 
 def test_national_list_triggers_serious_measures() -> None:
@@ -175,17 +190,18 @@ def test_sanctions_follow_record_order_then_catalogue_order() -> None:
 
 
 def test_sanctions_end_with_the_listing() -> None:
+    # the term ends Friday 2026-05-01, inside 劳动节 (1-5 May): deleted within 6, 7, 8 May
     entry = rec(K.JUDGMENT_DEFAULTER, D(2024, 5, 1), defaulter_ground=2)
-    last = sanctions_for([entry], D(2026, 5, 1), POLICY)
+    last = sanctions_for([entry], D(2026, 5, 8), POLICY)
     assert last
-    assert {s.until for s in last} == {D(2026, 5, 1)}
-    assert sanctions_for([entry], D(2026, 5, 2), POLICY) == []
+    assert {s.until for s in last} == {D(2026, 5, 8)}
+    assert sanctions_for([entry], D(2026, 5, 9), POLICY) == []
 
 
 def test_sanctions_end_3_working_days_after_performance() -> None:
     entry = rec(K.JUDGMENT_DEFAULTER, D(2024, 5, 1), defaulter_ground=1, ended_on=D(2026, 1, 2))
-    assert sanctions_for([entry], D(2026, 1, 7), POLICY)
-    assert sanctions_for([entry], D(2026, 1, 8), POLICY) == []
+    assert sanctions_for([entry], D(2026, 1, 6), POLICY)  # Sunday 4 January worked (调休)
+    assert sanctions_for([entry], D(2026, 1, 7), POLICY) == []
 
 
 def test_repaired_listing_sets_nothing_off() -> None:
@@ -200,15 +216,14 @@ def test_repaired_listing_sets_nothing_off() -> None:
     assert sanctions_for([entry], D(2026, 3, 1), POLICY) == []
 
 
-def test_repaired_escalation_ends_on_the_repair() -> None:
-    entry = rec(
-        K.ABNORMAL_OPERATION,
-        D(2022, 6, 1),
-        ended_on=D(2025, 7, 1),
+def test_repaired_escalated_listing_ends_on_the_repair() -> None:
+    listing = rec(
+        K.SERIOUS_VIOLATION,
+        D(2025, 6, 22),
+        escalated_from_abnormal=True,
         repair_status=RepairStatus.REPAIRED,
         repaired_on=D(2026, 6, 1),
     )
-    found = sanctions_for([entry], DAY, POLICY)
-    assert {s.trigger for s in found} == {Trigger.SERIOUS_VIOLATION}
+    found = sanctions_for([listing], DAY, POLICY)
     assert {s.until for s in found} == {D(2026, 5, 31)}
-    assert sanctions_for([entry], D(2026, 6, 1), POLICY) == []
+    assert sanctions_for([listing], D(2026, 6, 1), POLICY) == []

@@ -5,6 +5,7 @@ simulators behind the gateway, codes read from the real SMS outbox; clock-bound 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -16,11 +17,14 @@ import asyncpg
 import httpx
 import jwt
 import pytest
+from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from credit.access import Principal, PrincipalKind, person_subject_key
+from credit.masking import mask_phone
 from credit.records import Person
 from gateway import sms
+from gateway.app import create_app
 from gateway.auth.authenticator import Authenticator
 from gateway.binding import (
     BindingCodeWrong,
@@ -30,13 +34,19 @@ from gateway.binding import (
     BindingTooSoon,
 )
 from gateway.cli import main
+from gateway.database import Database
 from gateway.limits.trusted_documents import document_hash
 from gateway.settings import BindingSettings, Settings, person_key_secret
+from resolvers.binding import BoundIdentity
+from resolvers.source_loader import Deadline
 from simulators.behaviour import Behaviour
 from simulators.runner import RunningBureau
 from simulators.world import World
+from tests.conftest import TEST_WORLD
+from tests.fakes.servers import serve_app
 
 PHONE = "13912345678"
+OTHER_PHONE = "13900001111"
 
 
 def operation(name: str) -> str:
@@ -66,7 +76,10 @@ async def bot(gateway_url: str, bot_key: str) -> AsyncIterator[httpx.AsyncClient
 
 
 async def sent_code(gateway_app: Starlette, challenge_id: str) -> str:
-    pool = gateway_app.state.gateway.database.pool
+    return await texted_code(gateway_app.state.gateway.database.pool, challenge_id)
+
+
+async def texted_code(pool: asyncpg.Pool, challenge_id: str) -> str:
     message = await pool.fetchval(
         "SELECT message FROM sms_outbox WHERE challenge_id = $1::uuid", challenge_id
     )
@@ -76,7 +89,7 @@ async def sent_code(gateway_app: Starlette, challenge_id: str) -> str:
 
 
 async def start(bot: httpx.AsyncClient, person: Person, **changes: str) -> dict[str, Any]:
-    data = {"name": person.name, "idNumber": person.id_number, "phone": PHONE, **changes}
+    data = {"name": person.name, "idNumber": person.id_number, "phone": person.phone, **changes}
     return await run(bot, "StartIdentityBinding", input=data)
 
 
@@ -93,7 +106,7 @@ async def test_bind_with_the_texted_code(
     started = await start(bot, person)
     assert "errors" not in started, started
     challenge = started["data"]["startIdentityBinding"]
-    assert challenge["maskedPhone"] == "139****5678"
+    assert challenge["maskedPhone"] == mask_phone(person.phone)
     code = await sent_code(gateway_app, challenge["challengeId"])
 
     body = await run(bot, "ConfirmIdentityBinding", challengeId=challenge["challengeId"], code=code)
@@ -117,22 +130,97 @@ async def test_bind_with_the_texted_code(
         "SELECT phone_masked, message FROM sms_outbox WHERE challenge_id = $1::uuid",
         challenge["challengeId"],
     )
-    assert outbox["phone_masked"] == "139****5678"
+    assert outbox["phone_masked"] == mask_phone(person.phone)
     assert person.id_number not in outbox["message"]
     for record in caplog.records:
         assert person.id_number not in record.getMessage()
-        assert PHONE not in record.getMessage()
+        assert person.phone not in record.getMessage()
 
     unbound = await run(bot, "UnbindIdentity", token=bound["subjectToken"])
     assert unbound["data"] == {"unbindIdentity": True}
     assert await binder.bound_id_number(claims["sub"]) is None
 
 
+async def bind(bot: httpx.AsyncClient, person: Person, pool: asyncpg.Pool) -> str:
+    """Bind ``person`` through the bot's documents; their subject token."""
+    started = await start(bot, person)
+    assert "errors" not in started, started
+    challenge = started["data"]["startIdentityBinding"]
+    code = await texted_code(pool, challenge["challengeId"])
+    body = await run(bot, "ConfirmIdentityBinding", challengeId=challenge["challengeId"], code=code)
+    token: str = body["data"]["confirmIdentityBinding"]["subjectToken"]
+    return token
+
+
+async def refusal_of(bot: httpx.AsyncClient, token: str) -> tuple[int, str | None]:
+    """(HTTP status, error code) of a citizen's read with ``token``; (200, None) when served."""
+    payload = {"documentId": "sha256:" + document_hash(operation("MySubjects"))}
+    response = await bot.post("/graphql", json=payload, headers={"X-Subject-Token": token})
+    errors = response.json().get("errors") or [{"extensions": {}}]
+    return response.status_code, errors[0]["extensions"].get("code")
+
+
+@pytest.fixture(scope="module")
+async def replicas(
+    settings: Settings, seeded_database: Database, bot_key: str
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """The bot on two gateway replicas (one token secret, one database, each its own caches
+    and revocation listener), as production runs them; no wait between two codes."""
+    shared = settings.model_copy(
+        update={
+            "subject_token_secret": SecretStr("s" * 40),
+            "binding": BindingSettings(resend_s=0),  # this test binds one person twice
+        }
+    )
+    headers = {"Authorization": f"Bearer {bot_key}"}
+    async with contextlib.AsyncExitStack() as stack:
+        bots = []
+        for _ in range(2):
+            app = create_app(shared, database=seeded_database, today=lambda: TEST_WORLD.today)
+            url = await stack.enter_async_context(serve_app(app))
+            bots.append(
+                await stack.enter_async_context(
+                    httpx.AsyncClient(base_url=url, headers=headers, timeout=30)
+                )
+            )
+        yield bots[0], bots[1]
+
+
+async def test_unbinding_revokes_the_token_at_once_on_every_replica(
+    replicas: tuple[httpx.AsyncClient, httpx.AsyncClient],
+    people: Iterator[Person],
+    seeded_database: Database,
+) -> None:
+    here, there = replicas
+    pool = seeded_database.pool
+    first, second = next(people), next(people)
+    token, other = await bind(here, first, pool), await bind(here, second, pool)
+    for bot in (here, there):  # both replicas have verified (and keep) the binding
+        assert await refusal_of(bot, token) == (200, None)
+        assert await refusal_of(bot, other) == (200, None)
+
+    assert (await run(here, "UnbindIdentity", token=token))["data"] == {"unbindIdentity": True}
+    # the very next request on the replica that unbound is refused
+    assert await refusal_of(here, token) == (401, "CREDENTIALS_REVOKED")
+    # the other replica refuses as soon as the notification reaches it (waited for, not slept)
+    async with asyncio.timeout(2):
+        while await refusal_of(there, token) == (200, None):
+            pass
+    assert await refusal_of(there, token) == (401, "CREDENTIALS_REVOKED")
+    # someone else's binding is untouched; binding again issues a new token, the old stays dead
+    assert await refusal_of(there, other) == (200, None)
+    fresh = await bind(here, first, pool)
+    assert await refusal_of(there, fresh) == (200, None)
+    assert await refusal_of(here, token) == (401, "CREDENTIALS_REVOKED")
+
+
 async def test_five_wrong_codes_lock_binding_for_that_person(
     bot: httpx.AsyncClient, people: Iterator[Person], gateway_app: Starlette
 ) -> None:
     person = next(people)
-    challenge = (await start(bot, person))["data"]["startIdentityBinding"]
+    started = await start(bot, person)
+    assert "errors" not in started, started
+    challenge = started["data"]["startIdentityBinding"]
     code = await sent_code(gateway_app, challenge["challengeId"])
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for left in (4, 3, 2, 1):
@@ -161,7 +249,13 @@ async def test_refusals_before_any_code_is_sent(
     person = next(people)
     pool = gateway_app.state.gateway.database.pool
     before = await pool.fetchval("SELECT count(*) FROM sms_outbox")
-    assert code_of(await start(bot, person, name=person.name + "某")) == "IDENTITY_NOT_VERIFIED"
+    # 三要素: a wrong name and a phone not registered to them are one refusal, saying neither
+    assert person.phone != OTHER_PHONE
+    wrong_name = await start(bot, person, name=person.name + "某")
+    wrong_phone = await start(bot, person, phone=OTHER_PHONE)
+    assert code_of(wrong_name) == code_of(wrong_phone) == "IDENTITY_NOT_VERIFIED"
+    assert wrong_name["errors"][0]["message"] == wrong_phone["errors"][0]["message"]
+    assert "姓名、公民身份号码与手机号" in wrong_name["errors"][0]["message"]
     bad_id = person.id_number[:17] + ("0" if person.id_number[17] != "0" else "1")
     body = await start(bot, person, idNumber=bad_id)
     assert body["errors"][0]["extensions"] == {"code": "INVALID_CREDIT_CODE", "reason": "checksum"}
@@ -186,20 +280,6 @@ async def test_only_the_bot_binds_and_only_a_citizen_unbinds(
     assert code_of(await run(bot, "UnbindIdentity")) == "FORBIDDEN"
 
 
-async def test_identity_bureau_down_is_said_and_sends_nothing(
-    bot: httpx.AsyncClient,
-    people: Iterator[Person],
-    bureaus: dict[str, RunningBureau],
-    gateway_app: Starlette,
-) -> None:
-    bureaus["identity"].service.state.behaviour = Behaviour(down=True)
-    pool = gateway_app.state.gateway.database.pool
-    before = await pool.fetchval("SELECT count(*) FROM sms_outbox")
-    body = await start(bot, next(people))
-    assert body["errors"][0]["extensions"] == {"code": "SOURCE_UNAVAILABLE", "source": "identity"}
-    assert await pool.fetchval("SELECT count(*) FROM sms_outbox") == before
-
-
 async def test_market_down_binds_without_firms(
     bot: httpx.AsyncClient,
     people: Iterator[Person],
@@ -215,6 +295,51 @@ async def test_market_down_binds_without_firms(
     assert bound["representedEnterprises"] is None
     assert body["errors"][0]["extensions"] == {"code": "SOURCE_UNAVAILABLE", "source": "market"}
     assert body["errors"][0]["path"] == ["confirmIdentityBinding", "representedEnterprises"]
+
+
+@pytest.fixture(scope="module")
+async def impatient_bot(
+    settings: Settings, seeded_database: Database, bot_key: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The bot on a gateway whose requests wait 0.5 s for bureaus, while its identity
+    connector, left alone, would wait a minute for a bureau that does not answer."""
+    identity = settings.bureaus.identity.model_copy(update={"timeout_s": 60.0, "retry_attempts": 1})
+    bureaus = settings.bureaus.model_copy(update={"identity": identity})
+    tuned = settings.model_copy(update={"request_deadline_s": 0.5, "bureaus": bureaus})
+    app = create_app(tuned, database=seeded_database, today=lambda: TEST_WORLD.today)
+    headers = {"Authorization": f"Bearer {bot_key}"}
+    async with (
+        serve_app(app) as url,
+        httpx.AsyncClient(base_url=url, headers=headers, timeout=15) as http,
+    ):
+        yield http
+
+
+@pytest.mark.parametrize(
+    ("fault", "caller", "refusal"),
+    [
+        (Behaviour(down=True), "bot", "SOURCE_UNAVAILABLE"),
+        # without the deadline: a minute's wait, cut by the test client's 15 s
+        (Behaviour(hang=True), "impatient_bot", "SOURCE_TIMEOUT"),
+    ],
+)
+async def test_an_identity_bureau_down_or_hung_is_said_and_sends_nothing(
+    fault: Behaviour,
+    caller: str,
+    refusal: str,
+    bot: httpx.AsyncClient,
+    impatient_bot: httpx.AsyncClient,
+    people: Iterator[Person],
+    bureaus: dict[str, RunningBureau],
+    gateway_app: Starlette,
+) -> None:
+    bureaus["identity"].service.state.behaviour = fault
+    pool = gateway_app.state.gateway.database.pool
+    before = await pool.fetchval("SELECT count(*) FROM sms_outbox")
+    body = await start({"bot": bot, "impatient_bot": impatient_bot}[caller], next(people))
+    assert body["errors"][0]["extensions"] == {"code": refusal, "source": "identity"}
+    assert body["data"] is None
+    assert await pool.fetchval("SELECT count(*) FROM sms_outbox") == before
 
 
 # --- rules that need a clock ------------------------------------------------------------------
@@ -259,37 +384,42 @@ async def test_codes_expire_and_locks_end(
 ) -> None:
     connectors = gateway_app.state.gateway.connectors
     person = next(people)
+    deadline = Deadline(30)  # bureaus are waited for as a request would
 
     async def begin() -> tuple[str, str]:
         challenge = await binder.start(
             BOT,
             name=person.name,
             id_number=person.id_number,
-            phone=PHONE,
+            phone=person.phone,
             identity=connectors.identity,
+            deadline=deadline,
         )
         return challenge.id, await sent_code(gateway_app, challenge.id)
+
+    async def confirm(challenge_id: str, code: str) -> BoundIdentity:
+        return await binder.confirm(
+            BOT, challenge_id=challenge_id, code=code, market=connectors.market, deadline=deadline
+        )
 
     challenge_id, code = await begin()
     with pytest.raises(BindingTooSoon):
         await begin()
     clock.advance(121)
     with pytest.raises(BindingExpired):
-        await binder.confirm(BOT, challenge_id=challenge_id, code=code, market=connectors.market)
+        await confirm(challenge_id, code)
 
     challenge_id, code = await begin()  # past the resend wait: a fresh code
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     with pytest.raises(BindingCodeWrong):
-        await binder.confirm(BOT, challenge_id=challenge_id, code=wrong, market=connectors.market)
+        await confirm(challenge_id, wrong)
     with pytest.raises(BindingLocked):
-        await binder.confirm(BOT, challenge_id=challenge_id, code=wrong, market=connectors.market)
+        await confirm(challenge_id, wrong)
     with pytest.raises(BindingLocked):
         await begin()
     clock.advance(601)
     challenge_id, code = await begin()  # the lock has ended
-    bound = await binder.confirm(
-        BOT, challenge_id=challenge_id, code=code, market=connectors.market
-    )
+    bound = await confirm(challenge_id, code)
     assert bound.represents is not None
 
 

@@ -122,6 +122,18 @@ async def test_request_id_echoed(client: httpx.AsyncClient) -> None:
     assert response.json()["extensions"]["requestId"] == "abc12345-test"
 
 
+async def test_a_request_id_that_looks_like_personal_data_is_replaced(
+    client: httpx.AsyncClient,
+) -> None:
+    for offered in ("11010519491231002X", "110105-19491231-002x", "trace-13912345678"):
+        response = await client.post(
+            "/graphql", json={"query": "{ __typename }"}, headers={"X-Request-Id": offered}
+        )
+        used = response.headers["X-Request-Id"]
+        assert used != offered
+        assert response.json()["extensions"]["requestId"] == used
+
+
 async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")

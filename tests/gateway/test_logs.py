@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import orjson
 import pytest
 
-from gateway.logs import configure_logging, redact
+from gateway.logs import configure_logging, looks_personal, redact
 
 SYNTHETIC_ID = "11010519491231002X"
 
@@ -23,6 +23,60 @@ def test_redacts_id_numbers_and_mobiles_but_not_other_digits() -> None:
     assert out.count("[id-number]") == 2
     assert "[phone]" in out
     assert "1732262400123" in out  # a 13-digit timestamp is neither
+
+
+def _full_width(text: str) -> str:
+    return text.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X+"})
+
+
+# Every form the gateway accepts (credit.identifiers.normalise_code, gateway.sms.normalise_phone)
+ID_FORMS = [
+    "110105 19491231 002X",
+    "110105-1949-1231-002x",
+    "110105–19491231—002X",  # en and em dashes
+    "110105‐19491231－002X",  # hyphen, full-width hyphen-minus
+    "110105 - 19491231 - 002X",
+    _full_width(SYNTHETIC_ID),
+    _full_width("110105 19491231 002") + "ｘ",
+]
+PHONE_FORMS = [
+    "139 1234 5678",
+    "139-1234-5678",
+    "+86 139 1234 5678",
+    "8613912345678",
+    "(139)1234-5678",
+    _full_width("13912345678"),
+    "139—1234—5678",
+]
+
+
+@pytest.mark.parametrize("written", ID_FORMS + PHONE_FORMS)
+def test_redacts_every_written_form(written: str) -> None:
+    out = redact(f"申请人 {written}，请核对")
+    assert "[id-number]" in out or "[phone]" in out
+    digits = [c for c in out if c.isdigit()]  # str.isdigit knows full-width digits too
+    assert digits == [] or "86" in written  # at most the country code is left
+
+
+@pytest.mark.parametrize(
+    "offered",
+    [
+        SYNTHETIC_ID,
+        "req-" + SYNTHETIC_ID,
+        "req" + SYNTHETIC_ID,
+        "110105-19491231-002X",
+        "13912345678",
+        "trace-139-1234-5678",
+        "abc13912345678",
+    ],
+)
+def test_personal_numbers_in_any_form_look_personal(offered: str) -> None:
+    assert looks_personal(offered)
+
+
+@pytest.mark.parametrize("offered", ["abc12345-test", "9f0e4c7a-8b1d-4e2f-a3c5-d7e9f1a2b3c4"])
+def test_ordinary_request_ids_do_not(offered: str) -> None:
+    assert not looks_personal(offered)
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ from resolvers.pagination import InvalidCursor
 from tests.credit.financing.builders import DAY, add_defaulter, clean
 
 POLICY = PublicityPolicy()
-USCC = "91640104MA0K3P7W1C"  # shape only
+USCC = "91640104MA0K3P7W64"  # valid synthetic code
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ async def test_each_decision_is_audited_with_its_purpose_and_consent(
     database: Database, settings: Settings, product: Product
 ) -> None:
     svc = service(database, settings, f"bank-{secrets.token_hex(4)}")
-    uscc = "91640104MA0K3P7W1C"
+    uscc = "91640104MA0K3P7W64"
     stored = await svc.store(new(product, uscc=uscc))
     rows = await database.pool.fetch(
         "SELECT purpose, consent_id, scopes, fields FROM audit_log WHERE request_id = $1",
@@ -261,7 +261,7 @@ async def test_consents_for_the_stated_purpose_give_grants(
     database: Database, settings: Settings
 ) -> None:
     bank_id = f"bank-{secrets.token_hex(4)}"
-    uscc = "91640104MA0K3P7W1C"
+    uscc = "91640104MA0K3P7W64"
     rep = Principal(
         PrincipalKind.CITIZEN, subject_key="p:" + "0" * 64, represents=frozenset({uscc})
     )

@@ -17,8 +17,13 @@ from typing import Any
 import httpx
 import pytest
 
+from credit.policy import PublicityPolicy
+from credit.publicity import publicity_window, shareable_with_bank, visible_to_public
+from credit.records import CreditRecord, OperatingStatus, RecordKind, RepairStatus
 from gateway.database import Database
+from gateway.settings import Settings
 from simulators.world import World
+from tests.conftest import TEST_WORLD
 from tests.resolvers.conftest import ADMIN_KEY, CitizenFactory
 from tests.resolvers.test_access import GRANT, REVOKE, gated_enterprise, gql
 
@@ -113,8 +118,8 @@ async def test_cell(
     else:
         key = {"public": None, "operator": ADMIN_KEY}.get(principal, demo_keys.get(principal))
         http = as_client(key, purpose="LOAN_PRECHECK")
-    async with http:
-        body: dict[str, Any] = await gql(http, QUERY, c=uscc)
+    async with http as caller:
+        body: dict[str, Any] = await gql(caller, QUERY, c=uscc)
     data = body["data"]["enterprise"]
     errors = {e["path"][-1]: e["extensions"]["code"] for e in body.get("errors", [])}
     for field in [*GATED_FIELDS, "accessLog"]:
@@ -123,3 +128,126 @@ async def test_cell(
         assert got == want, f"{principal} × {field} × {state}: {got} != {want}"
     shown_id = data["legalRepresentative"]["idNumber"]
     assert (shown_id == rep) == (principal == "citizen_self"), f"{principal} sees {shown_id}"
+
+
+# --- the publicity window: which records reach whom ------------------------------------------
+# One firm per way a record leaves its window; for every principal the records list (and its
+# count), the report, the classification's reasons and the sanctions must hold exactly what
+# credit.access.may_see_record allows: the public (and officers, operators, other citizens) the
+# records inside their window, the bank those shareable with banks, the subject all of its own.
+
+WINDOW_CASES: dict[str, Callable[[CreditRecord, dt.date, PublicityPolicy], bool]] = {
+    "expired_penalty": lambda r, day, p: (
+        r.kind in {RecordKind.ADMIN_PENALTY, RecordKind.MARKET_PENALTY}
+        and r.repair_status is not RepairStatus.REPAIRED
+        and publicity_window(r, p).published
+        and not visible_to_public(r, day, p)
+    ),
+    "repaired": lambda r, day, p: (
+        r.repair_status is RepairStatus.REPAIRED
+        and r.repaired_on is not None
+        and r.repaired_on <= day
+    ),
+    "deleted_defaulter": lambda r, day, p: (
+        r.kind is RecordKind.JUDGMENT_DEFAULTER and not visible_to_public(r, day, p)
+    ),
+    "lapsed_permit": lambda r, day, p: (
+        r.kind is RecordKind.PERMIT
+        and r.ended_on is not None
+        and r.ended_on < day
+        and not visible_to_public(r, day, p)
+    ),
+}
+PUBLIC_VIEW = {"public", "officer", "operator", "citizen_other"}
+WINDOW_QUERY = """query($c: String!) { enterprise(uscc: $c) {
+  records(first: 40) { totalCount edges { node { id publicity { visibleNow } } } }
+  classification { reasons { recordId } lesserReasons { recordId } }
+  sanctions { record { id } }
+} }"""
+REPORT_QUERY = """query($c: String!) { enterprise(uscc: $c) {
+  creditReport { sections { count records { id } } }
+} }"""
+
+
+@pytest.fixture(scope="module")
+def window_firms(world: World, settings: Settings) -> dict[str, tuple[str, CreditRecord]]:
+    """Per case, an active firm (its representative can act for it) and the record at issue."""
+    day, policy = TEST_WORLD.today, settings.publicity
+    found: dict[str, tuple[str, CreditRecord]] = {}
+    for code in world.organisation_codes():
+        reg = world.registrations[code]
+        facts = world.facts(code)
+        if reg.status is not OperatingStatus.ACTIVE or facts is None:
+            continue
+        records = facts.records()
+        if len(records) > 40:
+            continue
+        for case, matches in WINDOW_CASES.items():
+            hit = next((r for r in records if matches(r, day, policy)), None)
+            if case not in found and hit is not None:
+                found[case] = (code, hit)
+        if len(found) == len(WINDOW_CASES):
+            return found
+    raise AssertionError(f"the test world lacks window cases: {set(WINDOW_CASES) - set(found)}")
+
+
+def may_see(principal: str, record: CreditRecord, policy: PublicityPolicy) -> bool:
+    """The rule as DESIGN.md writes it, independently of credit.access."""
+    day = TEST_WORLD.today
+    if principal == "citizen_self":
+        return True
+    if principal == "bank":
+        return shareable_with_bank(record, day, policy)
+    return visible_to_public(record, day, policy)
+
+
+@pytest.mark.parametrize("case", WINDOW_CASES)
+@pytest.mark.parametrize("principal", PRINCIPALS)
+async def test_window_cell(
+    principal: str,
+    case: str,
+    window_firms: dict[str, tuple[str, CreditRecord]],
+    as_client: Callable[..., httpx.AsyncClient],
+    citizen: CitizenFactory,
+    demo_keys: dict[str, str],
+    world: World,
+    settings: Settings,
+) -> None:
+    uscc, at_issue = window_firms[case]
+    rep = world.registrations[uscc].legal_rep_id
+    if principal == "citizen_self":
+        http = citizen(rep, (uscc,))
+    elif principal == "citizen_other":
+        other = next(c for c, _ in window_firms.values() if c != uscc)
+        http = citizen(world.registrations[other].legal_rep_id, (other,))
+    else:
+        key = {"public": None, "operator": ADMIN_KEY}.get(principal, demo_keys.get(principal))
+        http = as_client(key, purpose="LOAN_PRECHECK")
+    async with http as caller:
+        body: dict[str, Any] = await gql(caller, WINDOW_QUERY, c=uscc)
+        report: dict[str, Any] = await gql(caller, REPORT_QUERY, c=uscc)
+    assert "errors" not in body, body
+    assert "errors" not in report, report
+    data = body["data"]["enterprise"]
+    sections = report["data"]["enterprise"]["creditReport"]["sections"]
+    facts = world.facts(uscc)
+    assert facts is not None
+    policy = settings.publicity
+    allowed = {r.id for r in facts.records() if may_see(principal, r, policy)}
+    listed = [e["node"]["id"] for e in data["records"]["edges"]]
+    where = f"{principal} × {case}"
+    assert sorted(listed) == sorted(allowed), where
+    assert data["records"]["totalCount"] == len(allowed), where
+    assert (at_issue.id in listed) == may_see(principal, at_issue, policy), where
+    if principal in PUBLIC_VIEW:
+        assert all(e["node"]["publicity"]["visibleNow"] for e in data["records"]["edges"]), where
+    cited = {
+        r["recordId"]
+        for r in data["classification"]["reasons"] + data["classification"]["lesserReasons"]
+    } | {s["record"]["id"] for s in data["sanctions"] if s["record"]}
+    reported = [r["id"] for s in sections for r in s["records"]]
+    counted = sum(s["count"] for s in sections)
+    assert (cited - {None}) <= allowed, where
+    assert set(reported) <= allowed, where
+    assert at_issue.id not in reported, where
+    assert counted >= len(reported), where

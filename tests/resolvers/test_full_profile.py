@@ -179,3 +179,15 @@ async def test_a_hanging_bureau_never_holds_the_request_past_its_deadline(
     errors = {tuple(e.get("path", ())): e["extensions"] for e in body["errors"]}
     assert errors[("subject", "classification")] == {"code": "SOURCE_TIMEOUT", "source": "court"}
     assert body["data"]["subject"]["name"] == world.registrations[code].name
+
+
+async def test_search_at_the_deadline_is_a_source_timeout(
+    short_deadline_url: str, bureaus: dict[str, RunningBureau]
+) -> None:
+    bureaus["market"].service.state.behaviour = Behaviour(hang=True)
+    search = 'query { searchEnterprises(name: "宁夏", first: 5) { totalCount } }'
+    async with httpx.AsyncClient(base_url=short_deadline_url) as public:
+        body: dict[str, Any] = (await public.post("/graphql", json={"query": search})).json()
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "SOURCE_TIMEOUT", "source": "market"}
+    assert "时限" in error["message"]  # the request's deadline, not the connector's own timeouts

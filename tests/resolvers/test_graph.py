@@ -8,9 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
+from credit.publicity import visible_to_public
+from gateway.settings import Settings
 from simulators.behaviour import Behaviour
 from simulators.runner import RunningBureau
 from simulators.world import World
+from tests.conftest import TEST_WORLD
 
 PROFILE = """
 query Profile($code: String!) {
@@ -41,7 +44,9 @@ def sources_of(body: dict[str, Any]) -> set[str]:
     return {p["source"] for p in body["extensions"].get("provenance", [])}
 
 
-async def test_full_enterprise_profile(officer: httpx.AsyncClient, world: World) -> None:
+async def test_full_enterprise_profile(
+    officer: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
     code = world.boundary["every_kind"]
     body = await gql(officer, PROFILE, code=code)
     assert "errors" not in body, body["errors"]
@@ -52,7 +57,11 @@ async def test_full_enterprise_profile(officer: httpx.AsyncClient, world: World)
     assert {"JUDGMENT_DEFAULTER", "ABNORMAL_OPERATION", "SERIOUS_DISHONESTY"} <= kinds
     facts = world.facts(code)
     assert facts is not None
-    assert subject["records"]["totalCount"] == len(facts.records())
+    # an officer sees what the public sees: the records inside their publicity window
+    public = [
+        r for r in facts.records() if visible_to_public(r, TEST_WORLD.today, settings.publicity)
+    ]
+    assert subject["records"]["totalCount"] == len(public) < len(facts.records())
     assert subject["classification"]["creditClass"] == "SERIOUSLY_DISHONEST"
     assert subject["classification"]["reasons"]
     assert subject["sanctions"], "an enterprise with every listing has sanctions"
@@ -192,5 +201,7 @@ async def test_search_page_size_is_capped(officer: httpx.AsyncClient) -> None:
 async def test_get_runs_queries_but_never_mutations(officer: httpx.AsyncClient) -> None:
     mutation = 'mutation { revokeConsent(id: "00000000-0000-0000-0000-000000000000") { id } }'
     response = await officer.get("/graphql", params={"query": mutation})
-    assert response.status_code == 400  # strawberry: mutations are not allowed over GET
-    assert "mutations are not allowed when using get" in response.text.lower()
+    assert response.status_code == 405  # GraphQL over HTTP: a mutation over GET is refused
+    assert response.headers["Allow"] == "POST"
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "METHOD_NOT_ALLOWED", "allow": "POST"}

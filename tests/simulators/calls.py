@@ -132,7 +132,9 @@ BUREAU_CALLS: dict[str, BureauCall] = {
         "identity",
         _basic,
         lambda code, _: Call(
-            "POST", "/identity/v1/verify", json={"name": "测试", "idNumber": code}
+            "POST",
+            "/identity/v1/verify",
+            json={"name": "测试", "idNumber": code, "phone": "13900000000"},
         ),
         None,
     ),

@@ -16,6 +16,7 @@ from credit.records import (
     Severity,
     TaxGradeLetter,
 )
+from credit.regimes import Anchor
 from simulators.boundary import ENTERPRISE_CASES, PERSON_CASE
 from simulators.facts import NEGATIVE_KINDS, SubjectFacts
 from simulators.national_facts import MAJOR_TAX_LIST
@@ -75,12 +76,20 @@ def test_publicity_ends_on_the_edge(world: World, case: str, last_day: int, kind
     assert record.declared_publicity_until == end
     assert visible_to_public(record, end, policy)
     assert not visible_to_public(record, end + DAY, policy)
+    # Changed with the dated regimes (issue 11): the months and the day they count from are
+    # the regime's in force on the decision date (Order 107 / Order 36: from the decision).
+    regime = publicity_window(record, policy).regime
+    assert regime is not None
+    counted_from = record.decided_on
+    if regime.counted_from is Anchor.PUBLICATION:
+        counted_from = record.publish_from or record.decided_on
     if kind is RecordKind.MARKET_PENALTY:
         assert record.minor_sanction
-        assert end == add_months(record.publish_from or record.decided_on, 3)
+        assert record.sanctions == ("罚款",)  # a warning alone would never be published
+        assert end == add_months(counted_from, regime.minor_max_months)
     else:
         assert record.severity is Severity.GENERAL
-        assert end == add_years(record.publish_from or record.decided_on, 1)
+        assert end == add_months(counted_from, regime.general_max_months)
 
 
 def test_penalty_repaired(world: World) -> None:
@@ -124,10 +133,17 @@ def test_defaulter_performed_two_working_days_ago(world: World) -> None:
     ]
     assert len(between) == 2
     assert calendar.is_working_day(record.ended_on)
-    # still listed: the court has 3 working days to remove it (最高法2017年规定 第十条)
+    assert record.defaulter_ground == 2
+    # Changed in issue 11: a ground-2 listing has a term, and performing early does not end it
+    # (最高法2017年规定 第十条第二款): listed past the 3 working days after performance, until
+    # 3 working days after the term ends
     assert visible_to_public(record, today, policy)
     deadline = calendar.add_working_days(record.ended_on, policy.defaulter_removal_working_days)
-    assert not visible_to_public(record, deadline + DAY, policy)
+    assert visible_to_public(record, deadline + DAY, policy)
+    window = publicity_window(record, policy)
+    assert window.max_until is not None
+    term_end = calendar.add_working_days(window.max_until, policy.defaulter_removal_working_days)
+    assert window.visible_until == term_end
 
 
 def test_ground_one_defaulter_stays_until_performed(world: World) -> None:
@@ -147,7 +163,8 @@ def test_abnormal_listing_three_years_old(world: World) -> None:
     assert record.ended_on is None
     escalated = escalation(record, policy)
     assert escalated is not None
-    assert escalated.listed_from == today + DAY
+    assert escalated.due_on == today + DAY  # 将被列入 from tomorrow, not listed (issue 11)
+    assert not _facts(world, "abnormal_listed_3_years_ago").serious_violations
 
 
 def test_zero_return_run_of_exactly_three(world: World) -> None:

@@ -41,40 +41,56 @@ async def test_national_not_on_any_list(api: Api, world: World) -> None:
 
 async def test_identity_verdicts_never_echo_the_person(api: Api, world: World) -> None:
     person_id = world.boundary["defaulter_legal_rep"]
-    name = world.persons[person_id].name
+    name, phone = world.persons[person_id].name, world.persons[person_id].phone
     client = api("identity")
-    cases = {
-        "0": {"name": name, "idNumber": person_id.lower()},
-        "1": {"name": name + "某", "idNumber": person_id},
-        "2": {
-            "name": name,
-            "idNumber": next(
-                c
-                for c in (
-                    make_citizen_id(
-                        random.Random(n), "640104", world.persons[person_id].birth_date, True
+    spaced = f"+86 {phone[:3]} {phone[3:7]}-{phone[7:]}"
+    cases = [
+        ("0", {"name": name, "idNumber": person_id.lower(), "phone": spaced}),
+        ("1", {"name": name + "某", "idNumber": person_id, "phone": phone}),
+        ("1", {"name": name, "idNumber": person_id, "phone": "13900001111"}),  # 三要素
+        (
+            "2",
+            {
+                "name": name,
+                "phone": phone,
+                "idNumber": next(
+                    c
+                    for c in (
+                        make_citizen_id(
+                            random.Random(n), "640104", world.persons[person_id].birth_date, True
+                        )
+                        for n in range(100)
                     )
-                    for n in range(100)
-                )
-                if c not in world.persons
-            ),
-        },
-    }
-    for verdict, body in cases.items():
+                    if c not in world.persons
+                ),
+            },
+        ),
+    ]
+    assert phone != "13900001111"
+    messages = set()
+    for verdict, body in cases:
         response = await client.post("/identity/v1/verify", json=body)
         assert response.status_code == 200
         assert response.json()["resultCode"] == verdict
         assert body["idNumber"].upper() not in response.text
         assert name not in response.text
+        assert phone not in response.text
+        messages.add((verdict, response.json()["resultMsg"]))
+    assert len({m for v, m in messages if v == "1"}) == 1  # not which of the three was wrong
 
 
 async def test_identity_refuses_bad_requests(api: Api, world: World) -> None:
     client = api("identity")
     person_id = world.boundary["defaulter_legal_rep"]
     for body in (
-        {"name": "张三", "idNumber": person_id[:-1] + ("0" if person_id[-1] != "0" else "1")},
-        {"name": "", "idNumber": person_id},
-        {"idNumber": person_id},
+        {
+            "name": "张三",
+            "idNumber": person_id[:-1] + ("0" if person_id[-1] != "0" else "1"),
+            "phone": "13900001111",
+        },
+        {"name": "", "idNumber": person_id, "phone": "13900001111"},
+        {"idNumber": person_id, "phone": "13900001111"},
+        {"name": "张三", "idNumber": person_id},  # no phone: 三要素 needs all three
         {"items": [{"name": "张三", "idNumber": person_id}]},
     ):
         response = await client.post("/identity/v1/verify", json=body)

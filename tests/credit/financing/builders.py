@@ -41,7 +41,7 @@ from simulators.world import World
 
 DAY = dt.date(2026, 11, 22)
 AT = dt.datetime(2026, 11, 22, 1, 30, tzinfo=dt.UTC)
-USCC = "91640104MA0K3P7W1C"  # shape only
+USCC = "91640104MA0K3P7W64"  # valid synthetic code
 FULL = {ConsentScope.FULL_REPORT: "consent-full"}
 
 

@@ -209,10 +209,21 @@ def test_abnormal_operations_and_its_escalation() -> None:
         Source.MARKET,
         decided_on=dt.date(DAY.year - policy_years, DAY.month, DAY.day) - dt.timedelta(days=2),
     )
-    escalated = with_fact(clean(), FactKey.MARKET_RECORDS, (old,), Source.MARKET)
-    found = reason(escalated, RuleId.NO_SERIOUS_LISTS)
+    due = with_fact(clean(), FactKey.MARKET_RECORDS, (old,), Source.MARKET)
+    # 将被列入: due, not decided — the abnormal rule says so, the serious-list rule passes
+    assert reason(due, RuleId.NO_SERIOUS_LISTS).verdict is Verdict.PASS
+    assert "将被列入严重违法失信名单" in reason(due, RuleId.NOT_ABNORMAL).finding
+    listing = record(
+        RecordKind.SERIOUS_VIOLATION,
+        Source.MARKET,
+        decided_on=DAY - dt.timedelta(days=1),
+        escalated_from_abnormal=True,
+    )
+    decided = with_fact(clean(), FactKey.MARKET_RECORDS, (old, listing), Source.MARKET)
+    found = reason(decided, RuleId.NO_SERIOUS_LISTS)
     assert found.verdict is Verdict.FAIL
-    assert "经营异常名录逾期未移出转入" in found.finding
+    assert "经营异常名录满期转入" in found.finding
+    assert "国家企业信用信息公示系统" in found.advice
 
 
 def test_a_national_listing_fails_even_when_market_is_missing() -> None:

@@ -26,7 +26,8 @@ from strawberry.types import Info
 from credit.access import Principal
 from gateway.auth import request_principal
 from gateway.database import Database
-from gateway.limits import Edge, TrustedDocumentsView
+from gateway.edge_view import EdgeView
+from gateway.limits import Edge
 
 
 @dataclass
@@ -100,7 +101,7 @@ class Mutation:
         return True
 
 
-class View(TrustedDocumentsView[Ctx, None]):
+class View(EdgeView[Ctx, None]):
     def __init__(self, schema: strawberry.Schema, calls: Counter[str]) -> None:
         super().__init__(schema, allow_queries_via_get=True)
         self.calls = calls
@@ -119,7 +120,7 @@ class GraphApp:
     edge: Edge
 
 
-def graph_app(edge: Edge, database: Database) -> GraphApp:
+def graph_app(edge: Edge, database: Database, view: type[View] = View) -> GraphApp:
     calls: Counter[str] = Counter()
     schema = strawberry.Schema(
         Query,
@@ -137,7 +138,7 @@ def graph_app(edge: Edge, database: Database) -> GraphApp:
             yield
 
     app = Starlette(
-        routes=[Route("/graphql", View(schema, calls), methods=["GET", "POST"])],
+        routes=[Route("/graphql", view(schema, calls))],
         middleware=edge.middleware(),
         lifespan=lifespan,
     )

@@ -34,6 +34,7 @@ from gateway.auth import (
 )
 from gateway.database import Database
 from gateway.settings import Settings, SettingsError, load_settings
+from tests.conftest import live_binding
 from tests.fakes.servers import serve_app
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
@@ -294,7 +295,8 @@ async def test_the_bot_with_a_subject_token_is_that_citizen(
     http: httpx.AsyncClient, migrated: Database, authenticator: Authenticator, clock: Clock
 ) -> None:
     bot_id, bot_key = await new_client(migrated, ClientKind.BOT, scopes=[])
-    token = authenticator.issue_subject_token("p:abc", represents=["91640104P5H4MY366K"])
+    binding = await live_binding(migrated.pool, "p:abc", "11010519491231002X")
+    token = authenticator.issue_subject_token("p:abc", binding, ["91640104P5H4MY366K"])
     body = await who(http, **bearer(bot_key), **{"x-subject-token": token})
     assert body["kind"] == "citizen"
     assert body["subjectKey"] == "p:abc"
@@ -308,7 +310,7 @@ async def test_the_bot_with_a_subject_token_is_that_citizen(
 async def test_subject_tokens_come_only_through_the_bot(
     http: httpx.AsyncClient, migrated: Database, authenticator: Authenticator
 ) -> None:
-    token = authenticator.issue_subject_token("p:abc")
+    token = authenticator.issue_subject_token("p:abc", "b-1")
     _, bank_key = await new_client(migrated, ClientKind.BANK)
     _, bot_key = await new_client(migrated, ClientKind.BOT, scopes=[])
     await refused(http, "UNAUTHENTICATED", **{"x-subject-token": token})

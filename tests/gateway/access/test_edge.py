@@ -4,22 +4,56 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 
 import httpx
+import orjson
 import pytest
 from pydantic import SecretStr
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
 
 from credit.access import ConsentScope, Principal, PrincipalKind
 from gateway.consents import ConsentRevoked, grant, revoke
 from gateway.database import Database
 from gateway.limits import Edge, MemoryRateLimiter
 from gateway.settings import RateLimits, load_settings
+from tests.fakes.raw_http import RawConnection
 from tests.fakes.servers import serve_app
 from tests.gateway.access.conftest import DEFAULT_REDIS, open_test_redis
-from tests.gateway.access.graph_app import graph_app
+from tests.gateway.access.graph_app import Ctx, View, graph_app
+
+JSON_TYPE = {"Content-Type": "application/json"}
 
 WEB = "https://web.credit.example"
+
+
+class BrokenView(View):
+    """A bug outside any resolver: what only a mock can produce."""
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None
+    ) -> Ctx:
+        raise RuntimeError("a bug")
+
+
+async def test_an_unexpected_exception_is_a_json_500_and_the_connection_stays(
+    migrated: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = load_settings(redis_url=None)
+    built = graph_app(Edge(settings, rate_limiter=MemoryRateLimiter()), migrated, BrokenView)
+    async with serve_app(built.app) as url, RawConnection.open(url) as conn:
+        for _ in range(2):  # the second request goes over the same connection
+            answer = await conn.send("POST", "/graphql", b'{"query": "{ hello }"}', JSON_TYPE)
+            assert answer.status == 500
+            [error] = orjson.loads(answer.body)["errors"]
+            assert error["extensions"]["code"] == "INTERNAL"
+            assert answer.headers["x-request-id"] in error["message"]
+    logged = next(r for r in caplog.records if r.name == "gateway.edge_view")
+    assert logged.levelno == logging.ERROR
+    assert logged.exc_info is not None
 
 
 async def test_cors_and_request_ids_reach_every_refusal(migrated: Database) -> None:

@@ -16,7 +16,7 @@ from gateway.settings import Settings
 from resolvers.access import ConsentRequired
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
-FIRM = "91640104MA0K3P7W1C"
+FIRM = "91640104MA0K3P7W64"
 
 
 def access(principal: Principal, migrated: Database, settings: Settings) -> GatewayAccess:

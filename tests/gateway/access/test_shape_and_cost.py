@@ -116,6 +116,18 @@ def test_fragment_cycles_and_unknown_fragments_end_the_walk() -> None:
     assert measure(doc, None).depth == 2
 
 
+def test_a_long_fragment_chain_is_measured_without_recursion() -> None:
+    # 700 fragments each spreading the next fit in the token limit; a recursive walk of them
+    # overflowed Python's stack (a RecursionError, answered INTERNAL).
+    chain = "\n".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(700))
+    doc = parse("{ ...F0 }\n" + chain + "\nfragment F700 on Query { item { id } }")
+    shape = measure(doc, None)
+    assert shape.depth == 2
+    assert shape.nesting == 701 + 2  # 701 spreads, then item and id
+    inline = "{ " + "... on Query { " * 3 + "item { parent { id } } }" + " }" * 3
+    assert measure(parse(inline), None).nesting == 3 + 3
+
+
 def test_the_named_operation_or_the_largest() -> None:
     doc = parse("query Small { item { id } } query Big { item { parent { parent { id } } } }")
     assert measure(doc, "Small").depth == 2
@@ -166,6 +178,15 @@ def test_page_size_from_variables_defaults_and_the_schema() -> None:
     assert cost("{ item { children { nodes { id } } } }") == 2 + 10 * 2  # schema default 10
     assert cost("{ items(first: -5) { nodes { id } } }") == 1
     assert cost(query, {"n": "many"}) == 1 + 20 * 2
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63, 2**64, -(2**31) - 1])
+def test_a_page_size_no_int_can_hold_is_left_to_variable_coercion(huge: int) -> None:
+    # Counted, 2^31 would refuse the query as too costly (and 2^64 would not fit the JSON
+    # answer); it is the client's mistake, which coercing the variables reports.
+    query = "query($n: Int) { items(first: $n) { nodes { id } } }"
+    assert cost(query, {"n": huge}) == 1 + 20 * 2
+    assert cost(query, {"n": 2**31 - 1}) == 1 + (2**31 - 1) * 2
 
 
 def test_fragments_and_type_conditions_count() -> None:
