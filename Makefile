@@ -8,6 +8,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck pytest schema bench clean
 
+# The browser and Node tools the tests drive; installed once, then remembered by a stamp.
+CHROMIUM := $(VENV)/.chromium
+NODE_TOOLS := tools/node/node_modules/.installed
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +31,24 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM) $(NODE_TOOLS)
 	$(BIN)/pytest
+
+# Debian's chromium for the web page's browser test (Playwright drives it; its own browser
+# download cannot work offline), and a Chinese font so its screenshots can be read.  We run
+# as root in CI; elsewhere install them once by hand.
+$(CHROMIUM): | $(STAMP)
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+	  && [ -d /usr/share/fonts/truetype/wqy ] || { \
+	  echo "installing chromium, chromium-driver and a CJK font (apt-get, once)"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null; }
+	@touch $@
+
+# graphql-http's audit and the federation composer, pinned by the committed lockfile.
+$(NODE_TOOLS): tools/node/package.json tools/node/package-lock.json
+	@cd tools/node && npm ci --no-audit --no-fund --silent
+	@touch $@
 
 schema: $(STAMP)  ## schema.graphql and the README settings table, from the code
 	$(BIN)/python -m gateway export-schema
@@ -41,4 +61,4 @@ bench: $(STAMP)  ## figures for the issue notes; never part of `make test`
 	$(BIN)/python -m bench.precheck
 
 clean:
-	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache .hypothesis tools/node/node_modules test-artifacts

@@ -8,6 +8,11 @@ own; until then the advice shows it as 将被列入); an empty section carries
 ``查询期内无相关信息``.  诚实守信 also lists the A grades published inside the period.
 Advice (:mod:`credit.advice`) is about the subject's standing on the report day.
 
+Each section names the bureaus that feed it (:data:`SECTION_SOURCES`).  When a bureau did not
+answer, the report is still drawn: the sections it feeds say so (``unavailable``) and show what
+the others gave, while the conclusions — class and advice — are withheld (``None``), never drawn
+from part of the facts.
+
 The legal representative's name is masked unless ``reveal_personal`` (the subject's own
 report); no ID or phone number ever enters a report.
 
@@ -47,12 +52,15 @@ from credit.records import (
     OperatingStatus,
     RecordKind,
     Registration,
+    Source,
     TaxGrade,
     TaxGradeLetter,
 )
 
 __all__ = [
     "EMPTY_TEXT",
+    "RECORDED_BY",
+    "SECTION_SOURCES",
     "BasicInfo",
     "CreditReport",
     "InvalidReportPeriod",
@@ -91,6 +99,33 @@ _SECTION_OF = {
     RecordKind.CONSUMPTION_RESTRICTION: SectionKey.JUDICIAL,
 }  # a kind added later and not placed here lands in 其他信息
 
+# Which bureau records each kind (DESIGN.md's component table), and so feeds which section.
+RECORDED_BY: dict[RecordKind, Source] = {
+    RecordKind.PERMIT: Source.MARKET,
+    RecordKind.ADMIN_PENALTY: Source.MARKET,
+    RecordKind.MARKET_PENALTY: Source.MARKET,
+    RecordKind.ABNORMAL_OPERATION: Source.MARKET,
+    RecordKind.SERIOUS_VIOLATION: Source.MARKET,
+    RecordKind.JUDGMENT_DEFAULTER: Source.COURT,
+    RecordKind.CONSUMPTION_RESTRICTION: Source.COURT,
+    RecordKind.SERIOUS_DISHONESTY: Source.NATIONAL,
+    RecordKind.RED_LIST: Source.PLATFORM,
+    RecordKind.COMMITMENT: Source.PLATFORM,
+    RecordKind.EVALUATION: Source.PLATFORM,
+}
+SECTION_SOURCES: dict[SectionKey, tuple[Source, ...]] = {
+    key: tuple(
+        source
+        for source in Source
+        if any(
+            RECORDED_BY.get(kind) is source and placed is key
+            for kind, placed in _SECTION_OF.items()
+        )
+        or (key is SectionKey.HONESTY and source is Source.TAX)  # its A-grade taxpayers
+    )
+    for key in SectionKey
+}
+
 
 class InvalidReportPeriod(DomainError):
     """The query period starts after it ends."""
@@ -120,11 +155,17 @@ class BasicInfo:
 
 @dataclass(frozen=True, slots=True)
 class ReportSection:
-    """One section: its records (newest first) and, for 诚实守信, A grades."""
+    """One section: its records (newest first) and, for 诚实守信, A grades; the bureaus that
+    feed it, and those of them that did not answer (the section then shows only the rest)."""
 
     key: SectionKey
     records: tuple[CreditRecord, ...]
     tax_grades: tuple[TaxGrade, ...] = ()
+    unavailable: tuple[Source, ...] = ()
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return SECTION_SOURCES[self.key]
 
     @property
     def title(self) -> str:
@@ -136,8 +177,8 @@ class ReportSection:
 
     @property
     def empty_text(self) -> str | None:
-        """``查询期内无相关信息`` when the section is empty, else ``None``."""
-        return EMPTY_TEXT if self.count == 0 else None
+        """``查询期内无相关信息`` when the section is empty and complete, else ``None``."""
+        return EMPTY_TEXT if self.count == 0 and not self.unavailable else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +189,9 @@ class CreditReport:
     period_to: dt.date
     basic: BasicInfo | None  # None for a natural person or an unknown registration
     sections: tuple[ReportSection, ...]  # one per SectionKey, in report order
-    classification: Classification  # class, reasons and badges on ``generated_on``
-    advice: tuple[Advice, ...]
+    # Class, reasons and badges on ``generated_on``, and advice: None when a bureau did not answer.
+    classification: Classification | None
+    advice: tuple[Advice, ...] | None
 
     @property
     def basic_empty_text(self) -> str | None:
@@ -187,11 +229,14 @@ def credit_report(
     tax_grades: Iterable[TaxGrade] = (),
     registration: Registration | None = None,
     reveal_personal: bool = False,
+    unavailable: Iterable[Source] = (),
 ) -> CreditReport:
-    """The report on ``day`` for the period ``period_from``-``period_to`` (both inclusive)."""
+    """The report on ``day`` for the period ``period_from``-``period_to`` (both inclusive);
+    ``unavailable`` names the bureaus that did not answer."""
     if period_from > period_to:
         raise InvalidReportPeriod()
     records, tax_grades = list(records), list(tax_grades)
+    missing = frozenset(unavailable)
     placed: dict[SectionKey, list[CreditRecord]] = {key: [] for key in SectionKey}
     for record in records:
         if not period_from <= record.decided_on <= period_to:
@@ -210,12 +255,11 @@ def credit_report(
             key,
             tuple(sorted(placed[key], key=lambda r: (r.decided_on, r.id), reverse=True)),
             a_grades if key is SectionKey.HONESTY else (),
+            tuple(s for s in SECTION_SOURCES[key] if s in missing),
         )
         for key in SectionKey
     )
-    classification = classify(
-        records, day, policy, tax_grades=tax_grades, registration=registration
-    )
+    complete = not missing
     return CreditReport(
         subject_code=subject_code,
         generated_on=day,
@@ -223,6 +267,10 @@ def credit_report(
         period_to=period_to,
         basic=_basic(registration, reveal_personal) if registration is not None else None,
         sections=sections,
-        classification=classification,
-        advice=tuple(advise(records, day, policy, tax_grades=tax_grades)),
+        classification=(
+            classify(records, day, policy, tax_grades=tax_grades, registration=registration)
+            if complete
+            else None
+        ),
+        advice=tuple(advise(records, day, policy, tax_grades=tax_grades)) if complete else None,
     )

@@ -4,7 +4,9 @@
     uvicorn.run(app, host=..., port=...)
 
 Routes: ``/graphql`` (GET and POST, other methods refused in JSON; a ``Mount`` would 307 a
-POST), ``/healthz`` (the process is alive), ``/readyz`` (the database answers; 503 otherwise).
+POST), ``/healthz`` (the process is alive), ``/readyz`` (the database answers; 503 otherwise),
+and the browsers' pages (:mod:`gateway.web`): the public 信用查询 page at ``/`` and its static
+files.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from gateway.limits.edge import Edge
 from gateway.migrations import apply_migrations
 from gateway.settings import Settings, person_key_secret
 from gateway.state import GatewayState, gateway_state
+from gateway.web import web_routes
 from resolvers.schema import build_schema
 
 __all__ = ["bureau_client", "create_app"]
@@ -136,7 +139,8 @@ def create_app(
             lambda: ValidationCache(maxsize=512),
             ProvenanceExtension,
             PartialFailureExtension,
-        ]
+        ],
+        federation=settings.federation,
     )
     return Starlette(
         routes=[
@@ -144,6 +148,7 @@ def create_app(
             Route("/graphql", GraphQLView(schema, settings)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *web_routes(),
         ],
         lifespan=lifespan,
         middleware=edge.middleware(),

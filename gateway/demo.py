@@ -173,7 +173,8 @@ def _banner(settings: Settings, world: World, clients: dict[str, str]) -> str:
     )
     return (
         f"\n信用图谱网关 demo is up.\n"
-        f"  GraphiQL:  {base}/graphql\n"
+        f"  Web page:  {base}/   (信用查询)\n"
+        f"  GraphiQL:  {base}/graphql   (offline; sample queries in its tabs)\n"
         f"  Ready:     {base}/readyz\n"
         f"  Try:       curl -s {base}/graphql -H 'Content-Type: application/json' \\\n"
         f"               -d '{json.dumps({'query': query}, ensure_ascii=False)}'\n"

@@ -17,7 +17,9 @@ it rather than opening GraphiQL.
 
 :meth:`EdgeView.request_error_status` is the one place that decides the status of a request
 error (a document that does not parse or validate, variables that do not fit, an operation
-that cannot be chosen): 200 for ``application/json``, as GraphQL over HTTP asks.
+that cannot be chosen): 200 for ``application/json``, 400 for
+``application/graphql-response+json``, as GraphQL over HTTP asks; every answer carries the
+type the client accepts (:mod:`gateway.media_types`).
 """
 
 from __future__ import annotations
@@ -29,14 +31,16 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from gateway.auth.errors import refusal
 from gateway.errors import internal_error_text
 from gateway.graphql_request import RequestRefused, method_not_allowed, read_request
+from gateway.media_types import MediaType, accepted
 
 __all__ = ["EdgeView"]
 
@@ -46,6 +50,15 @@ ContextT = TypeVar("ContextT")
 RootT = TypeVar("RootT")
 
 _METHODS = frozenset({"GET", "POST"})
+
+
+class _SubResponse(Response):
+    """strawberry's per-request response, knowing the media type the client accepts."""
+
+    def __init__(self, media: MediaType) -> None:
+        super().__init__()
+        del self.headers["content-length"]  # its headers are copied onto the real response
+        self.media = media
 
 
 def _request_id(scope: Scope) -> str:
@@ -92,12 +105,23 @@ class EdgeView(GraphQL[ContextT, RootT], Generic[ContextT, RootT]):
         )
 
     def request_error_status(self, request: Request) -> int:
-        """The status of an answer whose errors kept the operation from running at all.
+        """The status of an answer whose errors kept the operation from running at all:
+        200 for ``application/json`` (the errors are in the body), 400 for
+        ``application/graphql-response+json`` (:mod:`gateway.media_types`)."""
+        return accepted(request.headers.get("accept")).request_error_status
 
-        ``application/json`` answers them 200 (the errors are in the body); this is where
-        ``application/graphql-response+json`` (400) goes once the view negotiates it.
-        """
-        return 200
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        return _SubResponse(accepted(request.headers.get("accept")))
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if isinstance(sub_response, _SubResponse):
+            response.headers["content-type"] = sub_response.media.content_type
+        return response
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """A browser's GET without a query, where the mode offers GraphiQL: ``Accept`` names

@@ -32,9 +32,11 @@ from gateway.binding import BindingService
 from gateway.edge_view import EdgeView
 from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
+from gateway.media_types import MediaType, accepted
 from gateway.request_access import GatewayAccess
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
+from gateway.web import graphiql_html
 from resolvers.context import GraphContext, GraphLimits
 from resolvers.data import ProvenanceLog
 
@@ -78,6 +80,10 @@ class GraphQLView(EdgeView[GraphContext, None]):
             graphql_ide="graphiql" if settings.mode == "demo" else None,
             allow_queries_via_get=True,
         )
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql_html()  # served from the gateway itself, not a CDN
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -136,6 +142,10 @@ class GraphQLView(EdgeView[GraphContext, None]):
                     "extensions": {"requestId": request_id},
                 }
         body: GraphQLHTTPResponse = {"data": result.data}
+        if getattr(request.state, "request_error", False) and (
+            accepted(request.headers.get("accept")) is MediaType.GRAPHQL_RESPONSE
+        ):
+            del body["data"]  # nothing ran: under the new media type, a request error has none
         if result.errors:
             body["errors"] = [format_error(e, request_id) for e in result.errors]
         body["extensions"] = {"requestId": request_id, **(result.extensions or {})}

@@ -188,6 +188,11 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         [], description="Origins browsers may call from (JSON list); empty: no CORS headers"
     )
+    federation: bool = Field(
+        False,
+        description="Serve the schema as a Federation v2.9 subgraph (`_service`, `_entities`, "
+        "`@key` on Enterprise and CreditRecordNode)",
+    )
     audit_partitions_ahead: int = Field(
         2, ge=1, le=24, description="Monthly audit-log partitions kept ready ahead of today"
     )

@@ -98,22 +98,21 @@ class ProvenanceLog:
     def record(self, provenance: Provenance, path: str) -> None:
         self.entries.append((provenance, path))
 
+    def at(self, path: str) -> tuple[Provenance, ...]:
+        """The answers that fed ``path``, each once, in the order they were used."""
+        return tuple(dict.fromkeys(p for p, fed in self.entries if fed == path))
+
 
 @dataclass(frozen=True, slots=True)
 class RecordsFound:
     records: Records
     failures: tuple[ConnectorError, ...]
+    provenance: tuple[Provenance, ...] = ()  # of the sources that answered, in source order
 
     def raise_if_incomplete(self) -> None:
         """For conclusions that must not be drawn from part of the facts."""
         if self.failures:
             raise self.failures[0]
-
-
-@dataclass(frozen=True, slots=True)
-class _Gathered:
-    found: RecordsFound
-    provenance: tuple[Provenance, ...]  # of the sources that answered, in source order
 
 
 class SubjectData:
@@ -123,7 +122,7 @@ class SubjectData:
         self._provenance = provenance
         # Every record source's outcome per subject, gathered once per request however many
         # fields (records, classification, sanctions, report, pre-checks) build on them.
-        self._gathered: dict[str, asyncio.Future[_Gathered]] = {}
+        self._gathered: dict[str, asyncio.Future[RecordsFound]] = {}
 
         def loader(
             source: str, fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, Sourced[T]]]]
@@ -196,7 +195,7 @@ class SubjectData:
         of the registration instead of waiting for it."""
         self._gathering(code)
 
-    def _gathering(self, code: str) -> asyncio.Future[_Gathered]:
+    def _gathering(self, code: str) -> asyncio.Future[RecordsFound]:
         gathering = self._gathered.get(code)
         if gathering is None:
             # The loads join this tick's batches now; the task only collects their answers.
@@ -210,7 +209,7 @@ class SubjectData:
         self,
         market: Awaitable[Sourced[MarketDossier] | None],
         loads: Sequence[Awaitable[Sourced[Records] | None]],
-    ) -> _Gathered:
+    ) -> RecordsFound:
         dossier = await _attempt(market)
         others = [await _attempt(load) for load in loads]  # all in flight already
         records: list[CreditRecord] = []
@@ -223,16 +222,16 @@ class SubjectData:
             if isinstance(outcome, Sourced):
                 provenance.append(outcome.provenance)
                 records.extend(outcome.value)
-        return _Gathered(RecordsFound(tuple(records), tuple(failures)), tuple(provenance))
+        return RecordsFound(tuple(records), tuple(failures), tuple(provenance))
 
     async def records(self, code: str, *, path: str) -> RecordsFound:
         """Every source's records about ``code``, fetched in parallel, and the failures."""
         gathering = self._gathering(code)
         # Shielded: a field that gives up must not cancel the gathering the others wait for.
-        gathered = gathering.result() if gathering.done() else await asyncio.shield(gathering)
-        for provenance in gathered.provenance:
+        found = gathering.result() if gathering.done() else await asyncio.shield(gathering)
+        for provenance in found.provenance:
             self._provenance.record(provenance, path)
-        return gathered.found
+        return found
 
     async def search(
         self, name: str, start: int, count: int, *, path: str

@@ -108,6 +108,13 @@ async def _subject_of(info: Ctx, kind: CodeKind, code: str) -> Subject | None:
     return subject
 
 
+async def enterprise_by_uscc(info: Ctx, uscc: str) -> Enterprise | None:
+    """``enterprise(uscc:)``, and a federated graph's reference to one (the same loaders)."""
+    subject = await _subject_of(info, CodeKind.USCC, validate_uscc(uscc))
+    assert subject is None or isinstance(subject, Enterprise)
+    return subject
+
+
 @strawberry.type(description="逢办必查结果 / Result of a discipline check before a matter")
 class DisciplineCheck:
     subject: Subject | None = strawberry.field(description="被查主体 / The subject checked")
@@ -148,9 +155,7 @@ class Query:
             str, strawberry.argument(description="统一社会信用代码 / USCC (18 characters)")
         ],
     ) -> Enterprise | None:
-        subject = await _subject_of(info, CodeKind.USCC, validate_uscc(uscc))
-        assert subject is None or isinstance(subject, Enterprise)
-        return subject
+        return await enterprise_by_uscc(info, uscc)
 
     @strawberry.field(
         description="批量查询主体（每次最多100个，按请求顺序返回） / Many subjects at once "

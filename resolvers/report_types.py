@@ -1,4 +1,9 @@
-"""GraphQL shape of the 信用中国-style public credit report (DOMAIN.md §6)."""
+"""GraphQL shape of the 信用中国-style public credit report (DOMAIN.md §6).
+
+A bureau that did not answer leaves the report standing: the sections it feeds list it in
+``unavailableSources`` and show what the others gave; ``classification`` and ``advice`` are
+null with that bureau's error (conclusions are never drawn from part of the facts).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,13 @@ import datetime as dt
 
 import strawberry
 
+from connectors.errors import ConnectorError
+from connectors.provenance import Provenance
 from credit import report as report_
 from credit.policy import PublicityPolicy
 from resolvers.assessment_types import ClassificationNode, TaxGradeNode
-from resolvers.enums import ReportSectionKey
+from resolvers.enums import ReportSectionKey, Source
+from resolvers.financing_types import FactProvenanceNode
 from resolvers.record_types import CreditRecordNode
 from resolvers.scalars import Money
 
@@ -50,6 +58,34 @@ class ReportSectionNode:
     section: strawberry.Private[report_.ReportSection]
     day: strawberry.Private[dt.date]
     policy: strawberry.Private[PublicityPolicy]
+    answers: strawberry.Private[tuple[Provenance, ...]]  # every record source's, this request
+
+    @strawberry.field(description="供数部门 / Bureaus that feed this section")
+    def sources(self) -> list[Source]:
+        return [Source[s.name] for s in self.section.sources]
+
+    @strawberry.field(
+        description="未能提供数据的部门（本栏目仅显示其余部门的数据） / Bureaus that did not "
+        "answer: the section shows only what the others gave"
+    )
+    def unavailable_sources(self) -> list[Source]:
+        return [Source[s.name] for s in self.section.unavailable]
+
+    @strawberry.field(
+        description="各供数部门数据的来源与时效 / Where this section's data came from, how fresh"
+    )
+    def provenance(self) -> list[FactProvenanceNode]:
+        feeding = {s.value for s in self.section.sources}
+        return [
+            FactProvenanceNode(
+                source=Source[p.source.upper()],
+                fetched_at=p.fetched_at,
+                cached=p.cached,
+                stale=p.stale,
+            )
+            for p in self.answers
+            if p.source in feeding
+        ]
 
     @strawberry.field(description="记录 / Records")
     def records(self) -> list[CreditRecordNode]:
@@ -80,11 +116,38 @@ class CreditReportNode:
         description="无基础信息时的说明 / Text shown without basics"
     )
     sections: list[ReportSectionNode] = strawberry.field(description="各栏目 / Sections")
-    classification: ClassificationNode = strawberry.field(description="综合评价 / Class")
-    advice: list[AdviceNode] = strawberry.field(description="信用提升建议 / Advice")
+    found: strawberry.Private[report_.CreditReport]
+    failures: strawberry.Private[tuple[ConnectorError, ...]]
+
+    @strawberry.field(
+        description="综合评价（有部门未能提供数据时为空） / Class; null when a bureau failed"
+    )
+    def classification(self) -> ClassificationNode | None:
+        if self.found.classification is None:
+            raise self.failures[0]
+        return ClassificationNode.from_domain(self.found.classification)
+
+    @strawberry.field(
+        description="信用提升建议（有部门未能提供数据时为空） / Advice; null when a bureau failed"
+    )
+    def advice(self) -> list[AdviceNode] | None:
+        if self.found.advice is None:
+            raise self.failures[0]
+        return [
+            AdviceNode(code=a.code.value, message=a.message, record_id=a.record_id)
+            for a in self.found.advice
+        ]
 
     @classmethod
-    def from_domain(cls, found: report_.CreditReport, policy: PublicityPolicy) -> CreditReportNode:
+    def from_domain(
+        cls,
+        found: report_.CreditReport,
+        policy: PublicityPolicy,
+        answers: tuple[Provenance, ...],
+        failures: tuple[ConnectorError, ...],
+    ) -> CreditReportNode:
+        """``answers``: the provenance of every source that answered; ``failures``: the errors
+        of those that did not (the report's ``unavailable`` bureaus)."""
         day = found.generated_on
         basic = found.basic
         return cls(
@@ -117,12 +180,10 @@ class CreditReportNode:
                     section=s,
                     day=day,
                     policy=policy,
+                    answers=answers,
                 )
                 for s in found.sections
             ],
-            classification=ClassificationNode.from_domain(found.classification),
-            advice=[
-                AdviceNode(code=a.code.value, message=a.message, record_id=a.record_id)
-                for a in found.advice
-            ],
+            found=found,
+            failures=failures,
         )

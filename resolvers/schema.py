@@ -7,6 +7,7 @@ each capability's module owns its own root fields: add a class to ``QUERIES`` or
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -15,8 +16,10 @@ from strawberry.types import ExecutionContext
 
 from resolvers.binding import BindingMutations
 from resolvers.consents import CitizenQueries, ConsentMutations
+from resolvers.federation import FEDERATION_VERSION, keyed_types
 from resolvers.financing import FinancingMutations, FinancingQueries
 from resolvers.query import Query
+from resolvers.scalars import SCALARS
 from resolvers.subjects import Enterprise, Person
 
 __all__ = ["MUTATIONS", "QUERIES", "build_schema", "schema_sdl"]
@@ -41,8 +44,14 @@ def _root(name: str, parts: tuple[type, ...], description: str) -> type:
     return strawberry.type(type(name, parts, {}), description=description)
 
 
+class FederatedCreditSchema(CreditSchema, strawberry.federation.Schema):
+    """The same schema as a Federation v2 subgraph (:mod:`resolvers.federation`)."""
+
+
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+    *,
+    federation: bool = False,
 ) -> strawberry.Schema:
     query = _root("Query", QUERIES, "信用图谱查询入口 / Entry points of the credit graph")
     mutation = (
@@ -50,9 +59,17 @@ def build_schema(
         if MUTATIONS
         else None
     )
-    return CreditSchema(
-        query=query, mutation=mutation, types=[Enterprise, Person], extensions=list(extensions)
-    )
+    parts: dict[str, Any] = {
+        "query": query,
+        "mutation": mutation,
+        "types": [Enterprise, Person],
+        "extensions": list(extensions),
+        "scalar_overrides": dict(SCALARS),
+    }
+    if not federation:
+        return CreditSchema(**parts)
+    with keyed_types():
+        return FederatedCreditSchema(**parts, federation_version=FEDERATION_VERSION)
 
 
 def schema_sdl() -> str:

@@ -1,9 +1,10 @@
 """Credit subjects: the ``Subject`` interface, ``Enterprise`` and ``Person``.
 
 Field resolvers are thin: they read arguments, ask :class:`~resolvers.data.SubjectData`, call
-a pure ``credit`` function and shape the answer.  Conclusions (classification, sanctions,
-report) are never drawn from part of the facts: if a record source failed they are null with
-that source's error; the records list shows what arrived, and an error names what did not.
+a pure ``credit`` function and shape the answer.  Conclusions (classification, sanctions, the
+report's class and advice) are never drawn from part of the facts: if a record source failed
+they are null with that source's error; the records list and the report's sections show what
+arrived, and say what did not.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from connectors.errors import ConnectorError
 from connectors.protocol import Grant
 from credit.access import ConsentScope, may_see_record, record_audience
 from credit.classification import classify
 from credit.masking import mask_id_number, mask_name
 from credit.records import CreditRecord, Registration, TaxGrade
+from credit.records import Source as RecordSource
 from credit.report import credit_report
 from credit.sanctions import sanctions_for
 from resolvers.access import ConsentRequired, RequestAccess
@@ -159,22 +162,30 @@ class Subject:
         ] = None,
     ) -> CreditReportNode | None:
         ctx = info.context
-        records, grades = await self.conclusion_facts(info)
+        path = path_key(info)
+        found = await ctx.data.records(self.key, path=path)
+        failures = list(found.failures)
+        try:
+            grades = await self.tax_grade_facts(info, path)
+        except ConnectorError as failed:  # the report stands; its 诚实守信 section says so
+            grades, failures = (), [*failures, failed]
         start = period.from_ if period else ctx.today - dt.timedelta(days=REPORT_DEFAULT_DAYS)
         rep = self.registration
-        found = credit_report(
+        report = credit_report(
             self.code,  # as this caller may see it: a person's ID number masked for others
             start,
             period.to if period else ctx.today,
             ctx.today,
             ctx.policy,
-            records=records,
+            records=self.shown(ctx, found.records),
             tax_grades=grades,
             registration=rep,
             reveal_personal=rep is not None
             and ctx.access.may_see_unmasked(ctx.access.person_key(rep.legal_rep_id)),
+            unavailable=[RecordSource(f.source) for f in failures],
         )
-        return CreditReportNode.from_domain(found, ctx.policy)
+        answers = ctx.provenance.at(path)  # the record sources' and, when read, the tax bureau's
+        return CreditReportNode.from_domain(report, ctx.policy, answers, tuple(failures))
 
     @strawberry.field(
         description="谁查了我：查询记录（仅本人或其法定代表人、运维人员可见） / Who looked at this "
@@ -255,6 +266,13 @@ class Enterprise(Subject):
         grant = await self.gated_grant(info, ConsentScope.UTILITIES, path)
         bills = await info.context.data.utility_bills(self.key, grant, path=path)
         return [UtilityBillNode.from_domain(b) for b in bills]
+
+    @classmethod
+    async def resolve_reference(cls, info: Ctx, uscc: str) -> Enterprise | None:
+        """A federated graph's ``{__typename: "Enterprise", uscc}`` (resolvers.federation)."""
+        from resolvers.query import enterprise_by_uscc  # query.py imports this module
+
+        return await enterprise_by_uscc(info, uscc)
 
 
 @strawberry.type(description="自然人 / A natural person, keyed by ID number")

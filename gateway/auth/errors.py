@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
+
+from gateway.media_types import accepted
 
 __all__ = [
     "AuthError",
@@ -80,4 +83,7 @@ def refusal(
     request_id = scope.get("state", {}).get("request_id")
     if request_id:
         body["extensions"] = {"requestId": request_id}
-    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+    media = accepted(Headers(scope=scope).get("accept"))  # as a GraphQL answer would have
+    return JSONResponse(
+        body, status_code=status, headers=dict(headers or {}), media_type=media.value
+    )

@@ -30,6 +30,8 @@ from gateway.limits.trusted_documents import (
     DocumentRegistry,
     bot_operations,
     document_hash,
+    operations_in,
+    page_operations,
     register_document,
     requested_hash,
 )
@@ -56,6 +58,8 @@ __all__ = [
     "document_hash",
     "estimate_cost",
     "measure",
+    "operations_in",
+    "page_operations",
     "refusal_error",
     "register_document",
     "requested_hash",

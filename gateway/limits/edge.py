@@ -46,7 +46,7 @@ from gateway.limits.rate_limit import (
     RedisRateLimiter,
 )
 from gateway.limits.rate_middleware import RateLimitMiddleware
-from gateway.limits.trusted_documents import DocumentRegistry, bot_operations
+from gateway.limits.trusted_documents import DocumentRegistry, bot_operations, page_operations
 from gateway.request_id import RequestIdMiddleware
 from gateway.settings import Settings
 
@@ -82,7 +82,8 @@ class Edge:
         self.revocations = RevocationBus(self.redis)
         self.policy = OperationPolicy.from_settings(settings)
         self.documents = DocumentRegistry(
-            bot_operations() if documents is None else documents, pool=lambda: self._pool
+            {**bot_operations(), **page_operations()} if documents is None else documents,
+            pool=lambda: self._pool,
         )
         if rate_limiter is not None:
             self.rate_limiter = rate_limiter

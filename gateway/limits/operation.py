@@ -16,6 +16,11 @@ Each refusal is one GraphQL error with its own ``extensions.code`` and a Chinese
                   string literal) — measured before validation: 10,000 aliases never reach
                   its O(n²) rule, a chain of 700 fragments never reaches a recursive walker
     after it      QUERY_TOO_COSTLY       (fields × page sizes, against the caller's budget)
+
+A registered document sent by its hash is not costed: it was reviewed as a whole when it was
+registered (the bot's, the web page's, an operator's), and its lists that have no page size —
+a report's sections and their records — would otherwise be assumed at full size.  Depth, page
+sizes and rate limits still apply to it.
 """
 
 from __future__ import annotations
@@ -146,6 +151,7 @@ class OperationLimits(SchemaExtension):
         super().__init__()
         self.policy = policy
         self.documents = documents
+        self._registered = False  # the document came from the registry, by its hash
 
     def _principal(self) -> Principal:
         principal = getattr(self.execution_context.context, "principal", None)
@@ -173,6 +179,7 @@ class OperationLimits(SchemaExtension):
                         "PERSISTED_QUERY_NOT_FOUND", "未找到该持久化查询（按 sha256 查找）"
                     )
                 ctx.query = found
+                self._registered = True
         if not (self._principal().labels() & self.policy.trusted_only) or not ctx.query:
             return
         known = await self.documents.get(document_hash(ctx.query)) if self.documents else None
@@ -239,7 +246,7 @@ class OperationLimits(SchemaExtension):
 
     def _check_cost(self) -> None:
         ctx = self.execution_context
-        if ctx.graphql_document is None:
+        if ctx.graphql_document is None or self._registered:
             return
         principal = self._principal()
         budget = self.policy.budgets[principal.kind]

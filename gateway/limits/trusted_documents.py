@@ -1,8 +1,9 @@
 """Trusted documents: persisted operations known by their SHA-256, and who must use them.
 
-The registry holds the bot's own operations (``bot/operations/*.graphql``, read at start-up)
-and the rows of ``trusted_documents`` (looked up on a miss, cached once found — a hash names
-one text forever).  A request names a document in any of three ways:
+The registry holds the bot's own operations (``bot/operations/*.graphql``) and the public web
+page's (``gateway/static/page/operations``), both read at start-up, and the rows of
+``trusted_documents`` (looked up on a miss, cached once found — a hash names one text
+forever).  A request names a document in any of three ways:
 
     {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "<hex>"}}}   (Apollo APQ)
     {"extensions": {"documentId": "sha256:<hex>"}}
@@ -28,6 +29,8 @@ __all__ = [
     "DocumentRegistry",
     "bot_operations",
     "document_hash",
+    "operations_in",
+    "page_operations",
     "register_document",
     "requested_hash",
 ]
@@ -57,17 +60,27 @@ def requested_hash(extensions: Mapping[str, Any] | None) -> str | None:
     return None
 
 
-def bot_operations() -> dict[str, str]:
-    """The bot's ``operations/*.graphql`` files, by hash."""
-    folder = resources.files("bot") / "operations"
-    if not folder.is_dir():
+def operations_in(package: str, folder: str) -> dict[str, str]:
+    """The ``*.graphql`` files of a package folder, by hash."""
+    found = resources.files(package).joinpath(*folder.split("/"))
+    if not found.is_dir():
         return {}
     return {
         document_hash(text): text
-        for entry in folder.iterdir()
+        for entry in found.iterdir()
         if entry.name.endswith(".graphql")
         for text in [entry.read_text(encoding="utf-8")]
     }
+
+
+def bot_operations() -> dict[str, str]:
+    """The bot's ``operations/*.graphql`` files, by hash."""
+    return operations_in("bot", "operations")
+
+
+def page_operations() -> dict[str, str]:
+    """The public web page's documents (``gateway/static/page/operations``), by hash."""
+    return operations_in("gateway", "static/page/operations")
 
 
 class DocumentRegistry:

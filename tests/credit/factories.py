@@ -13,34 +13,20 @@ from credit.records import (
     OperatingStatus,
     RecordKind,
     Registration,
-    Source,
     TaxGrade,
     TaxGradeLetter,
 )
+from credit.report import RECORDED_BY
 
 SUBJECT = "91640104MA0K3P7W64"  # a valid synthetic code (GB 32100 and GB 11714 checks)
 
 _ids = itertools.count(1)
 
-_SOURCES = {
-    RecordKind.ADMIN_PENALTY: Source.MARKET,
-    RecordKind.MARKET_PENALTY: Source.MARKET,
-    RecordKind.PERMIT: Source.MARKET,
-    RecordKind.JUDGMENT_DEFAULTER: Source.COURT,
-    RecordKind.CONSUMPTION_RESTRICTION: Source.COURT,
-    RecordKind.ABNORMAL_OPERATION: Source.MARKET,
-    RecordKind.SERIOUS_VIOLATION: Source.MARKET,
-    RecordKind.SERIOUS_DISHONESTY: Source.NATIONAL,
-    RecordKind.RED_LIST: Source.PLATFORM,
-    RecordKind.COMMITMENT: Source.PLATFORM,
-    RecordKind.EVALUATION: Source.PLATFORM,
-}
-
 
 def rec(kind: RecordKind, decided_on: dt.date, **fields: Any) -> CreditRecord:
     """A record of ``kind`` decided (and published) on ``decided_on``."""
     fields.setdefault("id", f"R{next(_ids):04d}")
-    fields.setdefault("source", _SOURCES[kind])
+    fields.setdefault("source", RECORDED_BY[kind])
     fields.setdefault("subject_code", SUBJECT)
     fields.setdefault("title", f"测试{kind.value}")
     fields.setdefault("authority", "银川市市场监督管理局")

@@ -9,9 +9,11 @@ import pytest
 from credit.advice import AdviceCode
 from credit.classification import Badge, CreditClass
 from credit.publicity import PublicityPolicy
-from credit.records import OperatingStatus, RecordKind, RepairStatus, Severity
+from credit.records import OperatingStatus, RecordKind, RepairStatus, Severity, Source
 from credit.report import (
     EMPTY_TEXT,
+    RECORDED_BY,
+    SECTION_SOURCES,
     InvalidReportPeriod,
     SectionKey,
     credit_report,
@@ -170,3 +172,21 @@ def test_advice_covers_visible_records_outside_the_period() -> None:
     report = credit_report(SUBJECT, FROM, TO, DAY, POLICY, records=[older])
     assert report.section(SectionKey.ADMINISTRATIVE).count == 0
     assert [a.record_id for a in report.advice] == [older.id]
+
+
+def test_a_bureau_that_did_not_answer_marks_its_sections_and_withholds_the_conclusions() -> None:
+    penalty = rec(K.ADMIN_PENALTY, D(2025, 6, 1))
+    report = credit_report(
+        SUBJECT, FROM, TO, DAY, POLICY, records=[penalty], unavailable=[Source.COURT]
+    )
+    marked = {s.key for s in report.sections if s.unavailable}
+    assert marked == {SectionKey.SERIOUS_LISTS, SectionKey.JUDICIAL}
+    assert report.section(SectionKey.JUDICIAL).empty_text is None  # not "nothing found"
+    assert report.section(SectionKey.ADMINISTRATIVE).count == 1  # the others still show
+    assert report.classification is None
+    assert report.advice is None
+
+
+def test_every_record_kind_has_a_bureau_and_every_section_but_other_is_fed() -> None:
+    assert set(RECORDED_BY) == set(RecordKind)
+    assert {k for k, fed in SECTION_SOURCES.items() if not fed} == {SectionKey.OTHER}

@@ -36,7 +36,7 @@ def _problems(case: Case, answer: RawAnswer) -> list[str]:
     media = answer.headers.get("content-type", "")
     if media.startswith("text/html") and "text/html" in case.headers.get("Accept", ""):
         return []  # GraphiQL, for a browser (demo mode)
-    if not media.startswith("application/json"):
+    if not media.startswith(("application/json", "application/graphql-response+json")):
         return [f"{media or 'no content type'} for {where}"]
     body = json.loads(answer.body)
     errors = body.get("errors") or []

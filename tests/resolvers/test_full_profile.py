@@ -11,6 +11,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from credit.records import Source
+from credit.report import SECTION_SOURCES
 from gateway.app import create_app
 from gateway.database import Database
 from gateway.settings import Settings
@@ -32,7 +34,10 @@ FULL = """query($c: String!) { subject(code: $c) {
   records(first: 50) { totalCount edges { node { source kind } } }
   classification { creditClass reasons { code } badges }
   sanctions { measure { id } }
-  creditReport { sections { key count emptyText } advice { code message } }
+  creditReport {
+    sections { key count emptyText unavailableSources provenance { source } }
+    advice { code message }
+  }
 } }"""
 
 PUBLIC_PARTS = """query($c: String!) { subject(code: $c) {
@@ -50,7 +55,9 @@ FED_BY: dict[str, set[str]] = {
     "hrss": {"socialInsurance"},
     "utilities": {"utilities"},
 }
-PARTIAL = {"records"}  # lists show what the healthy sources gave, and name the missing one
+# Lists show what the healthy sources gave, and name the missing one; so does the report, in the
+# sections the bureau feeds (its advice is withheld).
+PARTIAL = {"records", "creditReport"}
 ALL_FIELDS = {
     "taxGrades",
     "taxPayments",
@@ -89,6 +96,13 @@ async def test_full_profile_from_every_bureau(
     assert subject["socialInsurance"]
     assert subject["utilities"]
     assert subject["records"]["totalCount"] == len(facts.records())
+    fed = {
+        s["key"]: {p["source"] for p in s["provenance"]}
+        for s in subject["creditReport"]["sections"]
+    }
+    assert fed["HONESTY"] == {"TAX", "PLATFORM"}  # its A grades come from the tax bureau
+    assert fed["SERIOUS_LISTS"] == {"COURT", "MARKET", "NATIONAL"}
+    assert fed["OTHER"] == set()
     sources = {p["source"] for p in body["extensions"]["provenance"]}
     assert {"market", "court", "national", "tax", "hrss", "utilities", "platform"} <= sources
     calls = {n: b.service.state.total_calls for n, b in bureaus.items()}
@@ -131,6 +145,13 @@ async def test_each_bureau_down_in_turn(
     if "records" in FED_BY[down]:
         assert ("subject", "records") in errors
         assert all(e["node"]["source"] != down.upper() for e in subject["records"]["edges"])
+    if "creditReport" in FED_BY[down]:
+        report = subject["creditReport"]
+        assert report["advice"] is None
+        assert ("subject", "creditReport", "advice") in errors
+        marked = {s["key"] for s in report["sections"] if down.upper() in s["unavailableSources"]}
+        assert marked == {k.name for k, fed in SECTION_SOURCES.items() if Source(down) in fed}
+        assert all(s["emptyText"] is None for s in report["sections"] if s["key"] in marked)
 
 
 @pytest.fixture(scope="module")

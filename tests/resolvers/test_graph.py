@@ -81,11 +81,14 @@ async def test_a_bureau_down_nulls_only_what_needs_it(
     assert subject["name"] == world.registrations[code].name  # market still answers
     assert subject["records"]["edges"], "records from the healthy sources still show"
     assert all(e["node"]["source"] != down.upper() for e in subject["records"]["edges"])
-    for derived in ("classification", "sanctions", "creditReport"):
+    for derived in ("classification", "sanctions"):
         assert subject[derived] is None, derived
     errors = {tuple(e["path"]): e["extensions"] for e in body["errors"]}
-    for field in ("records", "classification", "sanctions", "creditReport"):
+    for field in ("records", "classification", "sanctions"):
         assert errors[("subject", field)] == {"code": "SOURCE_UNAVAILABLE", "source": down}
+    # The report stands, without its conclusions, and says which sections miss a bureau.
+    assert subject["creditReport"]["advice"] is None
+    assert errors[("subject", "creditReport", "advice")]["source"] == down
 
 
 async def test_market_down_nulls_the_enterprise_with_a_coded_error(

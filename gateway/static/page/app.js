@@ -1,0 +1,194 @@
+// 信用查询: the reference page on the published schema.  No framework, no build step, nothing
+// from outside: it sends only its own trusted documents (by hash, from /page/documents.json)
+// and shows what the graph returns — sections, counts, records, provenance, a bureau that is
+// down — without deciding anything itself.
+
+const $ = (sel) => document.querySelector(sel);
+const PAGE_SIZE = 10;
+
+const LABELS = {
+  status: { ACTIVE: '存续', DEREGISTERED: '注销', REVOKED: '吊销' },
+  creditClass: { TRUSTWORTHY: '守信', WARNING: '警示', DISHONEST: '失信', SERIOUSLY_DISHONEST: '严重失信' },
+  badge: { ACTIVE: '存续', DEREGISTERED: '注销', REVOKED: '吊销', INCENTIVE: '守信激励对象', PUNISHMENT: '失信惩戒对象' },
+  source: { COURT: '法院', MARKET: '市场监管', TAX: '税务', HRSS: '人社与公积金', UTILITIES: '水电气',
+    NATIONAL: '全国性名单', IDENTITY: '身份核验', PLATFORM: '信用平台' },
+  kind: { ADMIN_PENALTY: '行政处罚', MARKET_PENALTY: '市场监管行政处罚', PERMIT: '行政许可',
+    JUDGMENT_DEFAULTER: '失信被执行人', CONSUMPTION_RESTRICTION: '限制消费令', ABNORMAL_OPERATION: '经营异常名录',
+    SERIOUS_VIOLATION: '严重违法失信名单', SERIOUS_DISHONESTY: '严重失信主体名单', RED_LIST: '守信激励（红名单）',
+    COMMITMENT: '信用承诺', EVALUATION: '信用评价' },
+  severity: { MINOR: '轻微', GENERAL: '一般', SERIOUS: '严重' },
+  repair: { NONE: '未申请修复', APPLIED: '修复申请审核中', REPAIRED: '已修复' },
+};
+const label = (group, value) => LABELS[group][value] ?? value;
+const POSITIVE = new Set(['PERMIT', 'RED_LIST', 'COMMITMENT', 'EVALUATION']); // nothing to repair
+
+// --- GraphQL over HTTP, trusted documents only ----------------------------------------------
+let documents;
+async function run(operation, variables) {
+  documents ??= await (await fetch('/page/documents.json')).json();
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ documentId: documents[operation], variables }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!('data' in body)) {
+    throw new Error(body.errors?.[0]?.message ?? `服务暂时不可用（${response.status}）`);
+  }
+  return body;
+}
+
+// --- small DOM helpers (text only: nothing from the graph is ever parsed as HTML) --------------
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value !== null && value !== undefined) node.setAttribute(key, value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+function facts(pairs) {
+  return el('dl', { class: 'facts' },
+    pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+function say(text, isError = false) {
+  const status = $('#status');
+  status.textContent = text;
+  status.classList.toggle('error', isError);
+}
+const yuan = (money) => (money ? `${Number(money.yuan).toLocaleString('zh-CN')} 元` : null);
+function ago(iso) {
+  const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+  if (seconds < 60) return '刚刚';
+  if (seconds < 3600) return `${Math.round(seconds / 60)} 分钟前`;
+  return `${Math.round(seconds / 3600)} 小时前`;
+}
+
+// --- search ------------------------------------------------------------------------------------
+async function search(name, after = null) {
+  say('正在查询…');
+  const { data } = await run('SearchEnterprises', { name, first: PAGE_SIZE, after });
+  const found = data.searchEnterprises;
+  say(found.totalCount ? `找到 ${found.totalCount} 家企业` : '没有找到名称包含该字词的企业');
+  const list = el('ul', { class: 'results', 'aria-label': '检索结果' },
+    found.edges.map(({ node }) => el('li', {},
+      el('a', { href: `#/e/${encodeURIComponent(node.uscc)}` }, node.name),
+      el('div', { class: 'meta' },
+        `统一社会信用代码 ${node.uscc} · ${label('status', node.status)} · 成立于 ${node.establishedOn} · ${node.industry}`))));
+  const more = found.pageInfo.hasNextPage
+    ? el('button', { type: 'button', id: 'more' }, '下一页')
+    : null;
+  more?.addEventListener('click', () => show(() => search(name, found.pageInfo.endCursor)));
+  $('#view').replaceChildren(list, more ?? '');
+}
+
+// --- one firm's report -----------------------------------------------------------------------
+async function report(uscc) {
+  say('正在生成信用报告…');
+  const { data, errors = [] } = await run('EnterpriseReport', { uscc });
+  const firm = data.enterprise;
+  if (!firm) {
+    say(errors[0]?.message ?? '没有任何部门登记该统一社会信用代码', Boolean(errors.length));
+    $('#view').replaceChildren();
+    return;
+  }
+  say(`${firm.name} 的公共信用报告`);
+  document.title = `${firm.name} · 信用查询`;
+  const rep = firm.creditReport;
+  const errorAt = (field) => errors.find((e) => e.path?.at(-1) === field);
+  $('#view').replaceChildren(
+    el('article', { class: 'card firm', 'aria-labelledby': 'firm-name' },
+      el('h2', { id: 'firm-name', tabindex: '-1' }, firm.name),
+      facts([
+        ['统一社会信用代码', firm.uscc], ['登记状态', label('status', firm.status)],
+        ['成立日期', firm.establishedOn], ['注册资本', yuan(firm.registeredCapital)],
+        ['法定代表人', firm.legalRepresentative.name], ['行业', firm.industry], ['住所', firm.address],
+      ])),
+    rep ? reportView(rep, errorAt) : el('p', { class: 'down', role: 'alert' }, errorAt('creditReport')?.message ?? '信用报告暂不可得'),
+  );
+  $('#firm-name').focus?.();
+}
+
+function reportView(rep, errorAt) {
+  const cls = rep.classification;
+  return el('article', { class: 'card', 'aria-labelledby': 'report-title' },
+    el('h2', { id: 'report-title' }, '公共信用报告'),
+    el('p', { class: 'meta' }, `报告日 ${rep.generatedOn}，查询期 ${rep.periodFrom} 至 ${rep.periodTo}`),
+    el('h3', {}, '综合评价'),
+    cls
+      ? [el('p', {}, el('span', { class: `class ${cls.creditClass}` }, label('creditClass', cls.creditClass))),
+        el('ul', { class: 'badges', 'aria-label': '报告标识' }, cls.badges.map((b) => el('li', {}, label('badge', b)))),
+        cls.reasons.length ? el('ul', {}, cls.reasons.map((r) => el('li', {}, r.message))) : null]
+      : el('p', { class: 'down' }, `综合评价暂不可得：${errorAt('classification')?.message ?? '有部门未能提供数据'}`),
+    rep.sections.map(sectionView),
+    el('section', { class: 'sec advice', 'aria-labelledby': 'advice-title' },
+      el('h3', { id: 'advice-title' }, '信用提升建议'),
+      rep.advice === null
+        ? el('p', { class: 'down' }, '有部门未能提供数据，暂不给出建议')
+        : rep.advice.length
+          ? el('ul', {}, rep.advice.map((a) => el('li', {}, a.message)))
+          : el('p', { class: 'empty' }, '暂无建议')));
+}
+
+function sectionView(sec) {
+  const id = `sec-${sec.key}`;
+  const down = sec.unavailableSources.map((s) => label('source', s));
+  const provenance = sec.provenance.map((p) =>
+    `${label('source', p.source)} · ${ago(p.fetchedAt)}取得${p.cached ? ' · 缓存' : ''}${p.stale ? ' · 过期数据（该部门暂不可用）' : ''}`);
+  return el('section', { class: 'sec', id, 'aria-labelledby': `${id}-h`, 'data-key': sec.key },
+    el('h3', { id: `${id}-h` }, sec.title, el('span', { class: 'count' }, `${sec.count} 条`)),
+    provenance.length ? el('p', { class: 'prov' }, `数据来源：${provenance.join('；')}`) : null,
+    down.length ? el('p', { class: 'down', role: 'note' }, `${down.join('、')}暂时无法提供数据，本栏目可能不完整`) : null,
+    sec.emptyText ? el('p', { class: 'empty' }, sec.emptyText) : null,
+    sec.records.length ? el('ol', { class: 'records' }, sec.records.map(recordView)) : null,
+    sec.taxGrades.length ? el('ul', {}, sec.taxGrades.map((g) => el('li', {}, `${g.year} 年度纳税信用 ${g.grade} 级`))) : null);
+}
+
+function recordView(r) {
+  const p = r.publicity;
+  const until = p.visibleUntil ?? p.maxUntil;
+  const window = `公示期：${p.publishFrom} 起${until ? `，至 ${until}` : '，至履行义务为止'}${p.minUntil ? `（最短至 ${p.minUntil}）` : ''}`;
+  const repair = r.repairStatus === 'REPAIRED'
+    ? `已修复（${r.repairedOn ?? ''}）`
+    : `${label('repair', r.repairStatus)}${p.repairableFrom ? `；可于 ${p.repairableFrom} 起申请信用修复` : '；不可修复'}`;
+  return el('li', {},
+    el('div', { class: 'rec-title' }, r.title),
+    el('div', {}, el('span', { class: 'tag' }, label('kind', r.kind)),
+      r.severity ? el('span', { class: 'tag' }, `${label('severity', r.severity)}失信`) : null,
+      el('span', { class: 'tag' }, label('source', r.source))),
+    facts([['决定日期', r.decidedOn], ['决定机关', r.authority], ['依据', r.legalBasis], ['名单', r.listName],
+      ['金额', yuan(r.amount)], ['履行或移出', r.endedOn]]),
+    el('p', {}, window, el('br'), el('span', { class: 'meta' }, `依据：${p.legalBasis}`)),
+    POSITIVE.has(r.kind) ? null : el('p', { class: 'repair' }, `修复状态：${repair}`));
+}
+
+// --- routing: #/q/<name> searches, #/e/<uscc> opens a firm --------------------------------------
+async function show(action) {
+  try {
+    await action();
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+function route() {
+  const [, kind, value = ''] = location.hash.split('/');
+  const arg = decodeURIComponent(value);
+  if (kind === 'q' && arg) {
+    $('#q').value = arg;
+    show(() => search(arg));
+  } else if (kind === 'e' && arg) {
+    show(() => report(arg));
+  } else {
+    say('');
+    $('#view').replaceChildren();
+  }
+}
+$('#search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const name = $('#q').value.trim();
+  if (name) location.hash = `#/q/${encodeURIComponent(name)}`;
+});
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,215 @@
+"""The public page and GraphiQL in a real browser (Debian's chromium, driven by Playwright),
+offline: every request that would leave 127.0.0.1 is blocked and counted, and must be none.
+
+Screenshots go to ``test-artifacts/web/`` (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright, expect
+from starlette.applications import Starlette
+
+from credit.records import OperatingStatus
+from gateway.app import create_app
+from gateway.database import Database
+from gateway.settings import RateLimits, Settings
+from gateway.web import page_documents
+from simulators.behaviour import Behaviour
+from simulators.runner import RunningBureau
+from simulators.world import World
+from tests.conftest import TEST_WORLD
+from tests.fakes.node_tools import TOOLS
+from tests.fakes.servers import serve_app
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; `make test` installs it (Playwright's own cannot)
+AXE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"  # from tools/node (npm ci)
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def web_app(settings: Settings, seeded_database: Database) -> Starlette:
+    # Its own gateway: a browser session is a burst of anonymous requests from one address.
+    tuned = settings.model_copy(update={"rate_limits": RateLimits(public=10_000)})
+    return create_app(tuned, database=seeded_database, today=lambda: TEST_WORLD.today)
+
+
+@pytest.fixture(scope="module")
+async def web_url(web_app: Starlette) -> AsyncIterator[str]:
+    async with serve_app(web_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    assert shutil.which(CHROMIUM), "chromium is missing: `make test` installs it (apt-get)"
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        await launched.close()
+
+
+class Offline:
+    """A browser context whose requests may go to the gateway only; the rest are counted."""
+
+    def __init__(self, context: BrowserContext, gateway: str) -> None:
+        self.context = context
+        self.origin = urlsplit(gateway).netloc
+        self.blocked: list[str] = []
+        self.served: list[str] = []
+
+    async def route(self, route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).netloc == self.origin:
+            self.served.append(url)
+            await route.continue_()
+        else:
+            self.blocked.append(url)
+            await route.abort("internetdisconnected")
+
+
+@pytest.fixture
+async def offline(browser: Browser, web_url: str) -> AsyncIterator[Offline]:
+    context = await browser.new_context(viewport=PHONE, locale="zh-CN")
+    guard = Offline(context, web_url)
+    await context.route("**/*", guard.route)
+    yield guard
+    await context.close()
+    assert guard.blocked == [], "the page tried to reach outside the gateway"
+
+
+async def shot(page: Page, name: str) -> None:
+    """The whole page, and the screen a phone shows (readable at a glance)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    await page.screenshot(path=ARTIFACTS / f"{name}-screen.png")
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+async def accessibility_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings (WCAG 2 A/AA: labels, contrast, names, ...).
+
+    Evaluated through the driver, which the page's Content-Security-Policy does not govern
+    (a <script> tag would rightly be refused)."""
+    await page.evaluate(axe_source())
+    found = await page.evaluate(
+        """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)"""
+    )
+    return list(found)
+
+
+async def public_report(web_url: str, uscc: str) -> dict[str, object]:
+    """The same firm's report as the graph gives it to the public (what the page must show)."""
+    query = """query($u: String!) { enterprise(uscc: $u) { name creditReport {
+      classification { creditClass } sections { key count unavailableSources } } } }"""
+    async with httpx.AsyncClient(base_url=web_url) as http:
+        body = (await http.post("/graphql", json={"query": query, "variables": {"u": uscc}})).json()
+    found: dict[str, object] = body["data"]["enterprise"]
+    return found
+
+
+async def test_search_open_a_firm_and_read_its_report(
+    offline: Offline, web_url: str, world: World
+) -> None:
+    uscc = world.boundary["every_kind"]
+    expected = await public_report(web_url, uscc)
+    page = await offline.context.new_page()
+    await page.goto(web_url + "/")
+    await expect(page.get_by_label("企业名称")).to_be_visible()
+    await page.get_by_label("企业名称").fill(str(expected["name"]))
+    await page.keyboard.press("Enter")  # the form works from the keyboard
+    result = page.get_by_role("link", name=str(expected["name"]))
+    await expect(result).to_be_visible()
+    assert await accessibility_violations(page) == []
+    await shot(page, "1-search")
+    await result.focus()
+    await page.keyboard.press("Enter")  # and so does opening a firm
+    await expect(page.locator("#firm-name")).to_have_text(str(expected["name"]))
+    await expect(page.locator("#firm-name")).to_be_focused()  # a screen reader hears the firm
+    await expect(page.locator(".firm")).to_contain_text(uscc)
+
+    report = expected["creditReport"]
+    assert isinstance(report, dict)
+    labels = {"TRUSTWORTHY": "守信", "WARNING": "警示", "DISHONEST": "失信"}
+    labels["SERIOUSLY_DISHONEST"] = "严重失信"
+    shown_class = labels[report["classification"]["creditClass"]]
+    await expect(page.locator(".class")).to_have_text(shown_class)
+    sections = page.locator("section.sec[data-key]")
+    await expect(sections).to_have_count(len(report["sections"]))
+    for section in report["sections"]:
+        shown = page.locator(f'section[data-key="{section["key"]}"] .count')
+        await expect(shown).to_have_text(f"{section['count']} 条")
+        assert section["unavailableSources"] == []
+    await expect(page.locator(".down")).to_have_count(0)
+    records = page.locator("ol.records > li")
+    assert await records.count() > 0
+    await expect(records.first).to_contain_text("公示期")
+    await expect(records.first).to_contain_text("修复状态")
+    await expect(page.locator(".prov").first).to_contain_text("数据来源")
+    await expect(page.locator(".advice")).to_be_visible()
+    assert await accessibility_violations(page) == []
+    # Readable on a phone: nothing wider than its screen (no sideways scrolling).
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await shot(page, "2-report")
+    assert any("/graphql" in url for url in offline.served)
+
+
+async def test_a_bureau_that_is_down_is_shown_for_its_sections_only(
+    offline: Offline, web_url: str, world: World, bureaus: dict[str, RunningBureau]
+) -> None:
+    uscc = next(
+        r.uscc
+        for r in world.registrations.values()
+        if r.status is OperatingStatus.ACTIVE and r.uscc != world.boundary["every_kind"]
+    )
+    bureaus["court"].service.state.behaviour = Behaviour(down=True)
+    page = await offline.context.new_page()
+    await page.goto(f"{web_url}/#/e/{uscc}")
+    await expect(page.locator("#firm-name")).to_be_visible()
+    down = page.locator("section.sec[data-key] .down")
+    await expect(down).to_have_count(2)  # 严重失信主体名单 and 司法判决: the court feeds both
+    for key in ("SERIOUS_LISTS", "JUDICIAL"):
+        await expect(page.locator(f'section[data-key="{key}"] .down')).to_contain_text("法院")
+    await expect(page.locator('section[data-key="ADMINISTRATIVE"] .count')).to_be_visible()
+    await expect(page.get_by_text("综合评价暂不可得")).to_be_visible()
+    await page.locator('section[data-key="SERIOUS_LISTS"]').scroll_into_view_if_needed()
+    await shot(page, "3-court-down")
+
+
+async def test_graphiql_loads_offline_and_runs_the_sample_query(
+    offline: Offline, web_url: str
+) -> None:
+    page = await offline.context.new_page()
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    await page.goto(web_url + "/graphql")
+    await expect(page.locator(".graphiql-container")).to_be_visible()
+    await expect(page.locator(".graphiql-tab")).to_have_count(4)  # the demo's sample queries
+    await page.locator(".graphiql-execute-button").click()
+    response = page.locator(".graphiql-response")
+    await expect(response).to_contain_text("totalCount", timeout=15_000)
+    await expect(response).to_contain_text("searchEnterprises")
+    await shot(page, "4-graphiql")
+    assert any(url.endswith("graphiql.min.js") for url in offline.served)
+
+
+async def test_the_page_sends_only_its_trusted_documents(web_url: str) -> None:
+    async with httpx.AsyncClient(base_url=web_url) as http:
+        manifest = (await http.get("/page/documents.json")).json()
+        page = await http.get("/")
+    assert manifest == page_documents()
+    assert set(manifest) == {"SearchEnterprises", "EnterpriseReport"}
+    assert "default-src 'self'" in page.headers["content-security-policy"]
