@@ -6,6 +6,7 @@ from credit.advice import Advice, AdviceCode, repair_channel
 from credit.classification import Badge, Classification, CreditClass, Reason, classify
 from credit.errors import DomainError
 from credit.identifiers import (
+    AmbiguousCreditCode,
     CodeKind,
     InvalidCodeReason,
     InvalidCreditCode,
@@ -40,6 +41,7 @@ __all__ = [
     "MEASURES",
     "Advice",
     "AdviceCode",
+    "AmbiguousCreditCode",
     "Badge",
     "Classification",
     "CodeKind",

@@ -4,14 +4,28 @@ Validation follows DOMAIN.md §1 to the letter: normalise, then length, then cha
 then the USCC check character, then the embedded GB 11714 organisation-code check.  Division
 codes change over time, so an unknown division never makes a code invalid.
 
-    >>> normalise_uscc(" 9111 0000-600037341l ")
+Normalising drops what a copy from a web page, a spreadsheet or a chat brings along: spaces,
+every dash and minus sign (full-width ones too), zero-width characters and the BOM
+(:data:`credit.masking.DASHES`, :data:`credit.masking.INVISIBLES`).  A 15-digit 注册号 (the
+registration number before 2015, check digit by ISO 7064 MOD 11,10, GB/T 17710) is refused with
+its own reason, asking for the 18-character 统一社会信用代码 instead.  A code of 17 digits and a
+digit or X can be both a valid USCC and a valid ID number (about 1 valid ID number in 350; X is
+in the USCC alphabet too): a field that asks for one kind reads it as that kind, and
+:func:`validate_code` refuses it as ambiguous (:class:`AmbiguousCreditCode`) unless told which.
+
+    >>> normalise_uscc(" 9111 0000—600037341l\ufeff")
     '91110000600037341L'
     >>> validate_citizen_id("11010519491231002x")
     '11010519491231002X'
+    >>> is_registration_number("110108000000016")
+    True
 
 Errors::
 
-    InvalidCreditCode(reason)   reason ∈ {length, charset, checksum, org_checksum, birth_date}
+    DomainError
+     ├── InvalidCreditCode(reason)  reason ∈ {length, charset, checksum, org_checksum,
+     │                                         birth_date, legacy_registration_number}
+     └── AmbiguousCreditCode        valid as a USCC and as an ID number; say which (``kind``)
 """
 
 from __future__ import annotations
@@ -21,16 +35,20 @@ import re
 from enum import StrEnum
 
 from credit.errors import DomainError
+from credit.masking import DASHES, INVISIBLES
 
 __all__ = [
     "USCC_ALPHABET",
+    "AmbiguousCreditCode",
     "CodeKind",
     "InvalidCodeReason",
     "InvalidCreditCode",
     "citizen_id_check_char",
     "classify_code",
     "gb11714_check_char",
+    "is_registration_number",
     "normalise_code",
+    "registration_number_check_digit",
     "uscc_check_char",
     "validate_citizen_id",
     "validate_code",
@@ -49,7 +67,9 @@ _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 # Full-width ASCII (U+FF01..U+FF5E) maps to U+0021..U+007E; U+3000 is the ideographic space.
 _FULL_TO_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_SEPARATORS = re.compile(r"[\s\-]+")
+# After the full-width fold: whitespace, every dash and minus, what prints as nothing.
+_SEPARATORS = re.compile("[\\s" + "".join(re.escape(ch) for ch in DASHES + INVISIBLES) + "]+")
+_REGISTRATION_NUMBER = re.compile(r"^\d{15}$")
 
 
 class CodeKind(StrEnum):
@@ -63,6 +83,7 @@ class InvalidCodeReason(StrEnum):
     CHECKSUM = "checksum"
     ORG_CHECKSUM = "org_checksum"
     BIRTH_DATE = "birth_date"
+    LEGACY_REGISTRATION_NUMBER = "legacy_registration_number"
 
 
 _REASON_TEXT = {
@@ -71,6 +92,10 @@ _REASON_TEXT = {
     InvalidCodeReason.CHECKSUM: "校验位不正确，请核对是否抄错",
     InvalidCodeReason.ORG_CHECKSUM: "其中的组织机构代码（第9-17位）校验位不正确",
     InvalidCodeReason.BIRTH_DATE: "公民身份号码中的出生日期不是有效日期",
+    InvalidCodeReason.LEGACY_REGISTRATION_NUMBER: (
+        "这是15位的旧版工商注册号，已由统一社会信用代码取代；请输入该主体18位的统一社会信用代码"
+        "（营业执照上印有，也可在国家企业信用信息公示系统按名称或注册号查到）"
+    ),
 }
 
 
@@ -87,9 +112,52 @@ class InvalidCreditCode(DomainError):
         return {"code": self.code, "reason": self.reason.value}
 
 
+class AmbiguousCreditCode(DomainError):
+    """A code valid both as a USCC and as an ID number (17 digits and a digit or ``X``),
+    asked for without a kind.
+
+    ``normalised`` is the code itself (never put in the message: it may be someone's ID number).
+    """
+
+    code = "AMBIGUOUS_CREDIT_CODE"
+
+    def __init__(self, normalised: str) -> None:
+        self.normalised = normalised
+        super().__init__(
+            "该代码既是有效的统一社会信用代码，也是有效的公民身份号码，无法判断查询对象；"
+            "请指明主体类别（kind: ENTERPRISE 或 PERSON），或按统一社会信用代码查询（enterprise）"
+        )
+
+    def extensions(self) -> dict[str, object]:
+        return {"code": self.code, "kinds": [CodeKind.USCC.value, CodeKind.CITIZEN_ID.value]}
+
+
 def normalise_code(raw: str) -> str:
-    """Full-width → half-width, drop spaces and dashes, upper-case."""
+    """Full-width → half-width; drop spaces, dashes, minus signs, zero-width characters and
+    the BOM; upper-case."""
     return _SEPARATORS.sub("", raw.translate(_FULL_TO_HALF)).upper()
+
+
+def registration_number_check_digit(first14: str) -> str:
+    """Check digit of a 15-digit 注册号: ISO 7064 MOD 11,10 (GB/T 17710) over 14 digits."""
+    product = 10
+    for ch in first14:
+        total = (product + int(ch)) % 10 or 10
+        product = total * 2 % 11
+    return str((11 - product) % 10)
+
+
+def is_registration_number(normalised: str) -> bool:
+    """A 15-digit 注册号 with a correct check digit (the registration number before the USCC)."""
+    return bool(_REGISTRATION_NUMBER.match(normalised)) and (
+        registration_number_check_digit(normalised[:14]) == normalised[14]
+    )
+
+
+def _length_error(code: str) -> InvalidCreditCode:
+    if is_registration_number(code):
+        return InvalidCreditCode(InvalidCodeReason.LEGACY_REGISTRATION_NUMBER)
+    return InvalidCreditCode(InvalidCodeReason.LENGTH)
 
 
 # The USCC-specific spelling is kept for readers who come from the standard's wording.
@@ -122,7 +190,7 @@ def validate_uscc(raw: str) -> str:
     """Return the normalised USCC or raise :class:`InvalidCreditCode`."""
     code = normalise_code(raw)
     if len(code) != 18:
-        raise InvalidCreditCode(InvalidCodeReason.LENGTH)
+        raise _length_error(code)
     if not _USCC_SHAPE.match(code):
         raise InvalidCreditCode(InvalidCodeReason.CHARSET)
     if uscc_check_char(code[:17]) != code[17]:
@@ -136,7 +204,7 @@ def validate_citizen_id(raw: str, *, today: dt.date | None = None) -> str:
     """Return the normalised 18-digit ID number or raise :class:`InvalidCreditCode`."""
     code = normalise_code(raw)
     if len(code) != 18:
-        raise InvalidCreditCode(InvalidCodeReason.LENGTH)
+        raise InvalidCreditCode(InvalidCodeReason.LENGTH)  # a 15-digit one is an old ID card
     if not _ID_SHAPE.match(code):
         raise InvalidCreditCode(InvalidCodeReason.CHARSET)
     try:
@@ -161,21 +229,34 @@ def classify_code(normalised: str) -> CodeKind:
     return CodeKind.USCC
 
 
-def validate_code(raw: str, *, today: dt.date | None = None) -> tuple[CodeKind, str]:
+def validate_code(
+    raw: str, *, today: dt.date | None = None, kind: CodeKind | None = None
+) -> tuple[CodeKind, str]:
     """Validate a code that may be either kind; return its kind and normalised form.
 
-    A code shaped like an ID number that fails as one is tried as a USCC (an all-digit USCC
-    such as ``12…`` 事业单位 may look like an ID); if that fails too, the ID error stands.
+    With ``kind`` the code is validated as that kind only.  Without it, a code shaped like an
+    ID number is tried as both: valid as one only, it is that one (an all-digit USCC such as
+    ``12…`` 事业单位 may look like an ID); valid as both, :class:`AmbiguousCreditCode`; valid
+    as neither, the ID error stands.
     """
     code = normalise_code(raw)
+    if kind is CodeKind.USCC:
+        return kind, validate_uscc(code)
+    if kind is CodeKind.CITIZEN_ID:
+        return kind, validate_citizen_id(code, today=today)
     if len(code) != 18:
-        raise InvalidCreditCode(InvalidCodeReason.LENGTH)
+        raise _length_error(code)
     if classify_code(code) is CodeKind.USCC:
         return CodeKind.USCC, validate_uscc(code)
     try:
-        return CodeKind.CITIZEN_ID, validate_citizen_id(code, today=today)
-    except InvalidCreditCode as as_id:
+        as_id = validate_citizen_id(code, today=today)
+    except InvalidCreditCode as id_error:
         try:
             return CodeKind.USCC, validate_uscc(code)
         except InvalidCreditCode:
-            raise as_id from None
+            raise id_error from None
+    try:
+        validate_uscc(code)
+    except InvalidCreditCode:
+        return CodeKind.CITIZEN_ID, as_id
+    raise AmbiguousCreditCode(as_id)

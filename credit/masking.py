@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "DASHES",
     "DIGIT",
     "ID_NUMBER_FORM",
+    "INVISIBLES",
     "MOBILE_FORM",
     "mask_id_number",
     "mask_name",
@@ -28,7 +30,19 @@ __all__ = [
 # expression sources without boundaries: log redaction (gateway.logs) and masking here choose
 # their own.
 DIGIT = "[0-9０-９]"
-_GAP_CHARS = "\\s\\-‐‑‒–—―−⸺⸻﹘﹣－()（）"
+DASHES = (
+    "-\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a"
+    "\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead"
+    "\u2212\u207b\u208b\u2796\u02d7"
+)
+"""Every dash (Unicode's Pd category) and every minus sign a typed or pasted code may carry."""
+INVISIBLES = (
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060"
+    "\u2066\u2067\u2068\u2069\ufeff"
+)
+"""Characters that print as nothing: zero-width spaces and joiners, direction marks, the BOM
+(U+FEFF) and the soft hyphen, as a copy from a web page or a spreadsheet brings them along."""
+_GAP_CHARS = "\\s" + "".join(re.escape(ch) for ch in DASHES + INVISIBLES) + "()（）"
 _GAP = f"[{_GAP_CHARS}]{{0,3}}"
 ID_NUMBER_FORM = f"{DIGIT}(?:{_GAP}{DIGIT}){{16}}{_GAP}[0-9０-９XxＸｘ]"
 """An 18-character citizen ID number (17 digits and a digit or X) as it may be written."""

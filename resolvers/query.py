@@ -12,14 +12,20 @@ from strawberry.types import Info
 
 from credit.access import ClientScope, PrincipalKind
 from credit.errors import DomainError
-from credit.identifiers import CodeKind, InvalidCreditCode, validate_code, validate_uscc
+from credit.identifiers import (
+    AmbiguousCreditCode,
+    CodeKind,
+    InvalidCreditCode,
+    validate_code,
+    validate_uscc,
+)
 from credit.measures import MEASURES
 from credit.measures import Matter as DomainMatter
 from credit.sanctions import discipline_check
 from resolvers.access import Forbidden
 from resolvers.assessment_types import MeasureNode, SanctionNode
 from resolvers.context import GraphContext
-from resolvers.enums import Matter
+from resolvers.enums import Matter, SubjectKind
 from resolvers.pagination import (
     Connection,
     Edge,
@@ -58,6 +64,26 @@ class InvalidCodeAt(InvalidCreditCode):
         return {**super().extensions(), "index": self.index}
 
 
+class AmbiguousCodeAt(AmbiguousCreditCode):
+    """An ambiguous code inside a list: says which one."""
+
+    def __init__(self, cause: AmbiguousCreditCode, index: int) -> None:
+        super().__init__(cause.normalised)
+        self.index = index
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "index": self.index}
+
+
+_CODE_KIND = {SubjectKind.ENTERPRISE: CodeKind.USCC, SubjectKind.PERSON: CodeKind.CITIZEN_ID}
+KIND_HELP = (
+    "主体类别：形如身份号码的代码（17位数字加数字或X）可能既是有效的统一社会信用代码又是有效的"
+    "公民身份号码（约每350个有效身份号码中有1个），此时须指明，否则报 AMBIGUOUS_CREDIT_CODE / "
+    "Which kind of subject the code names: a code of 17 digits and a digit or X can be valid "
+    "both as a USCC and as an ID number (about 1 valid ID number in 350); then it is refused "
+    "as AMBIGUOUS_CREDIT_CODE unless this says which"
+)
+
 # Subject fields whose answer needs every record source.
 _RECORD_FIELDS = frozenset({"records", "classification", "sanctions", "creditReport"})
 
@@ -87,9 +113,10 @@ def _wants_records(info: Ctx) -> bool:
     return any(scan(node.selection_set) for node in raw.field_nodes)
 
 
-async def _subject(info: Ctx, raw: str) -> Subject | None:
-    kind, code = validate_code(raw, today=info.context.today)
-    return await _subject_of(info, kind, code)
+async def _subject(info: Ctx, raw: str, kind: SubjectKind | None = None) -> Subject | None:
+    asked = _CODE_KIND[kind] if kind is not None else None
+    found, code = validate_code(raw, today=info.context.today, kind=asked)
+    return await _subject_of(info, found, code)
 
 
 async def _subject_of(info: Ctx, kind: CodeKind, code: str) -> Subject | None:
@@ -131,21 +158,31 @@ class DisciplineCheck:
 @strawberry.type(description="信用图谱查询入口 / Entry points of the credit graph")
 class Query:
     @strawberry.field(
-        description="按统一社会信用代码或公民身份号码查询信用主体；无任何部门掌握时返回 null / "
-        "A subject by USCC or ID number; null when no bureau knows it"
+        description="按统一社会信用代码或公民身份号码查询信用主体；无任何部门掌握时返回 null。"
+        "代码可含空格、各种横线和零宽字符；15位旧版注册号报 INVALID_CREDIT_CODE"
+        "（reason: legacy_registration_number）；既是有效统一社会信用代码又是有效身份号码的"
+        "代码报 AMBIGUOUS_CREDIT_CODE，用 kind 指明类别 / A subject by USCC or ID number; "
+        "null when no bureau knows it. Spaces, dashes and zero-width characters are ignored; a "
+        "15-digit legacy registration number is INVALID_CREDIT_CODE with reason "
+        "legacy_registration_number; a code valid both as a USCC and as an ID number "
+        "is AMBIGUOUS_CREDIT_CODE unless `kind` says which"
     )
     async def subject(
         self,
         info: Ctx,
         code: Annotated[str, strawberry.argument(description="USCC 或公民身份号码 / Code")],
+        kind: Annotated[SubjectKind | None, strawberry.argument(description=KIND_HELP)] = None,
     ) -> Subject | None:
-        return await _subject(info, code)
+        return await _subject(info, code, kind)
 
     @strawberry.field(
         description=(
             "按统一社会信用代码查询市场主体；代码无效时报 INVALID_CREDIT_CODE，"
-            "无任何部门登记时返回 null / An organisation by its USCC; an invalid code is an "
-            "INVALID_CREDIT_CODE error, a valid code no bureau knows gives null"
+            "无任何部门登记时返回 null；代码即使也是有效身份号码，"
+            "在此按统一社会信用代码查询 / "
+            "An organisation by its USCC; an invalid code is an INVALID_CREDIT_CODE error, a "
+            "valid code no bureau knows gives null; a code that is also a valid ID "
+            "number is read as a USCC here"
         )
     )
     async def enterprise(
@@ -158,23 +195,29 @@ class Query:
         return await enterprise_by_uscc(info, uscc)
 
     @strawberry.field(
-        description="批量查询主体（每次最多100个，按请求顺序返回） / Many subjects at once "
-        "(at most 100, in request order)"
+        description="批量查询主体（每次最多100个，按请求顺序返回）；有歧义的代码报 "
+        "AMBIGUOUS_CREDIT_CODE（index 指出是哪一个），用 kind 指明全部代码的类别 / Many "
+        "subjects at once (at most 100, in request order); an ambiguous code is "
+        "AMBIGUOUS_CREDIT_CODE with its index unless `kind` says which kind all codes are"
     )
     async def subjects(
         self,
         info: Ctx,
         codes: Annotated[list[str], strawberry.argument(description="代码列表 / Codes")],
+        kind: Annotated[SubjectKind | None, strawberry.argument(description=KIND_HELP)] = None,
     ) -> list[Subject | None]:
         ctx = info.context
         if len(codes) > ctx.limits.max_batch_subjects:
             raise TooManySubjects(len(codes), ctx.limits.max_batch_subjects)
+        asked = _CODE_KIND[kind] if kind is not None else None
         valid = []
         for index, raw in enumerate(codes):
             try:
-                valid.append(validate_code(raw, today=ctx.today))
+                valid.append(validate_code(raw, today=ctx.today, kind=asked))
             except InvalidCreditCode as exc:
                 raise InvalidCodeAt(exc, index) from None
+            except AmbiguousCreditCode as exc:
+                raise AmbiguousCodeAt(exc, index) from None
         return list(await asyncio.gather(*(_subject_of(info, k, c) for k, c in valid)))
 
     @strawberry.field(
@@ -219,6 +262,7 @@ class Query:
         info: Ctx,
         code: Annotated[str, strawberry.argument(description="主体代码 / Subject code")],
         matter: Annotated[Matter, strawberry.argument(description="办理事项 / Matter")],
+        kind: Annotated[SubjectKind | None, strawberry.argument(description=KIND_HELP)] = None,
     ) -> DisciplineCheck:
         ctx = info.context
         principal = ctx.access.principal
@@ -226,7 +270,7 @@ class Query:
             ClientScope.DISCIPLINE_CHECK
         ):
             raise Forbidden("逢办必查仅限具有 discipline:check 权限的工作人员")
-        subject = await _subject(info, code)
+        subject = await _subject(info, code, kind)
         found = []
         if subject is not None:
             records, grades = await subject.conclusion_facts(info)

@@ -51,7 +51,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from credit.identifiers import CodeKind, InvalidCreditCode, validate_code
+from credit.identifiers import AmbiguousCreditCode, InvalidCreditCode, normalise_code, validate_code
 from credit.masking import mask_id_number
 from credit.records import CreditRecord, RecordKind
 from simulators.court_facts import GROUNDS
@@ -61,6 +61,15 @@ from simulators.world import World
 __all__ = ["CourtBureau"]
 
 MAX_PAGE_SIZE = 50
+
+
+def _valid(raw: str) -> str:
+    """The normalised code, of either kind: the court keys its entries by the code alone, so a
+    code valid both as a USCC and as an ID number needs no choosing here."""
+    try:
+        return validate_code(raw)[1]
+    except AmbiguousCreditCode:
+        return normalise_code(raw)
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -165,7 +174,7 @@ class CourtBureau(BureauService):
 
     def _page(self, request: Request, kind: RecordKind, what: str) -> Response:
         try:
-            _, code = validate_code(request.path_params["code"])
+            code = _valid(request.path_params["code"])
         except InvalidCreditCode:
             return _error(400, "INVALID_ARGUMENT", "主体代码或证件号码格式错误")
         try:
@@ -196,11 +205,11 @@ class CourtBureau(BureauService):
         if len(codes) > MAX_BATCH:
             return _error(400, "INVALID_ARGUMENT", f"单次最多查询{MAX_BATCH}个主体")
         try:
-            normalised: Sequence[tuple[CodeKind, str]] = [validate_code(c) for c in codes]
+            normalised: Sequence[str] = [_valid(c) for c in codes]
         except InvalidCreditCode:
             return _error(400, "INVALID_ARGUMENT", "主体代码或证件号码格式错误")
         results = []
-        for _, code in normalised:
+        for code in normalised:
             dishonest = self._entries(code, RecordKind.JUDGMENT_DEFAULTER)
             orders = self._entries(code, RecordKind.CONSUMPTION_RESTRICTION)
             results.append(

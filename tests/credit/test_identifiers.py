@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
+import sys
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -15,18 +18,22 @@ from hypothesis import strategies as st
 
 from credit.identifiers import (
     USCC_ALPHABET,
+    AmbiguousCreditCode,
     CodeKind,
     InvalidCodeReason,
     InvalidCreditCode,
     citizen_id_check_char,
     classify_code,
     gb11714_check_char,
+    is_registration_number,
     normalise_code,
+    registration_number_check_digit,
     uscc_check_char,
     validate_citizen_id,
     validate_code,
     validate_uscc,
 )
+from credit.masking import DASHES, INVISIBLES
 
 TODAY = dt.date(2026, 11, 22)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -339,10 +346,14 @@ def messy(draw: st.DrawFn, code: str) -> str:
 def test_generated_usccs_validate_and_round_trip(data: st.DataObject, code: str) -> None:
     assert validate_uscc(code) == code
     assert validate_uscc(data.draw(messy(code))) == code
-    kind, normal = validate_code(data.draw(messy(code)), today=TODAY)
-    assert normal == code
-    # an all-digit USCC can also be a valid ID number; then the ID reading wins by design
-    assert kind is CodeKind.USCC or normal.isdigit()
+    try:
+        validate_citizen_id(code, today=TODAY)
+    except InvalidCreditCode:
+        assert validate_code(data.draw(messy(code)), today=TODAY) == (CodeKind.USCC, code)
+    else:  # an ID-shaped USCC that is a valid ID number too: which one must be said
+        with pytest.raises(AmbiguousCreditCode):
+            validate_code(data.draw(messy(code)), today=TODAY)
+        assert validate_code(code, today=TODAY, kind=CodeKind.USCC) == (CodeKind.USCC, code)
 
 
 @settings(max_examples=200)
@@ -350,7 +361,12 @@ def test_generated_usccs_validate_and_round_trip(data: st.DataObject, code: str)
 def test_generated_ids_validate_and_round_trip(data: st.DataObject, code: str) -> None:
     assert validate_citizen_id(code, today=TODAY) == code
     assert validate_citizen_id(data.draw(messy(code)), today=TODAY) == code
-    assert validate_code(data.draw(messy(code)), today=TODAY) == (CodeKind.CITIZEN_ID, code)
+    asked = validate_code(data.draw(messy(code)), today=TODAY, kind=CodeKind.CITIZEN_ID)
+    assert asked == (CodeKind.CITIZEN_ID, code)
+    try:
+        assert validate_code(data.draw(messy(code)), today=TODAY) == (CodeKind.CITIZEN_ID, code)
+    except AmbiguousCreditCode:  # about 1 in 350 is a valid USCC too
+        assert validate_uscc(code) == code
 
 
 @settings(max_examples=40)
@@ -373,3 +389,143 @@ def test_every_single_substitution_of_an_id_is_rejected(code: str) -> None:
         changed = code[:pos] + replacement + code[pos + 1 :]
         with pytest.raises(InvalidCreditCode):
             validate_citizen_id(changed, today=TODAY)
+
+
+# --- what a copy and paste brings along ----------------------------------------------------
+
+
+def test_every_unicode_dash_and_minus_sign_is_a_separator() -> None:
+    dashes = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Pd"}
+    minus_signs = {"\u2212", "\u207b", "\u208b", "\u2796", "\u02d7", "\ufe63", "\uff0d"}
+    assert dashes | minus_signs <= set(DASHES)
+
+
+@pytest.mark.parametrize("gap", sorted(set(DASHES + INVISIBLES)), ids=lambda ch: f"U+{ord(ch):04X}")
+def test_dashes_zero_width_characters_and_the_bom_are_dropped(gap: str) -> None:
+    uscc = f"{gap}91110000{gap}600037341L{gap}"
+    id_number = f"110105{gap}19491231{gap}002X"
+    assert validate_uscc(uscc) == "91110000600037341L"
+    assert validate_code(uscc, today=TODAY) == (CodeKind.USCC, "91110000600037341L")
+    assert validate_citizen_id(id_number, today=TODAY) == "11010519491231002X"
+
+
+def test_a_pasted_code_with_bom_zero_width_space_and_full_width_minus() -> None:
+    pasted = "\ufeff９１１１００００\uff0d６０００３７３４１Ｌ\u200b"
+    assert validate_code(pasted, today=TODAY) == (CodeKind.USCC, "91110000600037341L")
+
+
+# --- the 15-digit registration number (注册号) before the USCC ------------------------------
+
+
+def _mod_11_10_valid(number: str) -> bool:
+    """ISO 7064 MOD 11,10 as GB/T 17710 states the check: the last running sum is 1 mod 10."""
+    product = 10
+    for position, ch in enumerate(number):
+        total = (product + int(ch)) % 10 or 10
+        if position == len(number) - 1:
+            return total % 10 == 1
+        product = total * 2 % 11
+    raise AssertionError("empty")  # pragma: no cover
+
+
+def test_registration_number_check_digit_against_the_standards_check() -> None:
+    rng = random.Random(15)
+    for _ in range(2000):
+        first14 = "".join(rng.choice("0123456789") for _ in range(14))
+        number = first14 + registration_number_check_digit(first14)
+        assert _mod_11_10_valid(number)
+        assert is_registration_number(number)
+        wrong = first14 + str((int(number[14]) + 1) % 10)
+        assert not _mod_11_10_valid(wrong)
+        assert not is_registration_number(wrong)
+    assert is_registration_number("110108000000016")  # the number often quoted as an example
+
+
+@pytest.mark.parametrize("raw", ["110108000000016", "110108-000000016", " 1101０８000000016 "])
+def test_a_registration_number_has_its_own_reason_and_says_what_to_enter(raw: str) -> None:
+    for validate in (validate_uscc, validate_code):
+        with pytest.raises(InvalidCreditCode) as caught:
+            validate(raw)
+        err = caught.value
+        assert err.reason is InvalidCodeReason.LEGACY_REGISTRATION_NUMBER
+        assert err.extensions() == {
+            "code": "INVALID_CREDIT_CODE",
+            "reason": "legacy_registration_number",
+        }
+        assert "注册号" in str(err)
+        assert "18位的统一社会信用代码" in str(err)
+
+
+def test_fifteen_digits_with_a_wrong_check_digit_is_a_length_error() -> None:
+    with pytest.raises(InvalidCreditCode) as caught:
+        validate_code("110108000000017")
+    assert caught.value.reason is InvalidCodeReason.LENGTH
+
+
+def test_fifteen_digits_asked_as_an_id_number_is_a_length_error() -> None:
+    # the person's field: a 15-digit number there is an old ID card, not a 注册号
+    with pytest.raises(InvalidCreditCode) as caught:
+        validate_citizen_id("110108000000016", today=TODAY)
+    assert caught.value.reason is InvalidCodeReason.LENGTH
+
+
+# --- a code valid as both kinds ------------------------------------------------------------
+
+
+def _random_ids(rng: random.Random, count: int) -> list[str]:
+    ids = []
+    for _ in range(count):
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(20_000))
+        first17 = f"{rng.randrange(110000, 660000)}{born:%Y%m%d}{rng.randrange(1000):03d}"
+        ids.append(make_id(first17))
+    return ids
+
+
+def _valid_uscc(code: str) -> bool:
+    try:
+        validate_uscc(code)
+    except InvalidCreditCode:
+        return False
+    return True
+
+
+def ambiguous_code() -> str:
+    """A synthetic ID number that is a valid USCC too."""
+    return next(c for c in _random_ids(random.Random(1), 5000) if _valid_uscc(c))
+
+
+def test_about_one_valid_id_number_in_350_is_a_valid_uscc_too() -> None:
+    ids = _random_ids(random.Random(2), 50_000)
+    both = sum(_valid_uscc(c) for c in ids)
+    # 1/31 (USCC check) x about 1/11 (GB 11714 check, a digit or X): 1 in ~341; measured ~350
+    assert 50_000 / 400 < both < 50_000 / 300
+
+
+def test_an_ambiguous_code_is_refused_without_a_kind() -> None:
+    code = ambiguous_code()
+    with pytest.raises(AmbiguousCreditCode) as caught:
+        validate_code(code, today=TODAY)
+    err = caught.value
+    assert err.normalised == code
+    assert err.extensions() == {"code": "AMBIGUOUS_CREDIT_CODE", "kinds": ["USCC", "CITIZEN_ID"]}
+    assert code not in str(err)
+    assert "kind" in str(err)
+
+
+def test_an_ambiguous_code_is_read_as_the_kind_asked_for() -> None:
+    code = ambiguous_code()
+    assert validate_code(code, today=TODAY, kind=CodeKind.USCC) == (CodeKind.USCC, code)
+    assert validate_code(code, today=TODAY, kind=CodeKind.CITIZEN_ID) == (
+        CodeKind.CITIZEN_ID,
+        code,
+    )
+    assert validate_uscc(code) == code
+
+
+def test_a_kind_validates_as_that_kind_only() -> None:
+    with pytest.raises(InvalidCreditCode) as caught:
+        validate_code("91110000600037341L", today=TODAY, kind=CodeKind.CITIZEN_ID)
+    assert caught.value.reason is InvalidCodeReason.CHARSET
+    with pytest.raises(InvalidCreditCode) as caught:
+        validate_code("11010519491231002X", today=TODAY, kind=CodeKind.USCC)
+    assert caught.value.reason is InvalidCodeReason.CHECKSUM
