@@ -8,6 +8,11 @@ subjects: a code it has no entries for is answered with an empty tuple, never le
 
     found = await court.records(codes)   # dict[code, Sourced[tuple[CreditRecord, ...]]]
     # kinds: JUDGMENT_DEFAULTER (severity 严重, ground, aggravated years), CONSUMPTION_RESTRICTION
+
+Each entry keeps what the court's list prints: ``caseNumber`` (案号), ``courtName`` (执行法院,
+also the deciding authority), ``courtCode`` (its 统一社会信用代码, ``""`` when left out) and, for a
+defaulter, ``performance`` (履行情况: 全部未履行, 部分履行, 全部履行; a value outside these is a
+protocol error, an absent one ``None``).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from connectors.errors import SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
 from credit.money import yuan
-from credit.records import CreditRecord, RecordKind, Severity, Source
+from credit.records import CreditRecord, Performance, RecordKind, Severity, Source
 
 __all__ = ["BATCH_LIMIT", "CourtConnector"]
 
@@ -83,11 +88,8 @@ class CourtConnector(HttpBureau):
 
     def _defaulter(self, code: str, item: Mapping[str, Any]) -> CreditRecord:
         published = dt.date.fromisoformat(item["publishDate"])
-        details = {
-            "filed_on": str(item["filedDate"]),
-            "obligation": str(item["obligation"]),
-            "performance": str(item["performance"]),
-        }
+        details = {"filed_on": str(item["filedDate"]), "obligation": str(item["obligation"])}
+        performance = item.get("performance")
         if item.get("legalRepresentative"):
             details["legal_rep"] = str(item["legalRepresentative"])
         amount = item.get("amount")
@@ -99,6 +101,10 @@ class CourtConnector(HttpBureau):
             title=str(item["caseNumber"]),
             decided_on=published,  # listed on the day of the decision to list
             authority=str(item["courtName"]),
+            authority_code=str(item.get("courtCode") or ""),
+            case_number=str(item["caseNumber"]),
+            executing_court=str(item["courtName"]),
+            performance=Performance(performance) if performance else None,
             legal_basis=str(item["legalBasis"]),
             severity=Severity.SERIOUS,
             publish_from=published,
@@ -120,6 +126,9 @@ class CourtConnector(HttpBureau):
             title=str(item["caseNumber"]),
             decided_on=issued,
             authority=str(item["courtName"]),
+            authority_code=str(item.get("courtCode") or ""),
+            case_number=str(item["caseNumber"]),
+            executing_court=str(item["courtName"]),
             legal_basis=str(item["legalBasis"]),
             publish_from=issued,
             ended_on=_date(item.get("liftedDate")),

@@ -1,11 +1,13 @@
 """The market bureau's payload fields → :mod:`credit.records`, in one place (units too).
 
 Registrations: pinyin initials (``tyshxydm`` USCC, ``qymc`` name, ``zczb`` capital in 万元 …).
-Penalties: the 双公示 ``CF_`` fields (``CF_NR_FK`` fine in 万元, ``"0"`` for none; ``CF_SCJG``
+Penalties: the 双公示 ``CF_`` fields (``CF_WSH`` the decision number, ``CF_CFJGDM`` the
+authority's 统一社会信用代码; ``CF_NR_FK`` fine in 万元, ``"0"`` for none; ``CF_SCJG``
 ``"1"`` decided by market regulation; ``CF_CFLB`` the sanctions, "；"-separated; ``CF_CFCX``
-the procedure; ``CF_XFZT`` repair 0/1/2).  Permits: ``XK_`` fields.
+the procedure; ``CF_XFZT`` repair 0/1/2).  Permits: ``XK_`` fields (``XK_XKJGDM`` likewise).
 Shareholders: ``gdmc`` name, ``zjhm`` ID number, ``cgbl`` percent, ``rjcze`` subscribed in 万元.
-Lists: ``jlbh`` entry id, ``lrrq`` listed, ``ycrq`` removed.  Dates are ISO; ``""`` or null
+Lists: ``jlbh`` entry id, ``lrrq`` listed, ``ycrq`` removed, ``lrjgdm`` the deciding
+authority's 统一社会信用代码.  A code the feed leaves out is ``""``.  Dates are ISO; ``""`` or null
 means none.  Each mapper raises one of :data:`MAPPING_ERRORS` on a missing or bad field.
 """
 
@@ -51,6 +53,10 @@ def _required_day(value: Any) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+def _text(value: Any) -> str:
+    return str(value) if value else ""
+
+
 def registration(item: Mapping[str, Any]) -> Registration:
     return Registration(
         uscc=str(item["tyshxydm"]),
@@ -80,6 +86,8 @@ def penalty_record(item: Mapping[str, Any]) -> CreditRecord:
         title=str(item["CF_WFXW"]),
         decided_on=_required_day(item["CF_JDRQ"]),
         authority=str(item["CF_CFJG"]),
+        authority_code=_text(item.get("CF_CFJGDM")),
+        case_number=str(item["CF_WSH"]),
         legal_basis=str(item["CF_YJ"]),
         severity=Severity(severity) if severity else None,
         publish_from=_day(item.get("CF_GSQSRQ")),
@@ -109,6 +117,8 @@ def permit_record(item: Mapping[str, Any]) -> CreditRecord:
         title=str(item["XK_XKWS"]),
         decided_on=_required_day(item["XK_JDRQ"]),
         authority=str(item["XK_XKJG"]),
+        authority_code=_text(item.get("XK_XKJGDM")),
+        case_number=str(item["XK_WSH"]),
         publish_from=_day(item.get("XK_YXQZ")),
         ended_on=_day(item.get("XK_YXQZI")),
         details={
@@ -131,6 +141,7 @@ def abnormal_record(item: Mapping[str, Any]) -> CreditRecord:
         title=str(item["lryy"]),
         decided_on=listed,
         authority=str(item["lrjg"]),
+        authority_code=_text(item.get("lrjgdm")),
         legal_basis=str(item["lryj"]),
         publish_from=listed,
         ended_on=_day(item.get("ycrq")),
@@ -148,6 +159,7 @@ def serious_record(item: Mapping[str, Any]) -> CreditRecord:
         title=str(item["lrsy"]),
         decided_on=listed,
         authority=str(item["lrjg"]),
+        authority_code=_text(item.get("lrjgdm")),
         legal_basis=str(item["lryj"]),
         publish_from=listed,
         ended_on=_day(item.get("ycrq")),

@@ -46,6 +46,7 @@ def _entry(row: Mapping[str, Any]) -> CreditRecord:
         title=str(row["名单名称"]),
         decided_on=listed,
         authority=str(row["认定部门"]),
+        authority_code=str(row.get("认定部门统一社会信用代码") or ""),
         legal_basis=str(row["认定依据"]),
         severity=Severity.SERIOUS,
         publish_from=listed,

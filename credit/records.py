@@ -19,6 +19,7 @@ __all__ = [
     "CreditRecord",
     "EntityType",
     "OperatingStatus",
+    "Performance",
     "Person",
     "RecordKind",
     "Registration",
@@ -119,6 +120,14 @@ class RepairStatus(StrEnum):
     REPAIRED = "REPAIRED"  # repaired: no longer shown or shared
 
 
+class Performance(StrEnum):
+    """履行情况 of a 失信被执行人 entry, as the court prints it."""
+
+    NONE = "全部未履行"
+    PARTIAL = "部分履行"
+    FULL = "全部履行"
+
+
 class RecordKind(StrEnum):
     """Each kind is one publicity regime of DOMAIN.md §2 (or a positive record)."""
 
@@ -171,6 +180,11 @@ class CreditRecord:
     # SERIOUS_VIOLATION: listed because an abnormal-operations entry passed 3 years (条例 第十七条)
     escalated_from_abnormal: bool = False
     list_name: str = ""  # SERIOUS_DISHONESTY / RED_LIST: which list
+    # What the bureaus' own reports print, where the bureau states it ("" / None: not stated):
+    authority_code: str = ""  # the deciding authority's 统一社会信用代码 (CF_CFJGDM, courtCode)
+    case_number: str = ""  # 案号 (courts) or 决定书文号 (CF_WSH, XK_WSH)
+    executing_court: str = ""  # 执行法院 (court records)
+    performance: Performance | None = None  # 履行情况 (失信被执行人)
     details: Mapping[str, str] = field(default_factory=dict)  # raw named fields, e.g. CF_WSH
 
 

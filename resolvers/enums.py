@@ -13,6 +13,7 @@ __all__ = [
     "Badge",
     "CreditClass",
     "Matter",
+    "Performance",
     "RecordKind",
     "RepairStatus",
     "ReportSectionKey",
@@ -50,6 +51,13 @@ class RecordKind(Enum):
     RED_LIST = strawberry.enum_value("RED_LIST", description="守信激励（红名单） / Red list")
     COMMITMENT = strawberry.enum_value("COMMITMENT", description="信用承诺 / Credit commitment")
     EVALUATION = strawberry.enum_value("EVALUATION", description="信用评价 / Credit evaluation")
+
+
+@strawberry.enum(description="履行情况（失信被执行人） / How far a judgment debtor has performed")
+class Performance(Enum):
+    NONE = strawberry.enum_value("NONE", description="全部未履行 / Nothing performed")
+    PARTIAL = strawberry.enum_value("PARTIAL", description="部分履行 / Partly performed")
+    FULL = strawberry.enum_value("FULL", description="全部履行 / Fully performed")
 
 
 @strawberry.enum(description="失信行为严重程度 / Severity of a negative record")

@@ -10,7 +10,7 @@ import strawberry
 from credit.policy import PublicityPolicy
 from credit.publicity import publicity_window, shareable_with_bank, visible_to_public
 from credit.records import CreditRecord
-from resolvers.enums import RecordKind, RepairStatus, Severity, Source
+from resolvers.enums import Performance, RecordKind, RepairStatus, Severity, Source
 from resolvers.scalars import Money
 
 __all__ = ["CreditRecordNode", "Publicity", "RecordFilter", "filter_records"]
@@ -50,6 +50,21 @@ class CreditRecordNode:
     title: str = strawberry.field(description="标题（违法行为、案号、名单名称） / Title")
     decided_on: dt.date = strawberry.field(description="决定（列入）日期 / Decision date")
     authority: str = strawberry.field(description="决定机关或法院 / Deciding authority or court")
+    authority_code: str | None = strawberry.field(
+        description="决定机关的统一社会信用代码（部门提供时） / The deciding authority's USCC, "
+        "where the bureau states it"
+    )
+    case_number: str | None = strawberry.field(
+        description="案号或决定书文号（部门提供时） / Case number (courts) or decision number, "
+        "where the bureau states it"
+    )
+    executing_court: str | None = strawberry.field(
+        description="执行法院（法院记录） / Executing court, on court records"
+    )
+    performance: Performance | None = strawberry.field(
+        description="履行情况：全部未履行、部分履行、全部履行（失信被执行人） / Performance of a "
+        "judgment defaulter's obligation"
+    )
     legal_basis: str = strawberry.field(description="依据 / Legal basis")
     severity: Severity | None = strawberry.field(description="严重程度 / Severity")
     repair_status: RepairStatus = strawberry.field(description="修复状态 / Repair state")
@@ -73,6 +88,10 @@ class CreditRecordNode:
             title=record.title,
             decided_on=record.decided_on,
             authority=record.authority,
+            authority_code=record.authority_code or None,
+            case_number=record.case_number or None,
+            executing_court=record.executing_court or None,
+            performance=Performance[record.performance.name] if record.performance else None,
             legal_basis=record.legal_basis,
             severity=Severity[record.severity.name] if record.severity else None,
             repair_status=RepairStatus[record.repair_status.name],

@@ -39,6 +39,7 @@ from credit.publicity import publicity_window
 from credit.records import CreditRecord, RecordKind, RepairStatus, Severity, Source, TaxGrade
 from credit.records import TaxGradeLetter as L
 from credit.regimes import Family
+from simulators.codes import authority_code
 from simulators.court_facts import defaulter, restriction
 from simulators.facts import SubjectFacts
 from simulators.incentives import (
@@ -297,6 +298,7 @@ def _every_kind(s: Subject, f: SubjectFacts, p: PublicityPolicy) -> SubjectFacts
         title="拒不执行市场监督管理部门责令召回缺陷产品的决定",
         decided_on=add_months(s.today, -4),
         authority="宁夏回族自治区市场监督管理局",
+        authority_code=authority_code("宁夏回族自治区市场监督管理局", s.division),
         legal_basis="《市场监督管理严重违法失信名单管理办法》第四条",
         publish_from=add_months(s.today, -4),
     )

@@ -31,8 +31,17 @@ from credit.identifiers import (
 )
 from simulators.names import DIVISIONS
 
-__all__ = ["OrgCodeSpace", "PersonCodeSpace", "make_citizen_id", "make_uscc", "uscc_from_body"]
+__all__ = [
+    "PROVINCE",
+    "OrgCodeSpace",
+    "PersonCodeSpace",
+    "authority_code",
+    "make_citizen_id",
+    "make_uscc",
+    "uscc_from_body",
+]
 
+PROVINCE = "640000"
 _VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
 _DIVISION_LIST = tuple(DIVISIONS)
 _FIRST_BIRTH = dt.date(1950, 1, 1)
@@ -54,6 +63,16 @@ def uscc_from_body(prefix: str, division: str, body8: str) -> str:
     """USCC = type prefix (2) + division (6) + 组织机构代码 (body + check) + USCC check."""
     first17 = prefix + division + body8 + gb11714_check_char(body8)
     return first17 + uscc_check_char(first17)
+
+
+def authority_code(name: str, division: str) -> str:
+    """The 统一社会信用代码 of a state organ or court (type ``11`` 机关) named ``name`` in
+    ``division`` (a provincial one, named 宁夏回族自治区…, in 640000): the same name always has
+    the same code, with an all-digit 组织机构代码 (never ``MA…``, so never a subject's)."""
+    if name.startswith("宁夏回族自治区"):
+        division = PROVINCE
+    digest = hashlib.blake2b(f"authority:{name}".encode(), digest_size=8).digest()
+    return uscc_from_body("11", division, f"{int.from_bytes(digest, 'big') % 10**8:08d}")
 
 
 class OrgCodeSpace:

@@ -26,16 +26,17 @@ Auth: ``Authorization: Bearer <api key>``.  Missing or wrong →
 ``dishonest`` item (one 失信被执行人 entry)::
 
     {"entryId": "JD-O0000123-0", "caseNumber": "(2023)宁0104执1234号", "courtName": "…",
+     "courtCode": "11640104…" (the executing court's 统一社会信用代码),
      "subjectCode": "9164…" | "6401**********123X", "subjectName": "…",
      "subjectType": "ORGANISATION" | "PERSON", "legalRepresentative": "…" | null,
      "groundCode": 1-6, "groundText": "…", "aggravatedYears": 0-3, "obligation": "…",
-     "amount": "120000.00", "performance": "全部未履行" | "全部履行", "filedDate": "…",
+     "amount": "120000.00", "performance": "全部未履行" | "部分履行" | "全部履行", "filedDate": "…",
      "publishDate": "…", "performedDate": "…" | null, "deletedDate": "…" | null (deleted
      early by the court: grounds 2-6 otherwise stay to the term's end), "legalBasis": "…"}
 
 ``restrictions`` item (one 限制消费令)::
 
-    {"entryId": "XF-…", "caseNumber": "…", "courtName": "…", "subjectCode": "…",
+    {"entryId": "XF-…", "caseNumber": "…", "courtName": "…", "courtCode": "…", "subjectCode": "…",
      "subjectName": "…", "subjectType": "…", "restrictedPerson": "…", "issuedDate": "…",
      "liftedDate": "…" | null, "legalBasis": "…"}
 """
@@ -131,8 +132,9 @@ class CourtBureau(BureauService):
         ground = record.defaulter_ground or 1
         return {
             "entryId": record.id,
-            "caseNumber": record.title,
-            "courtName": record.authority,
+            "caseNumber": record.case_number,
+            "courtName": record.executing_court,
+            "courtCode": record.authority_code,
             **self._subject_fields(record),
             "legalRepresentative": record.details.get("legal_rep"),
             "groundCode": ground,
@@ -140,7 +142,7 @@ class CourtBureau(BureauService):
             "aggravatedYears": record.aggravated_years,
             "obligation": record.details.get("obligation", ""),
             "amount": f"{record.amount_yuan:f}" if record.amount_yuan is not None else None,
-            "performance": record.details.get("performance", ""),
+            "performance": record.performance.value if record.performance else "",
             "filedDate": record.details.get("filed_on"),
             "publishDate": _iso(record.publish_from),
             "performedDate": _iso(record.ended_on),
@@ -151,8 +153,9 @@ class CourtBureau(BureauService):
     def _restriction(self, record: CreditRecord) -> dict[str, Any]:
         return {
             "entryId": record.id,
-            "caseNumber": record.title,
-            "courtName": record.authority,
+            "caseNumber": record.case_number,
+            "courtName": record.executing_court,
+            "courtCode": record.authority_code,
             **self._subject_fields(record),
             "restrictedPerson": record.details.get("restricted", ""),
             "issuedDate": _iso(record.decided_on),

@@ -5,16 +5,23 @@ Case numbers follow the courts' style, ``(2023)宁0104执1234号`` (year, provin
 may be aggravated by 1-3 years (Art. 2); about 40 % of cases are performed later (Art. 10: the
 entry is then removed).  Most defaulter cases also carry a consumption-restriction order, and a
 few orders stand alone.
+
+Each entry carries what the court's list prints: the case number (案号), the executing court
+(执行法院) and its 统一社会信用代码, and for a defaulter the performance (履行情况): 全部履行 once
+performed, otherwise 全部未履行 or, for about a third (chosen by the entry id, so no random draw
+moves), 部分履行.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from decimal import Decimal
 
 from credit.money import yuan
-from credit.records import CreditRecord, RecordKind, Severity, Source
+from credit.records import CreditRecord, Performance, RecordKind, Severity, Source
+from simulators.codes import authority_code
 from simulators.names import COURTS
 from simulators.subject import Subject, Tier, pick_day
 
@@ -70,21 +77,23 @@ def defaulter(
     obligation: str = _OBLIGATIONS[0],
 ) -> CreditRecord:
     """One 失信被执行人 entry (the boundary subjects build theirs with this too)."""
-    details = {
-        "filed_on": filed.isoformat(),
-        "obligation": obligation,
-        "performance": "全部履行" if performed else "全部未履行",
-    }
+    details = {"filed_on": filed.isoformat(), "obligation": obligation}
     if not subject.is_person:
         details["legal_rep"] = subject.legal_rep_name
+    entry_id = f"JD-{subject.serial}-{number}"
+    court = COURTS[subject.division][1]
     return CreditRecord(
-        id=f"JD-{subject.serial}-{number}",
+        id=entry_id,
         kind=RecordKind.JUDGMENT_DEFAULTER,
         source=Source.COURT,
         subject_code=subject.code,
         title=case,
         decided_on=decided,
-        authority=COURTS[subject.division][1],
+        authority=court,
+        authority_code=authority_code(court, subject.division),
+        case_number=case,
+        executing_court=court,
+        performance=_performance(entry_id, performed),
         legal_basis=_BASIS.format(n="一二三四五六"[ground - 1]) + "：" + GROUNDS[ground],
         severity=Severity.SERIOUS,
         publish_from=decided,
@@ -96,6 +105,12 @@ def defaulter(
     )
 
 
+def _performance(entry_id: str, performed: dt.date | None) -> Performance:
+    if performed is not None:
+        return Performance.FULL
+    return Performance.PARTIAL if zlib.crc32(entry_id.encode()) % 3 == 0 else Performance.NONE
+
+
 def restriction(
     subject: Subject,
     *,
@@ -105,6 +120,7 @@ def restriction(
     lifted: dt.date | None,
 ) -> CreditRecord:
     details = {"restricted": subject.name if subject.is_person else subject.legal_rep_name}
+    court = COURTS[subject.division][1]
     return CreditRecord(
         id=f"XF-{subject.serial}-{number}",
         kind=RecordKind.CONSUMPTION_RESTRICTION,
@@ -112,7 +128,10 @@ def restriction(
         subject_code=subject.code,
         title=case,
         decided_on=decided,
-        authority=COURTS[subject.division][1],
+        authority=court,
+        authority_code=authority_code(court, subject.division),
+        case_number=case,
+        executing_court=court,
         legal_basis=_RESTRICTION_BASIS,
         publish_from=decided,
         ended_on=lifted,

@@ -41,7 +41,8 @@ Penalty (``CF_`` of the 双公示 standard, plus the marked extensions)::
     CF_ID* record id · CF_WSH decision number · CF_WFXW violation · CF_SY facts · CF_YJ basis
     CF_CFLB category · CF_NR content · CF_NR_FK fine in 万元 ("0" none) · CF_JDRQ decided
     CF_GSQSRQ* publicity start · CF_GSJZQ publicity end ("" not published)
-    CF_CFJG authority · CF_XDR_MC name · CF_XDR_SHXYM USCC · CF_SJLY data source
+    CF_CFJG authority · CF_CFJGDM its 统一社会信用代码 · CF_XDR_MC name · CF_XDR_SHXYM USCC
+    CF_SJLY data source
     CF_SCJG* "1" decided by market regulation (SAMR Order 45 regime), "0" other authority
              (NDRC Order 36 regime) · CF_YZCD* severity 轻微/一般/严重
     CF_QWCF* "1" 通报批评 or small fine only (SAMR Order 45 Art. 13: 3 months)
@@ -50,14 +51,14 @@ Penalty (``CF_`` of the 双公示 standard, plus the marked extensions)::
     CF_XFZT* repair "0" none / "1" applied / "2" repaired · CF_XFRQ* repaired on or ""
 
 Permit: ``XK_ID* XK_WSH XK_XKWS (permit name) XK_XKLB XK_NR XK_JDRQ XK_YXQZ (valid from)
-XK_YXQZI (valid to) XK_XKJG XK_XDR_MC XK_XDR_SHXYM``.
+XK_YXQZI (valid to) XK_XKJG XK_XKJGDM (its 统一社会信用代码) XK_XDR_MC XK_XDR_SHXYM``.
 
 Abnormal operation: ``jlbh tyshxydm qymc lrrq (listed) lryy (reason) lryj (basis) lrjg
-(authority) ycrq (removed, or null) ycyy (removal reason, or null)``.  An entry still listed
-after 3 years is due for the serious-violation list; once the bureau decides, the listing is
-a serious-violation entry with ``zrly`` "1".
+(authority) lrjgdm (its 统一社会信用代码) ycrq (removed, or null) ycyy (removal reason, or
+null)``.  An entry still listed after 3 years is due for the serious-violation list; once the
+bureau decides, the listing is a serious-violation entry with ``zrly`` "1".
 
-Serious violation: ``jlbh tyshxydm qymc lrrq lrsy (grounds) lryj lrjg ycrq zrly* (转入: "1"
+Serious violation: ``jlbh tyshxydm qymc lrrq lrsy (grounds) lryj lrjg lrjgdm ycrq zrly* (转入: "1"
 listed after 3 years on the abnormal list, 企业信息公示暂行条例 第十七条)``.
 """
 
@@ -131,6 +132,7 @@ def penalty_payload(r: CreditRecord, name: str) -> dict[str, Any]:
         "CF_GSQSRQ": _day(r.publish_from),
         "CF_GSJZQ": _day(r.declared_publicity_until),
         "CF_CFJG": r.authority,
+        "CF_CFJGDM": r.authority_code,
         "CF_XDR_MC": name,
         "CF_XDR_SHXYM": r.subject_code,
         "CF_SJLY": r.details.get("CF_SJLY", r.authority),
@@ -154,6 +156,7 @@ def permit_payload(r: CreditRecord, name: str) -> dict[str, Any]:
         "XK_YXQZ": _day(r.publish_from),
         "XK_YXQZI": _day(r.ended_on),
         "XK_XKJG": r.authority,
+        "XK_XKJGDM": r.authority_code,
         "XK_XDR_MC": name,
         "XK_XDR_SHXYM": r.subject_code,
     }
@@ -168,6 +171,7 @@ def abnormal_payload(r: CreditRecord, name: str) -> dict[str, Any]:
         "lryy": r.title,
         "lryj": r.legal_basis,
         "lrjg": r.authority,
+        "lrjgdm": r.authority_code,
         "ycrq": r.ended_on.isoformat() if r.ended_on else None,
         "ycyy": r.details.get("removal_reason") if r.ended_on else None,
     }
@@ -182,6 +186,7 @@ def serious_payload(r: CreditRecord, name: str) -> dict[str, Any]:
         "lrsy": r.title,
         "lryj": r.legal_basis,
         "lrjg": r.authority,
+        "lrjgdm": r.authority_code,
         "ycrq": r.ended_on.isoformat() if r.ended_on else None,
         "zrly": "1" if r.escalated_from_abnormal else "0",
     }

@@ -19,6 +19,7 @@ from credit.calendar import add_years
 from credit.policy import PublicityPolicy
 from credit.publicity import escalation
 from credit.records import CreditRecord, EntityType, RecordKind, Source
+from simulators.codes import authority_code
 from simulators.names import DIVISIONS, decision_prefix, market_bureau
 from simulators.subject import Subject, Tier, pick_day
 
@@ -102,6 +103,7 @@ def permit(
     place = DIVISIONS[subject.division].removeprefix("宁夏回族自治区")
     authority = template.format(place=place, market=market_bureau(subject.division))
     valid_to = add_years(issued, 5) - dt.timedelta(days=1)
+    decision_number = f"{decision_prefix(subject.division)}许字〔{issued.year}〕第{serial}号"
     return CreditRecord(
         id=f"XK-{subject.serial}-{number}",
         kind=RecordKind.PERMIT,
@@ -110,10 +112,12 @@ def permit(
         title=name,
         decided_on=issued,
         authority=authority,
+        authority_code=authority_code(authority, subject.division),
+        case_number=decision_number,
         publish_from=issued,
         ended_on=valid_to,
         details={
-            "XK_WSH": f"{decision_prefix(subject.division)}许字〔{issued.year}〕第{serial}号",
+            "XK_WSH": decision_number,
             "XK_XKLB": category,
             "XK_NR": f"准予核发{name}",
             "XK_YXQZ": issued.isoformat(),
@@ -150,6 +154,7 @@ def abnormal_entry(
 ) -> CreditRecord:
     text, basis, cure = ABNORMAL_REASONS[reason]
     details = {"removal_reason": cure} if removed else {}
+    bureau = market_bureau(subject.division)
     return CreditRecord(
         id=f"YC-{subject.serial}-{number}",
         kind=RecordKind.ABNORMAL_OPERATION,
@@ -157,7 +162,8 @@ def abnormal_entry(
         subject_code=subject.code,
         title=text,
         decided_on=listed,
-        authority=market_bureau(subject.division),
+        authority=bureau,
+        authority_code=authority_code(bureau, subject.division),
         legal_basis=basis,
         publish_from=listed,
         ended_on=removed,
@@ -192,6 +198,7 @@ def abnormal_records(subject: Subject, rng: random.Random) -> tuple[CreditRecord
     return (abnormal_entry(subject, number=0, listed=listed, reason=reason, removed=removed),)
 
 
+_PROVINCIAL_BUREAU = "宁夏回族自治区市场监督管理厅"
 ESCALATION_LAG = dt.timedelta(days=20)
 """How long after an entry is due the provincial bureau decides the listing (synthetic)."""
 
@@ -214,7 +221,8 @@ def escalated_listing(
         subject_code=subject.code,
         title=f"被列入经营异常名录届满{policy.abnormal_escalation_years}年仍未履行相关义务",
         decided_on=decided,
-        authority="宁夏回族自治区市场监督管理厅",
+        authority=_PROVINCIAL_BUREAU,
+        authority_code=authority_code(_PROVINCIAL_BUREAU, subject.division),
         legal_basis="《企业信息公示暂行条例》第十七条",
         publish_from=decided,
         escalated_from_abnormal=True,
@@ -232,6 +240,7 @@ def serious_violation_records(subject: Subject, rng: random.Random) -> tuple[Cre
     removed = None
     if rng.random() < 0.3:
         removed = pick_day(rng, add_years(listed, 1), subject.last_day)
+    bureau = market_bureau(subject.division)
     record = CreditRecord(
         id=f"YZ-{subject.serial}-0",
         kind=RecordKind.SERIOUS_VIOLATION,
@@ -239,7 +248,8 @@ def serious_violation_records(subject: Subject, rng: random.Random) -> tuple[Cre
         subject_code=subject.code,
         title=reason,
         decided_on=listed,
-        authority=market_bureau(subject.division),
+        authority=bureau,
+        authority_code=authority_code(bureau, subject.division),
         legal_basis=f"《市场监督管理严重违法失信名单管理办法》{article}",
         publish_from=listed,
         ended_on=removed,

@@ -92,6 +92,7 @@ class NationalBureau(BureauService):
             "列入日期": _slash(r.publish_from or r.decided_on),
             "列入事由": r.details.get("reason", ""),
             "认定部门": r.authority,
+            "认定部门统一社会信用代码": r.authority_code,
             "认定依据": r.legal_basis,
             "移出日期": _slash(r.ended_on),
         }

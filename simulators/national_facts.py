@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from credit.calendar import add_years
 from credit.records import CreditRecord, EntityType, RecordKind, Severity, Source
+from simulators.codes import authority_code
 from simulators.subject import Subject, Tier, pick_day
 
 __all__ = ["MAJOR_TAX_LIST", "NATIONAL_LISTS", "NationalList", "national_entry", "national_records"]
@@ -81,6 +82,7 @@ def national_entry(
         title=entry.name,
         decided_on=listed,
         authority=entry.authority,
+        authority_code=authority_code(entry.authority, subject.division),
         legal_basis=entry.basis,
         severity=Severity.SERIOUS,
         publish_from=listed,

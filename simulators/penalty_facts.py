@@ -23,6 +23,7 @@ from credit.money import wan_to_yuan
 from credit.policy import PublicityPolicy
 from credit.publicity import publicity_window
 from credit.records import CreditRecord, EntityType, RecordKind, RepairStatus, Severity, Source
+from simulators.codes import authority_code
 from simulators.names import DIVISIONS, decision_prefix, market_bureau
 from simulators.subject import Subject, Tier, pick_day
 
@@ -185,6 +186,9 @@ def penalty(
     content = violation.category + (f"人民币{fine_wan:f}万元" if fine_wan else "")
     if len(sanctions) > len(violation.category.split("；")):
         content += "；" + sanctions[-1]
+    decision_number = (
+        f"{decision_prefix(subject.division)}{violation.number_word}〔{decided.year}〕{serial}号"
+    )
     record = CreditRecord(
         id=f"CF-{subject.serial}-{number}",
         kind=violation.kind,
@@ -193,6 +197,8 @@ def penalty(
         title=violation.violation,
         decided_on=decided,
         authority=authority,
+        authority_code=authority_code(authority, subject.division),
+        case_number=decision_number,
         legal_basis=violation.basis,
         severity=severity,
         publish_from=published,
@@ -201,8 +207,7 @@ def penalty(
         sanctions=sanctions,
         simple_procedure=sanctions == ("罚款",) and fine_wan <= _SIMPLE_PROCEDURE_WAN,
         details={
-            "CF_WSH": f"{decision_prefix(subject.division)}{violation.number_word}"
-            f"〔{decided.year}〕{serial}号",
+            "CF_WSH": decision_number,
             "CF_SY": violation.facts,
             "CF_CFLB": "；".join(sanctions),
             "CF_NR": content,

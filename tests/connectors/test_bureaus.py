@@ -22,9 +22,11 @@ from connectors.http import HttpBureau
 from connectors.identity import IdentityConnector, IdentityVerdict
 from connectors.market import MarketConnector
 from connectors.market_mapping import penalty_record
+from connectors.national import NationalConnector
 from connectors.utilities import UtilitiesConnector
+from credit.identifiers import validate_uscc
 from credit.publicity import never_published
-from credit.records import RecordKind, Shareholding
+from credit.records import CreditRecord, Performance, RecordKind, Shareholding
 from simulators.runner import RunningBureau
 from simulators.world import World, make_citizen_id
 from tests.connectors.cases import unknown_uscc
@@ -273,3 +275,101 @@ async def test_penalties_market_regulation_never_publishes_are_dropped(
 
 
 _PENALTY_KINDS = {RecordKind.MARKET_PENALTY, RecordKind.ADMIN_PENALTY}
+
+
+# --- what the bureaus' own reports print: authority code, case number, court, performance -------
+
+
+def _printed(record: CreditRecord) -> tuple[object, ...]:
+    return (record.authority_code, record.case_number, record.executing_court, record.performance)
+
+
+def _with_kinds(world: World, *kinds: RecordKind, persons: bool = False) -> list[str]:
+    pool = sorted(world.persons) if persons else sorted(world.registrations)[:1500]
+    return [c for c in pool if {r.kind for r in world.facts(c).records()} & set(kinds)]  # type: ignore[union-attr]
+
+
+async def test_court_entries_carry_case_number_executing_court_its_code_and_performance(
+    make: Make, world: World
+) -> None:
+    codes = _with_kinds(world, RecordKind.JUDGMENT_DEFAULTER)[:40]
+    found = await make(CourtConnector).records(codes)
+    seen: set[Performance | None] = set()
+    for code in codes:
+        served = {r.id: r for r in world.facts(code).court}  # type: ignore[union-attr]
+        for record in found[code].value:
+            assert _printed(record) == _printed(served[record.id])
+            assert record.case_number == record.title  # the court's 案号
+            assert record.executing_court == record.authority
+            assert validate_uscc(record.authority_code).startswith("11")  # a state organ
+            if record.kind is RecordKind.JUDGMENT_DEFAULTER:
+                seen.add(record.performance)
+                assert (record.performance is Performance.FULL) == (record.ended_on is not None)
+            else:
+                assert record.performance is None
+    assert seen == set(Performance)  # the simulator serves all three states
+
+
+async def test_market_and_national_records_carry_the_authority_code_and_decision_number(
+    make: Make, world: World
+) -> None:
+    kinds = (
+        RecordKind.MARKET_PENALTY,
+        RecordKind.ADMIN_PENALTY,
+        RecordKind.PERMIT,
+        RecordKind.ABNORMAL_OPERATION,
+        RecordKind.SERIOUS_VIOLATION,
+    )
+    codes = sorted({c for kind in kinds for c in _with_kinds(world, kind)[:4]})
+    dossiers = await make(MarketConnector).dossiers(codes)
+    checked: set[RecordKind] = set()
+    for code in codes:
+        facts = world.facts(code)
+        assert facts is not None
+        served = {r.id: r for r in facts.records()}
+        for record in dossiers[code].value.records:
+            assert _printed(record) == _printed(served[record.id])
+            assert validate_uscc(record.authority_code).startswith("11")
+            number = record.details.get("CF_WSH") or record.details.get("XK_WSH")
+            if record.kind in {*_PENALTY_KINDS, RecordKind.PERMIT}:
+                assert record.case_number == number != ""  # 决定书文号
+            checked.add(record.kind)
+    assert checked == set(kinds)
+    listed = _with_kinds(world, RecordKind.SERIOUS_DISHONESTY)[:5]
+    entries = await make(NationalConnector).entries(listed)
+    for code in listed:
+        served = {r.id: r for r in world.facts(code).national}  # type: ignore[union-attr]
+        for record in entries[code].value:
+            assert record.authority_code == served[record.id].authority_code != ""
+
+
+def _court_answer(**changes: object) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "entryId": "JD-1", "caseNumber": "(2024)宁0104执12号", "courtName": "银川市兴庆区人民法院",
+        "courtCode": "116401040000000000", "groundCode": 1, "obligation": "偿还借款",
+        "amount": "1000.00", "performance": "部分履行", "filedDate": "2024-01-02",
+        "publishDate": "2024-03-01", "performedDate": None, "deletedDate": None,
+        "legalBasis": "第一条",
+    }  # fmt: skip
+    item.update(changes)
+    return {"results": [{"found": True, "dishonest": [item], "restrictions": []}]}
+
+
+async def test_court_performance_outside_the_three_states_is_a_protocol_error() -> None:
+    def answer(changes: dict[str, object]) -> httpx.MockTransport:
+        return httpx.MockTransport(lambda _: httpx.Response(200, json=_court_answer(**changes)))
+
+    config = BureauConfig(url="http://court.invalid", retry_attempts=1)
+    async with httpx.AsyncClient(transport=answer({})) as client:
+        [record] = (await CourtConnector(client, config).records(["91640104MA0K3P7W64"]))[
+            "91640104MA0K3P7W64"
+        ].value
+    assert record.performance is Performance.PARTIAL
+    async with httpx.AsyncClient(transport=answer({"performance": None, "courtCode": None})) as c:
+        [record] = (await CourtConnector(c, config).records(["91640104MA0K3P7W64"]))[
+            "91640104MA0K3P7W64"
+        ].value
+    assert (record.performance, record.authority_code) == (None, "")
+    async with httpx.AsyncClient(transport=answer({"performance": "部分未履行"})) as client:
+        with pytest.raises(SourceProtocolError):
+            await CourtConnector(client, config).records(["91640104MA0K3P7W64"])

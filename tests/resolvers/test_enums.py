@@ -14,6 +14,7 @@ PAIRS: list[tuple[type[Enum], type[Enum]]] = [
     (records.Severity, enums.Severity),
     (records.RepairStatus, enums.RepairStatus),
     (records.Source, enums.Source),
+    (records.Performance, enums.Performance),
     (classification.CreditClass, enums.CreditClass),
     (classification.Badge, enums.Badge),
     (measures.Matter, enums.Matter),
