@@ -41,7 +41,14 @@ from credit.publicity import (
 )
 from credit.records import CreditRecord, RecordKind, RepairStatus, TaxGrade, TaxGradeLetter
 
-__all__ = ["Advice", "AdviceCode", "advise", "repair_channel"]
+__all__ = [
+    "CREDIT_CHINA_CHANNEL",
+    "MARKET_CHANNEL",
+    "Advice",
+    "AdviceCode",
+    "advise",
+    "repair_channel",
+]
 
 _SPC_PUBLISH = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第十条"
 _SPC_CONSUME = "《最高人民法院关于限制被执行人高消费及有关消费的若干规定》"
@@ -78,11 +85,15 @@ class Advice:
     record_id: str | None = None
 
 
+MARKET_CHANNEL = "国家企业信用信息公示系统"
+CREDIT_CHINA_CHANNEL = "“信用中国”网站"
+
+
 def repair_channel(record: CreditRecord) -> str:
     """Where a repair is applied for: market regulation's records through its own system, the
     rest through 信用中国 (国办发〔2025〕22号: "市场监管领域信用修复依托国家企业信用信息公示系统
     按照国家统一规则办理")."""
-    return "国家企业信用信息公示系统" if record.kind in _MARKET_REGULATION else "“信用中国”网站"
+    return MARKET_CHANNEL if record.kind in _MARKET_REGULATION else CREDIT_CHINA_CHANNEL
 
 
 def _instrument(legal_basis: str) -> str:

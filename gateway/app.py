@@ -30,7 +30,7 @@ from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
 from gateway.limits.edge import Edge
 from gateway.migrations import apply_migrations
-from gateway.settings import Settings, person_key_secret
+from gateway.settings import Settings, person_key_secret, report_signing_key
 from gateway.state import GatewayState, gateway_state
 from gateway.web import web_routes
 from resolvers.schema import build_schema
@@ -116,6 +116,7 @@ def create_app(
                 http=http,
                 connectors=connectors,
                 edge=edge,
+                report_key=report_key,
                 today=today,
             )
             missing = settings.publicity.working_calendar().missing_years(today())
@@ -129,6 +130,7 @@ def create_app(
             yield
 
     person_key_secret(settings)  # production without GATEWAY_SUBJECT_KEY_SECRET stops here
+    report_key = report_signing_key(settings)  # likewise GATEWAY_REPORT_SIGNING_KEY
     edge = Edge(settings)
     schema = build_schema(
         [

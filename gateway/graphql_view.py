@@ -33,6 +33,7 @@ from gateway.edge_view import EdgeView
 from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
 from gateway.media_types import MediaType, accepted
+from gateway.reports import ReportRegistry
 from gateway.request_access import GatewayAccess
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
@@ -116,6 +117,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
             financing=GatewayFinancing.for_request(
                 state, access.principal, request.state.request_id
             ),
+            reports=ReportRegistry.for_gateway(state, request.state.request_id),
         )
 
     async def process_result(

@@ -14,7 +14,9 @@ import dataclasses
 import inspect
 import itertools
 import json
+import secrets
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +26,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from connectors.config import BureauConfig
 from credit.policy import PublicityPolicy
 from credit.regimes import Regime
+from credit.report_seal import MIN_KEY_BYTES
 
 __all__ = [
     "BindingSettings",
@@ -34,6 +37,7 @@ __all__ = [
     "SettingsError",
     "load_settings",
     "person_key_secret",
+    "report_signing_key",
     "settings_rows",
     "settings_table",
 ]
@@ -156,6 +160,12 @@ class Settings(BaseSettings):
         description="HMAC key of persons' subject keys (DOMAIN.md §1); required in production, "
         "stable for the life of the data; demo mode uses a fixed public demo key",
     )
+    report_signing_key: SecretStr | None = Field(
+        None,
+        description="HMAC-SHA256 key that signs credit reports' digests (verifyCreditReport), "
+        f"at least {MIN_KEY_BYTES} bytes; required in production; demo mode: a random one per "
+        "process",
+    )
     subject_token_ttl_s: int = Field(
         900, ge=30, le=86_400, description="Lifetime of a citizen's subject token, seconds"
     )
@@ -208,6 +218,13 @@ class Settings(BaseSettings):
         BindingSettings(), description="Identity binding: codes and lockout"
     )
 
+    @field_validator("report_signing_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_KEY_BYTES:
+            raise ValueError(f"at least {MIN_KEY_BYTES} bytes (e.g. `openssl rand -hex 32`)")
+        return value
+
     @field_validator("publicity", mode="before")
     @classmethod
     def _decode_lists(cls, value: object) -> object:
@@ -235,6 +252,18 @@ def person_key_secret(settings: Settings) -> bytes:
     if settings.mode == "demo":
         return DEMO_SUBJECT_KEY_SECRET
     raise SettingsError("invalid setting — GATEWAY_SUBJECT_KEY_SECRET: required in production mode")
+
+
+def report_signing_key(
+    settings: Settings, generate: Callable[[int], bytes] = secrets.token_bytes
+) -> bytes:
+    """The key that signs report digests: configured, or in demo mode a fresh random one (the
+    digests issued are kept, so verification never needs an old key)."""
+    if settings.report_signing_key is not None:
+        return settings.report_signing_key.get_secret_value().encode()
+    if settings.mode == "demo":
+        return generate(MIN_KEY_BYTES)
+    raise SettingsError("invalid setting — GATEWAY_REPORT_SIGNING_KEY: required in production mode")
 
 
 class SettingsError(Exception):

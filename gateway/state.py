@@ -24,6 +24,7 @@ class GatewayState:
     http: httpx.AsyncClient
     connectors: ConnectorSet
     edge: Edge
+    report_key: bytes = field(repr=False)  # signs report digests (gateway.reports)
     today: Callable[[], dt.date] = field(default=dt.date.today)
 
 

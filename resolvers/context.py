@@ -22,6 +22,7 @@ from resolvers.source_loader import Deadline
 if TYPE_CHECKING:  # resolvers.binding imports this module
     from resolvers.binding import IdentityBinder
     from resolvers.financing_service import FinancingService
+    from resolvers.reports import ReportIssuer
 
 __all__ = ["GraphContext", "GraphLimits", "PartialFailure"]
 
@@ -60,6 +61,7 @@ class GraphContext:
     shown_records: dict[str, tuple[Records, Records]] = field(default_factory=dict)
     binding: IdentityBinder | None = None  # identity binding (the gateway's BindingService)
     financing: FinancingService | None = None  # products and pre-checks (GatewayFinancing)
+    reports: ReportIssuer | None = None  # report numbers and digests (ReportRegistry)
 
     @property
     def principal(self) -> Principal:
@@ -79,6 +81,7 @@ class GraphContext:
         access: RequestAccess,
         binding: IdentityBinder | None = None,
         financing: FinancingService | None = None,
+        reports: ReportIssuer | None = None,
     ) -> GraphContext:
         provenance = ProvenanceLog()
         deadline = Deadline(deadline_s)
@@ -94,4 +97,5 @@ class GraphContext:
             access=access,
             binding=binding,
             financing=financing,
+            reports=reports,
         )

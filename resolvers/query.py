@@ -35,6 +35,7 @@ from resolvers.pagination import (
     encode_cursor,
 )
 from resolvers.paths import path_key
+from resolvers.reports import ReportVerification
 from resolvers.subjects import Enterprise, Subject, enterprise_of, person_of
 
 __all__ = ["Query"]
@@ -284,6 +285,23 @@ class Query:
             restricted=bool(found),
             sanctions=[SanctionNode.from_domain(s, ctx.today, ctx.policy) for s in found],
         )
+
+    @strawberry.field(
+        description="核验信用报告真伪：输入报告编号和数字摘要，答复真实（VALID）、不符（INVALID）"
+        "或未知（UNKNOWN）及出具时间，不显示报告内容；编号格式不对报 INVALID_REPORT_NUMBER / "
+        "Verify a credit report by its number and digest: VALID, INVALID or UNKNOWN, and when "
+        "it was issued; never its content"
+    )
+    async def verify_credit_report(
+        self,
+        info: Ctx,
+        number: Annotated[str, strawberry.argument(description="报告编号 / Report number")],
+        digest: Annotated[str, strawberry.argument(description="数字摘要 / Digest (hex)")],
+    ) -> ReportVerification:
+        reports = info.context.reports
+        if reports is None:
+            raise RuntimeError("this graph was built without a report issuer")
+        return ReportVerification.from_domain(await reports.verify(number, digest))
 
     @strawberry.field(
         description="失信惩戒措施目录（全国基础清单） / The catalogue of joint-punishment measures"

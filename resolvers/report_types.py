@@ -3,22 +3,31 @@
 A bureau that did not answer leaves the report standing: the sections it feeds list it in
 ``unavailableSources`` and show what the others gave; ``classification`` and ``advice`` are
 null with that bureau's error (conclusions are never drawn from part of the facts).
+
+``notes`` is the 报告说明 (data cut-off, sources per section, objection channels:
+:mod:`credit.report_notes`); ``seal`` numbers and signs the report as this caller sees it, once
+per report, when asked for (:mod:`resolvers.reports`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import strawberry
+from strawberry.types import Info
 
 from connectors.errors import ConnectorError
 from connectors.provenance import Provenance
 from credit import report as report_
 from credit.policy import PublicityPolicy
+from credit.report_notes import report_notes
 from resolvers.assessment_types import ClassificationNode, TaxGradeNode
+from resolvers.context import GraphContext
 from resolvers.enums import ReportSectionKey, Source
 from resolvers.financing_types import FactProvenanceNode
 from resolvers.record_types import CreditRecordNode
+from resolvers.reports import ReportNotesNode, ReportSealNode
 from resolvers.scalars import Money
 
 __all__ = ["CreditReportNode", "ReportPeriod"]
@@ -118,6 +127,28 @@ class CreditReportNode:
     sections: list[ReportSectionNode] = strawberry.field(description="各栏目 / Sections")
     found: strawberry.Private[report_.CreditReport]
     failures: strawberry.Private[tuple[ConnectorError, ...]]
+    answers: strawberry.Private[tuple[Provenance, ...]]
+    subject_key: strawberry.Private[str]
+    sealing: strawberry.Private[asyncio.Future[ReportSealNode] | None] = None
+
+    @strawberry.field(
+        description="报告编号与数字摘要（请求时出具并留存，每份报告一次） / Number and signed "
+        "digest, issued and kept when asked for (once per report)"
+    )
+    async def seal(self, info: Info[GraphContext, None]) -> ReportSealNode:
+        if self.sealing is None:  # two aliases of this field share one number
+            self.sealing = asyncio.ensure_future(self._issue(info.context))
+        return await asyncio.shield(self.sealing)
+
+    async def _issue(self, ctx: GraphContext) -> ReportSealNode:
+        if ctx.reports is None:
+            raise RuntimeError("this graph was built without a report issuer")
+        return ReportSealNode.from_issued(await ctx.reports.issue(self.found, self.subject_key))
+
+    @strawberry.field(description="报告说明 / Data cut-off, sources per section, how to object")
+    def notes(self) -> ReportNotesNode:
+        cutoff = (p.fetched_at for p in self.answers)
+        return ReportNotesNode.from_domain(report_notes(self.found, cutoff))
 
     @strawberry.field(
         description="综合评价（有部门未能提供数据时为空） / Class; null when a bureau failed"
@@ -145,9 +176,11 @@ class CreditReportNode:
         policy: PublicityPolicy,
         answers: tuple[Provenance, ...],
         failures: tuple[ConnectorError, ...],
+        subject_key: str,
     ) -> CreditReportNode:
         """``answers``: the provenance of every source that answered; ``failures``: the errors
-        of those that did not (the report's ``unavailable`` bureaus)."""
+        of those that did not (the report's ``unavailable`` bureaus); ``subject_key``: whom
+        the report is about, kept with its seal."""
         day = found.generated_on
         basic = found.basic
         return cls(
@@ -186,4 +219,6 @@ class CreditReportNode:
             ],
             found=found,
             failures=failures,
+            answers=answers,
+            subject_key=subject_key,
         )

@@ -185,7 +185,9 @@ class Subject:
             unavailable=[RecordSource(f.source) for f in failures],
         )
         answers = ctx.provenance.at(path)  # the record sources' and, when read, the tax bureau's
-        return CreditReportNode.from_domain(report, ctx.policy, answers, tuple(failures))
+        return CreditReportNode.from_domain(
+            report, ctx.policy, answers, tuple(failures), self.subject_key
+        )
 
     @strawberry.field(
         description="谁查了我：查询记录（仅本人或其法定代表人、运维人员可见） / Who looked at this "

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from pathlib import Path
 
 import pytest
 
 from credit.regimes import Family
-from gateway.settings import SettingsError, load_settings
+from gateway.settings import SettingsError, load_settings, report_signing_key
+
+DOCKER = Path(__file__).parents[2] / "docker"
 
 
 def test_defaults_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,3 +94,47 @@ def test_cli_refuses_to_start_with_a_bad_setting(
         main(["serve"])
     assert exit_.value.code == 2
     assert "GATEWAY_MODE" in capsys.readouterr().err
+
+
+# --- the report signing key -----------------------------------------------------------------
+
+
+def test_the_report_signing_key_is_required_in_production_and_at_least_32_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("GATEWAY_REPORT_SIGNING_KEY", raising=False)
+    with pytest.raises(SettingsError, match="GATEWAY_REPORT_SIGNING_KEY: required in production"):
+        report_signing_key(load_settings(mode="production"))
+    with pytest.raises(SettingsError, match=r"GATEWAY_REPORT_SIGNING_KEY.*at least 32 bytes"):
+        load_settings(report_signing_key="k" * 31)
+    key = secrets.token_hex(16)  # 32 characters
+    monkeypatch.setenv("GATEWAY_REPORT_SIGNING_KEY", key)
+    settings = load_settings(mode="production")
+    assert report_signing_key(settings) == key.encode()
+    assert key not in repr(settings) + str(settings)
+
+
+def test_demo_mode_signs_with_a_fresh_random_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GATEWAY_REPORT_SIGNING_KEY", raising=False)
+    demo = load_settings(mode="demo")
+    first, second = report_signing_key(demo), report_signing_key(demo)
+    assert len(first) == 32
+    assert first != second  # generated, never a key kept in the repository
+
+
+def test_create_app_stops_in_production_without_the_report_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gateway.app import create_app
+
+    monkeypatch.delenv("GATEWAY_REPORT_SIGNING_KEY", raising=False)
+    settings = load_settings(mode="production", subject_key_secret="s" * 32)
+    with pytest.raises(SettingsError, match="GATEWAY_REPORT_SIGNING_KEY"):
+        create_app(settings)
+
+
+@pytest.mark.parametrize("path", ["compose.yaml", "k8s/gateway.yaml"])
+@pytest.mark.parametrize("secret", ["GATEWAY_SUBJECT_KEY_SECRET", "GATEWAY_REPORT_SIGNING_KEY"])
+def test_the_deployment_files_name_the_keys_production_requires(path: str, secret: str) -> None:
+    text = (DOCKER / path).read_text(encoding="utf-8")
+    assert f"{secret}:" in text or f"name: {secret}" in text

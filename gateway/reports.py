@@ -1,0 +1,87 @@
+"""Issued credit reports over PostgreSQL: the gateway's :class:`~resolvers.reports.ReportIssuer`.
+
+Issuing a report is one transaction: the day's sequence goes up by one (a row per day, so two
+replicas never hand out one number twice), then the number, the moment and the digest are kept
+(:mod:`credit.report_seal`), with the subject key and the request id for the operator's audit.
+The content is never stored: verifying a pair answers valid / invalid / unknown and, for a
+genuine pair, when it was issued.
+
+    registry = ReportRegistry.for_gateway(gateway_state(request), request_id)
+    issued = await registry.issue(report, subject_key)          # IssuedSeal(number, digest, …)
+    found = await registry.verify(issued.number, issued.digest)  # Verification(VALID, …)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import asyncpg
+
+from connectors.http import utc_now
+from credit.report import CreditReport
+from credit.report_seal import (
+    Verdict,
+    digests_match,
+    report_content,
+    report_number,
+    seal_digest,
+    validate_report_number,
+)
+from gateway.state import GatewayState
+from resolvers.reports import IssuedSeal, Verification
+
+__all__ = ["ReportRegistry"]
+
+_NEXT_SEQUENCE = """
+INSERT INTO report_sequences (day, last_sequence) VALUES ($1, 1)
+ON CONFLICT (day) DO UPDATE SET last_sequence = report_sequences.last_sequence + 1
+RETURNING last_sequence
+"""
+_KEEP = """
+INSERT INTO credit_reports (number, issued_at, digest, subject_key, request_id)
+VALUES ($1, $2, $3, $4, $5)
+"""
+
+
+class ReportRegistry:
+    """One per request (cheap: it only holds references)."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        key: bytes,
+        *,
+        request_id: str,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self._pool = pool
+        self._key = key
+        self._request_id = request_id
+        self._clock = clock
+
+    @classmethod
+    def for_gateway(cls, state: GatewayState, request_id: str) -> ReportRegistry:
+        return cls(state.database.pool, state.report_key, request_id=request_id)
+
+    async def issue(self, report: CreditReport, subject_key: str) -> IssuedSeal:
+        content = report_content(report)
+        issued_at = self._clock()
+        async with self._pool.acquire() as conn, conn.transaction():
+            sequence = await conn.fetchval(_NEXT_SEQUENCE, report.generated_on)
+            number = report_number(report.generated_on, sequence)
+            digest = seal_digest(self._key, number, issued_at, content)
+            await conn.execute(_KEEP, number, issued_at, digest, subject_key, self._request_id)
+        return IssuedSeal(number=number, digest=digest, issued_at=issued_at)
+
+    async def verify(self, number: str, digest: str) -> Verification:
+        number = validate_report_number(number)
+        async with self._pool.acquire() as conn:
+            row = await conn.fetchrow(
+                "SELECT issued_at, digest FROM credit_reports WHERE number = $1", number
+            )
+        if row is None:
+            return Verification(Verdict.UNKNOWN, None)
+        if not digests_match(row["digest"], digest):
+            return Verification(Verdict.INVALID, None)
+        return Verification(Verdict.VALID, row["issued_at"])
