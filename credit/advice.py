@@ -120,7 +120,10 @@ def _defaulter_advice(
             f"人民法院应在期限届满后{days}个工作日内（{window.visible_until}前）删除；"
             "期限内履行义务的不提前删除，是否提前删除由人民法院决定"
         )
-        yield Advice(AdviceCode.REMOVAL_DUE, _cite(text, f"{_SPC_PUBLISH}第二款"), rid)
+        # 第十条第二款: a listing with a term is deleted after it, performed or not; 第二条第二款:
+        # the court may delete it early for active performance (reported as ``deleted_on``)
+        basis = f"{_SPC_PUBLISH}第二款、第二条第二款"
+        yield Advice(AdviceCode.REMOVAL_DUE, _cite(text, basis), rid)
     elif record.ended_on is None:
         text = f"{label}：履行生效法律文书确定的义务后，人民法院应在{days}个工作日内删除失信信息"
         yield Advice(AdviceCode.PERFORM_JUDGMENT, _cite(text, _SPC_PUBLISH), rid)

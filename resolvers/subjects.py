@@ -44,7 +44,8 @@ from resolvers.types import LegalRepresentative, OperatingStatus
 __all__ = ["Enterprise", "Person", "Subject", "enterprise_of", "person_of"]
 
 Ctx = Info[GraphContext, None]
-REPORT_DEFAULT_DAYS = 3 * 365  # a report asked for without a period covers about 3 years
+REPORT_DEFAULT_YEARS = 3  # a report asked for without a period covers about this many years
+REPORT_DEFAULT_DAYS = REPORT_DEFAULT_YEARS * 365
 
 
 @strawberry.interface(description="信用主体：法人和非法人组织或自然人 / A credit subject")
@@ -158,7 +159,10 @@ class Subject:
         info: Ctx,
         period: Annotated[
             ReportPeriod | None,
-            strawberry.argument(description="查询期间，缺省为近三年 / Period; default 3 years"),
+            strawberry.argument(
+                description=f"查询期间，缺省为近{REPORT_DEFAULT_YEARS}年 / Period; default "
+                f"{REPORT_DEFAULT_YEARS} years"
+            ),
         ] = None,
     ) -> CreditReportNode | None:
         ctx = info.context

@@ -135,7 +135,8 @@ def test_fixed_term_defaulter_is_deleted_after_the_term_even_if_performed() -> N
         advice.message
     )
     assert "期限内履行义务的不提前删除" in advice.message
-    assert advice.message.endswith("第十条第二款")
+    # deletion after the term (第十条第二款), early deletion by the court (第二条第二款)
+    assert advice.message.endswith("第十条第二款、第二条第二款")
 
 
 def test_file_the_annual_report_before_escalation() -> None:
