@@ -7,13 +7,16 @@ import datetime as dt
 import pytest
 
 from credit.calendar import add_months, add_years
+from credit.identifiers import validate_uscc
 from credit.publicity import escalation, publicity_window, visible_to_public
 from credit.records import (
     CreditRecord,
     OperatingStatus,
+    Performance,
     RecordKind,
     RepairStatus,
     Severity,
+    Source,
     TaxGradeLetter,
 )
 from credit.regimes import Anchor
@@ -144,6 +147,11 @@ def test_defaulter_performed_two_working_days_ago(world: World) -> None:
     assert window.max_until is not None
     term_end = calendar.add_working_days(window.max_until, policy.defaulter_removal_working_days)
     assert window.visible_until == term_end
+    # Added with the report's fields (issue 11): the court prints 全部履行 once performed, and
+    # the case number and executing court the list carries
+    assert record.performance is Performance.FULL
+    assert record.case_number == record.title
+    assert record.executing_court == record.authority
 
 
 def test_ground_one_defaulter_stays_until_performed(world: World) -> None:
@@ -154,6 +162,9 @@ def test_ground_one_defaulter_stays_until_performed(world: World) -> None:
     assert record.ended_on is None
     assert record.decided_on == add_years(today, -3)
     assert visible_to_public(record, today, policy)
+    # Added with the report's fields (issue 11): unperformed, this entry is one of the third the
+    # simulator serves as 部分履行 (chosen by its id); partly performing does not end a listing
+    assert record.performance is Performance.PARTIAL
 
 
 def test_abnormal_listing_three_years_old(world: World) -> None:
@@ -180,6 +191,13 @@ def test_zero_return_run_of_exactly_three(world: World) -> None:
 def test_every_kind(world: World) -> None:
     facts = _facts(world, "every_kind")
     assert facts.kinds() == set(RecordKind)
+    # Added with the report's fields (issue 11): every bureau record names its deciding
+    # authority's 统一社会信用代码 (a state organ: 11…); the platform's own records do not
+    for record in facts.records():
+        if record.source is Source.PLATFORM:
+            assert record.authority_code == ""
+        else:
+            assert validate_uscc(record.authority_code).startswith("11"), record.id
     assert facts.tax
     assert facts.tax.grades
     assert facts.tax.payments
