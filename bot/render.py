@@ -12,7 +12,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.texts import BADGES, CLASSES, KINDS, PURPOSES, REPAIR, SCOPES, SEVERITY, SOURCES, T
+from bot.texts import (
+    BADGES,
+    CLASSES,
+    KINDS,
+    PERFORMANCE,
+    PURPOSES,
+    REPAIR,
+    SCOPES,
+    SEVERITY,
+    SOURCES,
+    T,
+)
 
 __all__ = [
     "access_log_text",
@@ -136,12 +147,22 @@ def record_detail_text(
     publicity = node.get("publicity") or {}
     kind = KINDS.get(node["kind"], node["kind"])
     severity = SEVERITY.get(node.get("severity") or "")
+    authority = node["authority"]
+    if node.get("authorityCode"):
+        authority += f"（统一社会信用代码 {node['authorityCode']}）"
     lines = [
         f"🔎 {kind}{'（' + severity + '）' if severity else ''}",
         f"事由：{node['title']}",
-        f"决定：{node['authority']}，{node['decidedOn']}",
-        f"依据：{node.get('legalBasis') or '—'}",
+        f"决定：{authority}，{node['decidedOn']}",
     ]
+    # what the bureaus' own reports print, where they state it
+    if node.get("executingCourt"):
+        lines.append(f"案号：{node.get('caseNumber') or '—'}；执行法院：{node['executingCourt']}")
+    elif node.get("caseNumber") and node["caseNumber"] != node["title"]:
+        lines.append(f"决定书文号：{node['caseNumber']}")
+    if node.get("performance"):
+        lines.append(f"履行情况：{PERFORMANCE.get(node['performance'], node['performance'])}")
+    lines.append(f"依据：{node.get('legalBasis') or '—'}")
     until = publicity.get("visibleUntil")
     if not publicity.get("published", True):
         lines.append(f"公示：依规不予公示（{publicity.get('legalBasis', '')}）")

@@ -10,6 +10,7 @@ __all__ = [
     "BADGES",
     "CLASSES",
     "KINDS",
+    "PERFORMANCE",
     "REPAIR",
     "SCOPES",
     "SEVERITY",
@@ -54,6 +55,7 @@ KINDS = {
     "EVALUATION": "信用评价",
 }
 SEVERITY = {"MINOR": "轻微", "GENERAL": "一般", "SERIOUS": "严重"}
+PERFORMANCE = {"NONE": "全部未履行", "PARTIAL": "部分履行", "FULL": "全部履行"}
 REPAIR = {"NONE": "未申请修复", "APPLIED": "修复申请审核中", "REPAIRED": "已修复"}
 SCOPES = {
     "TAX": "纳税信息",
