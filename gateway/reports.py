@@ -9,6 +9,12 @@ genuine pair, when it was issued.
     registry = ReportRegistry.for_gateway(gateway_state(request), request_id)
     issued = await registry.issue(report, subject_key)          # IssuedSeal(number, digest, …)
     found = await registry.verify(issued.number, issued.digest)  # Verification(VALID, …)
+
+Errors (:class:`~credit.errors.DomainError`)::
+
+    ReportRegistryUnavailable   REPORT_REGISTRY_UNAVAILABLE   the database did not take or
+                                                              answer it (nothing half-kept)
+    InvalidReportNumber         INVALID_REPORT_NUMBER         (credit.report_seal)
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import Callable
 import asyncpg
 
 from connectors.http import utc_now
+from credit.errors import DomainError
 from credit.report import CreditReport
 from credit.report_seal import (
     Verdict,
@@ -31,7 +38,9 @@ from credit.report_seal import (
 from gateway.state import GatewayState
 from resolvers.reports import IssuedSeal, Verification
 
-__all__ = ["ReportRegistry"]
+__all__ = ["ReportRegistry", "ReportRegistryUnavailable"]
+
+_DATABASE_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 _NEXT_SEQUENCE = """
 INSERT INTO report_sequences (day, last_sequence) VALUES ($1, 1)
@@ -42,6 +51,15 @@ _KEEP = """
 INSERT INTO credit_reports (number, issued_at, digest, subject_key, request_id)
 VALUES ($1, $2, $3, $4, $5)
 """
+
+
+class ReportRegistryUnavailable(DomainError):
+    """The issued-report store could not be written or read."""
+
+    code = "REPORT_REGISTRY_UNAVAILABLE"
+
+    def __init__(self) -> None:
+        super().__init__("报告登记库暂时不可用，无法出具或核验报告编号，请稍后再试")
 
 
 class ReportRegistry:
@@ -67,19 +85,25 @@ class ReportRegistry:
     async def issue(self, report: CreditReport, subject_key: str) -> IssuedSeal:
         content = report_content(report)
         issued_at = self._clock()
-        async with self._pool.acquire() as conn, conn.transaction():
-            sequence = await conn.fetchval(_NEXT_SEQUENCE, report.generated_on)
-            number = report_number(report.generated_on, sequence)
-            digest = seal_digest(self._key, number, issued_at, content)
-            await conn.execute(_KEEP, number, issued_at, digest, subject_key, self._request_id)
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                sequence = await conn.fetchval(_NEXT_SEQUENCE, report.generated_on)
+                number = report_number(report.generated_on, sequence)
+                digest = seal_digest(self._key, number, issued_at, content)
+                await conn.execute(_KEEP, number, issued_at, digest, subject_key, self._request_id)
+        except _DATABASE_ERRORS as exc:
+            raise ReportRegistryUnavailable() from exc
         return IssuedSeal(number=number, digest=digest, issued_at=issued_at)
 
     async def verify(self, number: str, digest: str) -> Verification:
         number = validate_report_number(number)
-        async with self._pool.acquire() as conn:
-            row = await conn.fetchrow(
-                "SELECT issued_at, digest FROM credit_reports WHERE number = $1", number
-            )
+        try:
+            async with self._pool.acquire() as conn:
+                row = await conn.fetchrow(
+                    "SELECT issued_at, digest FROM credit_reports WHERE number = $1", number
+                )
+        except _DATABASE_ERRORS as exc:
+            raise ReportRegistryUnavailable() from exc
         if row is None:
             return Verification(Verdict.UNKNOWN, None)
         if not digests_match(row["digest"], digest):

@@ -132,10 +132,11 @@ class CreditReportNode:
     sealing: strawberry.Private[asyncio.Future[ReportSealNode] | None] = None
 
     @strawberry.field(
-        description="报告编号与数字摘要（请求时出具并留存，每份报告一次） / Number and signed "
-        "digest, issued and kept when asked for (once per report)"
+        description="报告编号与数字摘要（请求时出具并留存，每份报告一次；无法留存时为空，"
+        "报告其余部分照常） / Number and signed digest, issued and kept when asked for (once "
+        "per report); null with an error when it could not be kept"
     )
-    async def seal(self, info: Info[GraphContext, None]) -> ReportSealNode:
+    async def seal(self, info: Info[GraphContext, None]) -> ReportSealNode | None:
         if self.sealing is None:  # two aliases of this field share one number
             self.sealing = asyncio.ensure_future(self._issue(info.context))
         return await asyncio.shield(self.sealing)

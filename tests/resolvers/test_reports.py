@@ -149,3 +149,29 @@ async def test_records_carry_authority_code_case_number_court_and_performance(
             assert (node["executingCourt"], node["performance"]) == (None, None)
     assert "JUDGMENT_DEFAULTER" in kinds
     assert kinds & {"MARKET_PENALTY", "ADMIN_PENALTY"}
+
+
+async def test_a_seal_the_database_refuses_is_null_and_the_report_stands(
+    officer: httpx.AsyncClient, world: World, seeded_database: Database
+) -> None:
+    # A real database refusal: the issued-report table rejects inserts for this test only.
+    await seeded_database.pool.execute(
+        """CREATE FUNCTION test_refuse_reports() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN RAISE EXCEPTION 'report store unavailable (test)'; END $$;
+           CREATE TRIGGER test_refuse_reports BEFORE INSERT ON credit_reports
+           FOR EACH ROW EXECUTE FUNCTION test_refuse_reports();"""
+    )
+    before = await seeded_database.pool.fetchval("SELECT count(*) FROM credit_reports")
+    try:
+        body = await gql(officer, SEALED, c=world.boundary["every_kind"])
+    finally:
+        await seeded_database.pool.execute(
+            "DROP TRIGGER test_refuse_reports ON credit_reports;"
+            " DROP FUNCTION test_refuse_reports();"
+        )
+    report = body["data"]["subject"]["creditReport"]
+    assert report["seal"] is None
+    assert report["notes"]["objections"]  # the rest of the report stands
+    codes = {e["extensions"]["code"] for e in body["errors"]}
+    assert codes == {"REPORT_REGISTRY_UNAVAILABLE"}
+    assert await seeded_database.pool.fetchval("SELECT count(*) FROM credit_reports") == before
