@@ -297,7 +297,7 @@ class Query:
         info: Ctx,
         number: Annotated[str, strawberry.argument(description="报告编号 / Report number")],
         digest: Annotated[str, strawberry.argument(description="数字摘要 / Digest (hex)")],
-    ) -> ReportVerification:
+    ) -> ReportVerification | None:
         reports = info.context.reports
         if reports is None:
             raise RuntimeError("this graph was built without a report issuer")
