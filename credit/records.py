@@ -172,6 +172,8 @@ class CreditRecord:
     escalated_from_abnormal: bool = False
     list_name: str = ""  # SERIOUS_DISHONESTY / RED_LIST: which list
     details: Mapping[str, str] = field(default_factory=dict)  # raw named fields, e.g. CF_WSH
+    # an objection about it is open on the platform: shown as 异议处理中, never hidden
+    objection_pending: bool = False
 
 
 class TaxGradeLetter(StrEnum):
