@@ -35,14 +35,14 @@ class RightsState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RecordMark:
-    """The platform's cases about one record: open ones, and the last decided correction."""
+    """The platform's cases about one record: open ones, and the decided corrections (each
+    with the day it takes effect), in the order decided."""
 
     source: str
     record_id: str
     objection_open: bool = False
     repair_open: bool = False
-    correction: Correction | None = None
-    corrected_on: dt.date | None = None
+    corrections: tuple[tuple[Correction, dt.date], ...] = ()
 
 
 def corrected(record: CreditRecord, correction: Correction, on: dt.date) -> CreditRecord:
@@ -71,8 +71,8 @@ def marked(
     for record in records:
         mark = marks.get((record.source.value, record.id))
         if mark is not None:
-            if mark.correction is not None and mark.corrected_on is not None:
-                record = corrected(record, mark.correction, mark.corrected_on)
+            for correction, on in mark.corrections:
+                record = corrected(record, correction, on)
             if mark.objection_open:
                 record = replace(record, objection_pending=True)
             if mark.repair_open and record.repair_status is RepairStatus.NONE:

@@ -50,9 +50,10 @@ class RightsPolicy:
     """Repair of a market-regulation record: 7 working days (市场监管总局令第107号)."""
     max_objection_rounds: int = 2
     """An objection rejected may be objected to once more (最高法2017年规定 第十二条: 复议)."""
-    attachment_max_bytes: int = 512 * 1024
-    """Largest attachment, bytes (text, PDF, PNG or JPEG)."""
-    max_attachments: int = 3
+    attachment_max_bytes: int = 256 * 1024
+    """Largest attachment, bytes (text, PDF, PNG or JPEG); two of them in base64 stay under
+    GATEWAY_MAX_BODY_BYTES."""
+    max_attachments: int = 2
     """Most attachments per application."""
     reason_max_chars: int = 2000
     """Longest reason, statement or decision text, characters."""

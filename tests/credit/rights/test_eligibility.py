@@ -140,12 +140,12 @@ def test_marks_show_pending_states_and_apply_decided_corrections() -> None:
     (applied,) = marked([record], {key: RecordMark(*key, repair_open=True)})
     assert rights_state(applied) is RightsState.REPAIR_PENDING
     day = dt.date(2026, 7, 1)
-    (done,) = marked([record], {key: RecordMark(*key, correction=Correction(
-        CorrectionAction.REPAIR), corrected_on=day)})  # fmt: skip
+    (done,) = marked([record], {key: RecordMark(*key, corrections=((Correction(
+        CorrectionAction.REPAIR), day),))})  # fmt: skip
     assert rights_state(done) is RightsState.REPAIRED
     assert done.repaired_on == day
-    (gone,) = marked([record], {key: RecordMark(*key, correction=Correction(
-        CorrectionAction.WITHDRAW), corrected_on=day)})  # fmt: skip
+    (gone,) = marked([record], {key: RecordMark(*key, corrections=((Correction(
+        CorrectionAction.WITHDRAW), day),))})  # fmt: skip
     assert gone.deleted_on == day
 
 
