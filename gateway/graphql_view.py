@@ -34,6 +34,7 @@ from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
 from gateway.media_types import MediaType, accepted
 from gateway.request_access import GatewayAccess
+from gateway.rights.service import GatewayRights
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
 from gateway.web import graphiql_html
@@ -116,6 +117,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
             financing=GatewayFinancing.for_request(
                 state, access.principal, request.state.request_id
             ),
+            rights=GatewayRights.for_request(state, access.principal, request.state.request_id),
         )
 
     async def process_result(

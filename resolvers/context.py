@@ -22,6 +22,7 @@ from resolvers.source_loader import Deadline
 if TYPE_CHECKING:  # resolvers.binding imports this module
     from resolvers.binding import IdentityBinder
     from resolvers.financing_service import FinancingService
+    from resolvers.rights_service import RightsService
 
 __all__ = ["GraphContext", "GraphLimits", "PartialFailure"]
 
@@ -60,6 +61,7 @@ class GraphContext:
     shown_records: dict[str, tuple[Records, Records]] = field(default_factory=dict)
     binding: IdentityBinder | None = None  # identity binding (the gateway's BindingService)
     financing: FinancingService | None = None  # products and pre-checks (GatewayFinancing)
+    rights: RightsService | None = None  # objections and repairs (GatewayRights)
 
     @property
     def principal(self) -> Principal:
@@ -79,12 +81,15 @@ class GraphContext:
         access: RequestAccess,
         binding: IdentityBinder | None = None,
         financing: FinancingService | None = None,
+        rights: RightsService | None = None,
     ) -> GraphContext:
         provenance = ProvenanceLog()
         deadline = Deadline(deadline_s)
         return cls(
             connectors=connectors,
-            data=SubjectData(connectors, deadline, provenance),
+            data=SubjectData(
+                connectors, deadline, provenance, marks=rights.marks if rights else None
+            ),
             deadline=deadline,
             today=today,
             policy=policy,
@@ -94,4 +99,5 @@ class GraphContext:
             access=access,
             binding=binding,
             financing=financing,
+            rights=rights,
         )

@@ -14,7 +14,8 @@
           ├── WrongBureau               WRONG_BUREAU             an officer of another bureau
           ├── CaseWithdrawn             CASE_WITHDRAWN           a decision after withdrawal
           ├── CaseAlreadyDecided        CASE_ALREADY_DECIDED     decided already
-          └── CaseNotFound              CASE_NOT_FOUND           no such case of yours
+          ├── CaseNotFound              CASE_NOT_FOUND           no such case of yours
+          └── RecordNotFound            RECORD_NOT_FOUND         no such record of yours
 
 Messages are Chinese, for the citizen or the officer, and never carry personal data.
 """
@@ -36,6 +37,7 @@ __all__ = [
     "NotRepairable",
     "ObjectionAlreadyOpen",
     "ObjectionLimitReached",
+    "RecordNotFound",
     "RepairAlreadyOpen",
     "RepairNotYet",
     "RightsError",
@@ -44,7 +46,7 @@ __all__ = [
 
 
 class RightsError(DomainError):
-    code = "RIGHTS_ERROR"
+    """Base of the rights workflows' refusals (never raised as such)."""
 
 
 class ObjectionAlreadyOpen(RightsError):
@@ -154,3 +156,10 @@ class CaseNotFound(RightsError):
 
     def __init__(self) -> None:
         super().__init__("未找到该申请，请核对申请编号")
+
+
+class RecordNotFound(RightsError):
+    code = "RECORD_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("未找到该信用记录：请在“我的信用记录”中选择要异议或修复的记录")

@@ -23,7 +23,6 @@ import asyncpg
 
 from connectors.http import utc_now
 from credit.access import (
-    CONSENT_TZ,
     ClientScope,
     Principal,
     PrincipalKind,
@@ -49,7 +48,6 @@ from credit.rights import (
     check_text,
     commitment_text,
     correction_due,
-    decided_in_time,
     overdue,
 )
 from credit.rights.errors import (
@@ -145,7 +143,7 @@ class GatewayRights:
         deadline = case_deadline(
             case.kind, Source(case.source), case.filed_on, calendar, self._policy
         )
-        decided_on = local_date(state.decided_at) if state.decided_at else None
+        decided_on = decided_day(case)
         fixes = state.correction is not None and case.kind is CaseKind.OBJECTION
         return CaseView(
             id=case.id,
@@ -163,7 +161,7 @@ class GatewayRights:
             channel=case.channel,
             state=state,
             overdue=overdue(state, deadline, self._today()),
-            decided_in_time=decided_in_time(state, deadline, CONSENT_TZ),
+            decided_in_time=None if decided_on is None else decided_on <= deadline.due_on,
             statement=case.filed_body.get("statement") if statement else None,
             commitment=case.filed_body.get("commitment") if statement else None,
             attachments=case.attachments if statement else (),
@@ -293,12 +291,12 @@ class GatewayRights:
             (case,) = await store.load(conn, "c.id = $1", case_id)
         return self._view(case, statement=True)
 
-    async def withdraw(self, case_id: str) -> CaseView:
+    async def withdraw(self, case_id: str, kind: CaseKind) -> CaseView:
         self._citizen()
         now = self._clock()
         async with self._pool.acquire() as conn, conn.transaction():
             case = await self._one(conn, case_id)
-            if not may_act_for(self._principal, case.subject_key):
+            if case.kind is not kind or not may_act_for(self._principal, case.subject_key):
                 raise CaseNotFound
             state = apply(
                 case.state, Event(EventType.WITHDRAWN, now, self._principal.subject_key or "")
@@ -354,6 +352,7 @@ class GatewayRights:
     ) -> CaseView:
         mine = self._officer()
         actor = self._principal.client_id or self._principal.display_name
+        today = self._today()  # the gateway's calendar day: deadlines and effect count on it
         cleaned = tuple(
             check_text(r, "reasons", self._policy, what="决定理由") for r in reasons if r.strip()
         ) or tuple(reasons)
@@ -382,7 +381,7 @@ class GatewayRights:
                     state.events,
                     event,
                     "officer",
-                    {"officer": self._principal.display_name},
+                    {"officer": self._principal.display_name, "decidedOn": today.isoformat()},
                 )
             except asyncpg.UniqueViolationError:  # another officer decided a moment ago
                 raise CaseAlreadyDecided from None
@@ -391,7 +390,7 @@ class GatewayRights:
                     "decisionId": case.id,
                     "recordId": case.record_id,
                     **(store.correction_json(state.correction) or {}),
-                    "effectiveOn": local_date(now).isoformat(),
+                    "effectiveOn": today.isoformat(),
                 }
                 await store.enqueue(conn, case.id, case.source, payload, now)
             await self._audit(conn, [(case.subject_key, case.kind)], now)
@@ -465,6 +464,15 @@ class GatewayRights:
         return marks_of(cases, set(keys))
 
 
+def decided_day(case: StoredCase) -> dt.date | None:
+    """The gateway's calendar day a case was decided on (its deadline and effect count on it)."""
+    state = case.state
+    if state.decided_at is None:
+        return None
+    day = case.bodies[-1].get("decidedOn")
+    return dt.date.fromisoformat(day) if day else local_date(state.decided_at)
+
+
 def marks_of(
     cases: Sequence[StoredCase], wanted: set[tuple[str, str]]
 ) -> dict[tuple[str, str], RecordMark]:
@@ -477,8 +485,8 @@ def marks_of(
     for key, found in by_record.items():
         states = [c.state for c in found]
         decided = sorted(
-            (s for s in states if s.correction is not None and s.decided_at is not None),
-            key=lambda s: s.decided_at or dt.datetime.min,
+            (c for c in found if c.state.correction is not None and c.state.decided_at),
+            key=lambda c: c.state.decided_at or dt.datetime.min,
         )
         marks[key] = RecordMark(
             key[0],
@@ -490,9 +498,9 @@ def marks_of(
                 s.kind is CaseKind.REPAIR and s.status is CaseStatus.OPEN for s in states
             ),
             corrections=tuple(
-                (s.correction, local_date(s.decided_at))
-                for s in decided
-                if s.correction is not None and s.decided_at is not None
+                (c.state.correction, day)
+                for c in decided
+                if c.state.correction is not None and (day := decided_day(c)) is not None
             ),
         )
     return marks
