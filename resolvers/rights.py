@@ -44,6 +44,7 @@ from resolvers.rights_types import (
     BureauStatsNode,
     CaseNode,
     DecideCaseInput,
+    DecisionNoticeNode,
     FileObjectionInput,
     RepairApplicationInput,
     RepairCommitmentNode,
@@ -146,6 +147,21 @@ class RightsQueries:
         )
 
     @strawberry.field(
+        description="待通知申请人的决定（仅限转交申请的机器人） / Decisions the relaying bot "
+        "is still to tell"
+    )
+    async def decision_notices(
+        self,
+        info: Ctx,
+        first: Annotated[int, strawberry.argument(description="最多几件 / How many")] = 20,
+    ) -> list[DecisionNoticeNode]:
+        check_page_size(first, info.context.limits.max_page_size)
+        return [
+            DecisionNoticeNode(chat_ref=chat, case=CaseNode.from_view(view))
+            for chat, view in await _service(info).notices(first)
+        ]
+
+    @strawberry.field(
         description="审核队列：本部门的申请，按期限排序，超期标出（审核人员） / An officer's "
         "review queue, by deadline, overdue flagged"
     )
@@ -200,6 +216,7 @@ class RightsMutations:
                 attachments=_attachments(input.attachments),
                 target=ObjectionTarget[input.target.name],
                 idempotency_key=input.idempotency_key,
+                notify_ref=input.notify_chat,
             )
         )
         return CaseNode.from_view(view)
@@ -222,9 +239,17 @@ class RightsMutations:
                 attachments=_attachments(input.attachments),
                 commitment_accepted=input.commitment_accepted,
                 idempotency_key=input.idempotency_key,
+                notify_ref=input.notify_chat,
             )
         )
         return CaseNode.from_view(view)
+
+    @strawberry.mutation(
+        description="机器人确认已通知的决定（仅限转交申请的机器人） / The bot acknowledges "
+        "the decisions it has told"
+    )
+    async def acknowledge_decision_notices(self, info: Ctx, case_ids: list[strawberry.ID]) -> int:
+        return await _service(info).acknowledge([str(c) for c in case_ids])
 
     @strawberry.mutation(description="撤回异议 / Withdraw an objection")
     async def withdraw_objection(self, info: Ctx, case_id: strawberry.ID) -> CaseNode:

@@ -59,6 +59,7 @@ class NewCase:
     target: ObjectionTarget | None = None  # objections only
     commitment_accepted: bool = False  # repairs: the 信用承诺书 was shown and accepted
     idempotency_key: str | None = None
+    notify_ref: str | None = None  # the relaying bot's chat, told when a decision arrives
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,10 @@ class RightsService(Protocol):
     ) -> CaseView: ...
 
     async def my_cases(self) -> list[CaseView]: ...
+
+    async def notices(self, first: int) -> list[tuple[str, CaseView]]: ...
+
+    async def acknowledge(self, case_ids: Sequence[str]) -> int: ...
 
     async def queue(self, source: str | None, include_decided: bool) -> list[CaseView]: ...
 

@@ -34,6 +34,7 @@ __all__ = [
     "CorrectionInput",
     "DecideCaseInput",
     "DecisionNode",
+    "DecisionNoticeNode",
     "FileObjectionInput",
     "ObjectionTargetEnum",
     "OutcomeEnum",
@@ -207,6 +208,12 @@ class CaseNode:
         )
 
 
+@strawberry.type(description="待通知的决定 / A decision the bot is to tell its citizen")
+class DecisionNoticeNode:
+    chat_ref: str = strawberry.field(description="机器人的会话标识 / The bot's chat")
+    case: CaseNode = strawberry.field(description="申请及其决定 / The case and its decision")
+
+
 @strawberry.type(description="按部门、月份统计 / Cases of one bureau filed in one month")
 class BureauStatsNode:
     source: Source = strawberry.field(description="认定部门 / Bureau")
@@ -264,6 +271,11 @@ class FileObjectionInput:
     idempotency_key: str | None = strawberry.field(
         default=None, description="幂等键：重复提交返回同一申请 / Idempotency key"
     )
+    notify_chat: str | None = strawberry.field(
+        default=None,
+        description="机器人的会话标识：有决定时通知（仅机器人转交时有效） / The relaying bot's "
+        "chat, told when a decision arrives",
+    )
 
 
 @strawberry.input(description="申请信用修复 / A repair application")
@@ -283,6 +295,11 @@ class RepairApplicationInput:
     )
     idempotency_key: str | None = strawberry.field(
         default=None, description="幂等键：重复提交返回同一申请 / Idempotency key"
+    )
+    notify_chat: str | None = strawberry.field(
+        default=None,
+        description="机器人的会话标识：有决定时通知（仅机器人转交时有效） / The relaying bot's "
+        "chat, told when a decision arrives",
     )
 
 

@@ -22,6 +22,8 @@ CREATE TABLE rights_cases (
     channel         text,
     idempotency_key text CHECK (length(idempotency_key) BETWEEN 1 AND 100),
     fingerprint     text NOT NULL,
+    filed_via       text,               -- the client (the bot) that relayed the filing
+    notify_ref      text CHECK (length(notify_ref) BETWEEN 1 AND 100),  -- its chat, to tell
     CHECK ((kind = 'OBJECTION') = (target IS NOT NULL)),
     UNIQUE (filed_by, idempotency_key)
 );
@@ -83,3 +85,16 @@ CREATE TABLE rights_outbox (
     last_error      text
 );
 CREATE INDEX rights_outbox_pending ON rights_outbox (next_attempt_at) WHERE delivered_at IS NULL;
+
+-- A decision to tell the citizen about through the client that relayed the filing (the bot,
+-- which asks for pending notices and acknowledges each once sent).  Written in the decision's
+-- transaction, like the outbox row.
+CREATE TABLE rights_notices (
+    case_id         uuid PRIMARY KEY REFERENCES rights_cases (id),
+    client_id       text NOT NULL,
+    chat_ref        text NOT NULL,
+    created_at      timestamptz NOT NULL,
+    acknowledged_at timestamptz
+);
+CREATE INDEX rights_notices_pending ON rights_notices (client_id, created_at)
+    WHERE acknowledged_at IS NULL;

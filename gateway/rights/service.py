@@ -279,6 +279,8 @@ class GatewayRights:
                 channel=channel,
                 idempotency_key=new.idempotency_key,
                 fingerprint=fingerprint,
+                filed_via=self._principal.client_id if self._principal.via_bot else None,
+                notify_ref=new.notify_ref if self._principal.via_bot else None,
             )
             extra: dict[str, object] = {"statement": statement}
             if commitment is not None:
@@ -317,6 +319,49 @@ class GatewayRights:
             )
             await self._audit(conn, [(c.subject_key, c.kind) for c in cases], now)
         return [self._view(c, statement=True) for c in cases]
+
+    # --- the bot: decisions to tell citizens about ----------------------------------------
+
+    def _bot(self) -> str:
+        p = self._principal
+        if p.kind is not PrincipalKind.PUBLIC or not p.via_bot or p.client_id is None:
+            raise Forbidden("决定通知仅限转交申请的机器人读取")
+        return p.client_id
+
+    async def notices(self, first: int) -> list[tuple[str, CaseView]]:
+        """Decisions not yet told, oldest first: (the chat to tell, the case, no statement)."""
+        client = self._bot()
+        now = self._clock()
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                """SELECT case_id::text, chat_ref FROM rights_notices
+                   WHERE client_id = $1 AND acknowledged_at IS NULL
+                   ORDER BY created_at, case_id LIMIT $2""",
+                client,
+                first,
+            )
+            chats = {r["case_id"]: r["chat_ref"] for r in rows}
+            cases = await store.load(conn, "c.id = ANY($1::uuid[])", list(chats))
+            await self._audit(conn, [(c.subject_key, c.kind) for c in cases], now)
+        return [(chats[c.id], self._view(c, statement=False)) for c in cases]
+
+    async def acknowledge(self, case_ids: Sequence[str]) -> int:
+        """Mark these notices told; how many were pending."""
+        client = self._bot()
+        async with self._pool.acquire() as conn:
+            try:
+                done = await conn.fetch(
+                    """UPDATE rights_notices SET acknowledged_at = $3
+                       WHERE client_id = $1 AND case_id = ANY($2::uuid[])
+                         AND acknowledged_at IS NULL
+                       RETURNING case_id""",
+                    client,
+                    list(case_ids),
+                    self._clock(),
+                )
+            except asyncpg.DataError:
+                raise CaseNotFound from None
+        return len(done)
 
     async def _one(self, conn: asyncpg.Connection, case_id: str) -> StoredCase:
         try:
@@ -393,6 +438,15 @@ class GatewayRights:
                     "effectiveOn": today.isoformat(),
                 }
                 await store.enqueue(conn, case.id, case.source, payload, now)
+            if case.notify_ref is not None and case.filed_via is not None:
+                await conn.execute(
+                    """INSERT INTO rights_notices (case_id, client_id, chat_ref, created_at)
+                       VALUES ($1, $2, $3, $4)""",
+                    case.id,
+                    case.filed_via,
+                    case.notify_ref,
+                    now,
+                )
             await self._audit(conn, [(case.subject_key, case.kind)], now)
             (case,) = await store.load(conn, "c.id = $1", case.id)
         self._kick()

@@ -64,6 +64,8 @@ class StoredCase:
     deadline_basis: str
     channel: str | None
     fingerprint: str
+    filed_via: str | None
+    notify_ref: str | None
     events: tuple[Event, ...]
     bodies: tuple[dict[str, Any], ...]
     attachments: tuple[AttachmentMeta, ...]
@@ -178,6 +180,8 @@ async def load(
                 deadline_basis=r["deadline_basis"],
                 channel=r["channel"],
                 fingerprint=r["fingerprint"],
+                filed_via=r["filed_via"],
+                notify_ref=r["notify_ref"],
                 events=tuple(_event(e) for e in events),
                 bodies=tuple(e["body"] for e in events),
                 attachments=tuple(
