@@ -38,6 +38,7 @@ __all__ = [
     "BotApp",
     "bot_app",
     "create_dispatcher",
+    "decision_notices",
     "run_polling",
     "send_decision_notices",
     "utc_now",
@@ -84,6 +85,19 @@ async def _notices_loop(app: BotApp) -> None:
         await asyncio.sleep(app.settings.notice_poll_s)
 
 
+@contextlib.asynccontextmanager
+async def decision_notices(app: BotApp) -> AsyncIterator[None]:
+    """Tell citizens their decisions every ``notice_poll_s`` while the block runs (polling
+    and webhook mode alike)."""
+    task = asyncio.create_task(_notices_loop(app), name="bot-decision-notices")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_dispatcher(gateway: GatewayClient, storage: BaseStorage, clock: Clock) -> Dispatcher:
     dispatcher = Dispatcher(storage=storage)
     dispatcher["gateway"] = gateway
@@ -123,15 +137,10 @@ async def run_polling(app: BotApp, *, handle_signals: bool = False) -> None:
     """Long-poll until ``app.dispatcher.stop_polling()`` (or a signal, when handled)."""
     await app.bot.delete_webhook()
     await app.bot.set_my_commands(list(COMMANDS))
-    notices = asyncio.create_task(_notices_loop(app), name="bot-decision-notices")
-    try:
+    async with decision_notices(app):
         await app.dispatcher.start_polling(
             app.bot,
             polling_timeout=app.settings.polling_timeout_s,
             handle_signals=handle_signals,
             close_bot_session=False,
         )
-    finally:
-        notices.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await notices
