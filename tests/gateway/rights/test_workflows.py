@@ -136,7 +136,11 @@ async def test_an_accepted_repair_ends_publicity_and_bank_sharing_on_the_next_re
 
 
 async def test_an_upheld_objection_changes_the_record_and_the_classification(
-    rights_as: Caller, firms: Pick, rights_app: Starlette, rights_world: World
+    rights_as: Caller,
+    firms: Pick,
+    rights_app: Starlette,
+    rights_world: World,
+    rights_bureaus: dict[str, Any],
 ) -> None:
     def changes_class(record: CreditRecord) -> bool:
         if not repairable_today(record) and not not_yet_repairable(record):
@@ -168,8 +172,11 @@ async def test_an_upheld_objection_changes_the_record_and_the_classification(
             "correction": {"action": "WITHDRAW"}})  # fmt: skip
     assert decided["data"]["decideCase"]["decision"]["correction"] == "WITHDRAW"
     await delivered(rights_app)
+    bureau = rights_bureaus[record.source.value].service.state
+    calls = bureau.total_calls  # the cache was warm since `before` (no request since)
     async with rights_as() as public:
         after = await gql(public, RECORDS, c=uscc)
+    assert bureau.total_calls > calls  # the delivery dropped the cached answer: asked again
     assert record.id not in shown(after)
     assert (
         after["data"]["enterprise"]["classification"]["creditClass"]
