@@ -32,17 +32,19 @@ from gateway.seed import seed_platform
 from gateway.settings import DEMO_SUBJECT_KEY_SECRET, Settings, load_settings
 from simulators.facts import NEGATIVE_KINDS
 from simulators.runner import RunningBureau, run_bureaus
-from simulators.world import World
+from simulators.world import World, WorldConfig
 from tests.conftest import TEST_WORLD, fresh_database, live_binding
 from tests.fakes.servers import serve_app
 
 POLICY = PublicityPolicy()
 TODAY = TEST_WORLD.today
+# Twice the session's world: every test takes records of firms no other test touches.
+RIGHTS_WORLD = WorldConfig(seed=TEST_WORLD.seed, enterprises=2 * TEST_WORLD.enterprises)
 
 
 @pytest.fixture(scope="package")
 def rights_world() -> World:
-    return World.generate(TEST_WORLD)
+    return World.generate(RIGHTS_WORLD)
 
 
 @pytest.fixture(scope="package")

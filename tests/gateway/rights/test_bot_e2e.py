@@ -11,13 +11,21 @@ import pytest
 from starlette.applications import Starlette
 
 from bot.app import BotApp, bot_app, run_polling, send_decision_notices
+from credit.classification import classify
 from credit.records import CreditRecord, RepairStatus
 from gateway.database import Database
 from simulators.world import World
 from tests.bot.chat import Chat
 from tests.bot.conftest import bot_settings
 from tests.fakes.telegram import FakeTelegram, FakeUser
-from tests.gateway.rights.conftest import Caller, gql, repairable_today
+from tests.gateway.rights.conftest import (
+    POLICY,
+    TODAY,
+    Caller,
+    gql,
+    not_yet_repairable,
+    repairable_today,
+)
 from tests.gateway.rights.test_workflows import DECIDE, RECORDS, delivered, shown
 
 Pick = Callable[[Callable[[CreditRecord], bool]], tuple[str, str, CreditRecord]]
@@ -147,3 +155,49 @@ async def test_an_objection_through_the_chat_upheld_and_a_refusal_told_with_reas
     assert "经核查处罚对象无误" in told.text
     cases = await chat.say("我的申请")
     assert "经核查处罚对象无误" in cases.text
+
+
+async def test_an_objection_through_the_chat_upheld_changes_the_record_and_the_class(
+    chat: Chat,
+    telegram: FakeTelegram,
+    rights_bot: BotApp,
+    rights_as: Caller,
+    firms: Pick,
+    rights_app: Starlette,
+    rights_world: World,
+) -> None:
+    def changes_class(record: CreditRecord) -> bool:
+        if not repairable_today(record) and not not_yet_repairable(record):
+            return False
+        facts = rights_world.facts(record.subject_code)
+        assert facts is not None
+        rest = [r for r in facts.records() if r.id != record.id]
+        now, without = classify(facts.records(), TODAY, POLICY), classify(rest, TODAY, POLICY)
+        return now.credit_class != without.credit_class
+
+    uscc, rep, record = firms(changes_class)
+    firm = rights_world.registrations[uscc].name
+    async with rights_as() as public:
+        before = (await gql(public, RECORDS, c=uscc))["data"]["enterprise"]["classification"]
+    await chat.bind(rights_world.persons[rep])
+    await open_record(chat, "我要异议", firm, record)
+    filed = await chat.say("处罚决定书已被复议机关撤销（另附复议决定书）。")
+    assert "已受理" in filed.text, filed.text
+    async with rights_as(officer_for(record)) as desk:
+        queue = await gql(desk, "{ reviewQueue { id recordId } }")
+        case_id = next(c["id"] for c in queue["data"]["reviewQueue"] if c["recordId"] == record.id)
+        await gql(desk, DECIDE, i={"caseId": case_id, "outcome": "UPHELD",
+                                   "reasons": ["处罚决定已被撤销"],
+                                   "correction": {"action": "WITHDRAW"}})  # fmt: skip
+    mark = telegram.mark()
+    assert await send_decision_notices(rights_bot) == 1
+    told = await telegram.next_reply(chat.user.id, after=mark)
+    assert "异议成立" in told.text
+    await delivered(rights_app)
+    facts = rights_world.facts(uscc)
+    assert facts is not None
+    assert next(r for r in facts.records() if r.id == record.id).deleted_on == TODAY
+    async with rights_as() as public:
+        after = await gql(public, RECORDS, c=uscc)
+    assert record.id not in shown(after)
+    assert after["data"]["enterprise"]["classification"] != before
