@@ -76,6 +76,7 @@ class CaseView:
     record_id: str
     record_title: str
     filed_at: dt.datetime
+    filed_on: dt.date  # the gateway's calendar day it was filed (deadlines count from it)
     due_on: dt.date
     deadline_basis: str
     channel: str | None

@@ -26,15 +26,14 @@ from credit.access import (
     ClientScope,
     Principal,
     PrincipalKind,
-    local_date,
     may_act_for,
 )
+from credit.errors import DomainError
 from credit.financing.errors import IdempotencyConflict
 from credit.records import Source
 from credit.rights import (
     COMMITMENT_VERSION,
     CaseKind,
-    CaseStatus,
     Correction,
     Event,
     EventType,
@@ -58,15 +57,15 @@ from credit.rights.errors import (
     WrongBureau,
 )
 from gateway import audit
-from gateway.financing import FinancingAuditFailed
 from gateway.rights import store
+from gateway.rights.derived import decided_day, marks_of, stats_rows
 from gateway.rights.store import StoredCase
 from gateway.settings import Settings
 from gateway.state import GatewayState
 from resolvers.access import Forbidden
 from resolvers.rights_service import BureauStats, CaseView, NewCase
 
-__all__ = ["DECIDING_SOURCES", "GatewayRights"]
+__all__ = ["DECIDING_SOURCES", "GatewayRights", "RightsAuditFailed", "officer_bureaus"]
 
 DECIDING_SOURCES = frozenset({Source.COURT.value, Source.MARKET.value, Source.NATIONAL.value})
 """Bureaus that record information and decide objections and repairs about it."""
@@ -80,6 +79,13 @@ _QUEUE_LIMIT = 200
 _IN_BUREAUS = "c.source = ANY($1::text[])"
 _STILL_OPEN = " AND NOT EXISTS (SELECT 1 FROM rights_events e WHERE e.case_id = c.id AND e.seq > 1)"
 _IN_MONTH = " AND ($2::date IS NULL OR date_trunc('month', c.filed_on) = $2::date)"
+
+
+class RightsAuditFailed(DomainError):
+    code = "AUDIT_UNAVAILABLE"
+
+    def __init__(self) -> None:
+        super().__init__("查询记录写入失败，为保护信息主体权益，本次申请或决定未保存，请稍后重试")
 
 
 def officer_bureaus(principal: Principal) -> frozenset[str]:
@@ -156,6 +162,7 @@ class GatewayRights:
             record_id=case.record_id,
             record_title=case.record_title,
             filed_at=case.filed_at,
+            filed_on=case.filed_on,
             due_on=case.due_on,
             deadline_basis=case.deadline_basis,
             channel=case.channel,
@@ -188,7 +195,7 @@ class GatewayRights:
         try:
             await audit.write(conn, entries)
         except audit.AuditWriteFailed:
-            raise FinancingAuditFailed from None
+            raise RightsAuditFailed from None
 
     # --- citizens ----------------------------------------------------------------------------
 
@@ -333,14 +340,7 @@ class GatewayRights:
         client = self._bot()
         now = self._clock()
         async with self._pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(
-                """SELECT case_id::text, chat_ref FROM rights_notices
-                   WHERE client_id = $1 AND acknowledged_at IS NULL
-                   ORDER BY created_at, case_id LIMIT $2""",
-                client,
-                first,
-            )
-            chats = {r["case_id"]: r["chat_ref"] for r in rows}
+            chats = await store.pending_notices(conn, client, first)
             cases = await store.load(conn, "c.id = ANY($1::uuid[])", list(chats))
             await self._audit(conn, [(c.subject_key, c.kind) for c in cases], now)
         return [(chats[c.id], self._view(c, statement=False)) for c in cases]
@@ -350,18 +350,9 @@ class GatewayRights:
         client = self._bot()
         async with self._pool.acquire() as conn:
             try:
-                done = await conn.fetch(
-                    """UPDATE rights_notices SET acknowledged_at = $3
-                       WHERE client_id = $1 AND case_id = ANY($2::uuid[])
-                         AND acknowledged_at IS NULL
-                       RETURNING case_id""",
-                    client,
-                    list(case_ids),
-                    self._clock(),
-                )
-            except asyncpg.DataError:
+                return await store.acknowledge(conn, client, case_ids, self._clock())
+            except asyncpg.DataError:  # not UUIDs
                 raise CaseNotFound from None
-        return len(done)
 
     async def _one(self, conn: asyncpg.Connection, case_id: str) -> StoredCase:
         try:
@@ -439,14 +430,7 @@ class GatewayRights:
                 }
                 await store.enqueue(conn, case.id, case.source, payload, now)
             if case.notify_ref is not None and case.filed_via is not None:
-                await conn.execute(
-                    """INSERT INTO rights_notices (case_id, client_id, chat_ref, created_at)
-                       VALUES ($1, $2, $3, $4)""",
-                    case.id,
-                    case.filed_via,
-                    case.notify_ref,
-                    now,
-                )
+                await store.notify(conn, case.id, case.filed_via, case.notify_ref, now)
             await self._audit(conn, [(case.subject_key, case.kind)], now)
             (case,) = await store.load(conn, "c.id = $1", case.id)
         self._kick()
@@ -477,30 +461,7 @@ class GatewayRights:
                 first,
                 limit=1_000_000,
             )
-        groups: dict[tuple[str, dt.date, CaseKind], list[CaseView]] = {}
-        for case in cases:
-            key = (case.source, case.filed_on.replace(day=1), case.kind)
-            groups.setdefault(key, []).append(self._view(case, statement=False))
-        rows = []
-        for (src, start, kind), views in sorted(groups.items()):
-            decided = [v for v in views if v.state.decided_at is not None]
-            rows.append(
-                BureauStats(
-                    source=src,
-                    month=start,
-                    kind=kind,
-                    received=len(views),
-                    decided=len(decided),
-                    decided_in_time=sum(1 for v in decided if v.decided_in_time),
-                    overdue=sum(1 for v in views if v.overdue or v.decided_in_time is False),
-                    upheld=sum(
-                        1
-                        for v in decided
-                        if v.state.status in (CaseStatus.UPHELD, CaseStatus.ACCEPTED)
-                    ),
-                )
-            )
-        return rows
+        return stats_rows([self._view(c, statement=False) for c in cases])
 
     # --- every record answer -----------------------------------------------------------------
 
@@ -516,45 +477,3 @@ class GatewayRights:
                 limit=100_000,
             )
         return marks_of(cases, set(keys))
-
-
-def decided_day(case: StoredCase) -> dt.date | None:
-    """The gateway's calendar day a case was decided on (its deadline and effect count on it)."""
-    state = case.state
-    if state.decided_at is None:
-        return None
-    day = case.bodies[-1].get("decidedOn")
-    return dt.date.fromisoformat(day) if day else local_date(state.decided_at)
-
-
-def marks_of(
-    cases: Sequence[StoredCase], wanted: set[tuple[str, str]]
-) -> dict[tuple[str, str], RecordMark]:
-    by_record: dict[tuple[str, str], list[StoredCase]] = {}
-    for case in cases:
-        key = (case.source, case.record_id)
-        if key in wanted:
-            by_record.setdefault(key, []).append(case)
-    marks = {}
-    for key, found in by_record.items():
-        states = [c.state for c in found]
-        decided = sorted(
-            (c for c in found if c.state.correction is not None and c.state.decided_at),
-            key=lambda c: c.state.decided_at or dt.datetime.min,
-        )
-        marks[key] = RecordMark(
-            key[0],
-            key[1],
-            objection_open=any(
-                s.kind is CaseKind.OBJECTION and s.status is CaseStatus.OPEN for s in states
-            ),
-            repair_open=any(
-                s.kind is CaseKind.REPAIR and s.status is CaseStatus.OPEN for s in states
-            ),
-            corrections=tuple(
-                (c.state.correction, day)
-                for c in decided
-                if c.state.correction is not None and (day := decided_day(c)) is not None
-            ),
-        )
-    return marks

@@ -264,3 +264,44 @@ async def enqueue(
         orjson.dumps(payload).decode(),
         now,
     )
+
+
+async def notify(
+    conn: asyncpg.Connection, case_id: str, client_id: str, chat_ref: str, now: dt.datetime
+) -> None:
+    """Queue the decision's notice for the client that relayed the filing (the bot)."""
+    await conn.execute(
+        """INSERT INTO rights_notices (case_id, client_id, chat_ref, created_at)
+           VALUES ($1, $2, $3, $4)""",
+        case_id,
+        client_id,
+        chat_ref,
+        now,
+    )
+
+
+async def pending_notices(conn: asyncpg.Connection, client_id: str, first: int) -> dict[str, str]:
+    """Case id → chat of ``client_id``'s notices not acknowledged yet, oldest first."""
+    rows = await conn.fetch(
+        """SELECT case_id::text, chat_ref FROM rights_notices
+           WHERE client_id = $1 AND acknowledged_at IS NULL
+           ORDER BY created_at, case_id LIMIT $2""",
+        client_id,
+        first,
+    )
+    return {r["case_id"]: r["chat_ref"] for r in rows}
+
+
+async def acknowledge(
+    conn: asyncpg.Connection, client_id: str, case_ids: Sequence[str], now: dt.datetime
+) -> int:
+    """Mark these notices told; how many were pending (``DataError``: not UUIDs)."""
+    done = await conn.fetch(
+        """UPDATE rights_notices SET acknowledged_at = $3
+           WHERE client_id = $1 AND case_id = ANY($2::uuid[]) AND acknowledged_at IS NULL
+           RETURNING case_id""",
+        client_id,
+        list(case_ids),
+        now,
+    )
+    return len(done)
