@@ -39,7 +39,6 @@ from credit.rights.policy import ALLOWED_MEDIA_TYPES, RightsPolicy
 
 __all__ = ["RepairRoute", "check_attachment", "check_objection", "check_repair", "check_text"]
 
-_SAMR_45 = "《市场监督管理行政处罚信息公示规定》（市场监管总局令第45号）第十四条第三项"
 _TYPE_NAMES = "文本（.txt）、PDF、PNG 或 JPEG 文件"
 
 
@@ -69,7 +68,7 @@ def check_repair(
         banned = set(record.sanctions) & set(policy.unrepairable_sanctions)
         if banned:
             raise NotRepairable(
-                f"所受处罚（{'、'.join(sorted(banned))}）依规不予信用修复", _SAMR_45
+                f"所受处罚（{'、'.join(sorted(banned))}）依规不予信用修复", window.legal_basis
             )
         raise NotRepairable(
             "不适用信用修复：履行义务后由认定部门移出，届时不再公示", window.legal_basis

@@ -70,7 +70,7 @@ def test_never_repairable_sanctions_are_refused_citing_the_rule() -> None:
     with pytest.raises(NotRepairable) as refused:
         check_repair(record, dt.date(2026, 11, 1), POLICY)
     assert "吊销营业执照" in str(refused.value)
-    assert "第十四条第三项" in str(refused.value)
+    assert "市场监管总局令第45号）第十四条" in str(refused.value)
 
 
 def test_listings_ended_by_performance_are_not_repaired() -> None:
