@@ -11,10 +11,12 @@ client, the storage and the clock; nothing is module-level.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from aiogram import Bot, Dispatcher
@@ -24,13 +26,25 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand
 
-from bot.graphql import GatewayClient
+from bot.graphql import GatewayClient, GatewayError
 from bot.handlers import build_router
 from bot.handlers.common import Clock
+from bot.handlers.rights import deliver_notices
 from bot.settings import BotSettings
 from bot.state import build_storage
 
-__all__ = ["COMMANDS", "BotApp", "bot_app", "create_dispatcher", "run_polling", "utc_now"]
+__all__ = [
+    "COMMANDS",
+    "BotApp",
+    "bot_app",
+    "create_dispatcher",
+    "decision_notices",
+    "run_polling",
+    "send_decision_notices",
+    "utc_now",
+]
+
+log = logging.getLogger("bot")
 
 COMMANDS = (
     BotCommand(command="start", description="开始 / 功能介绍"),
@@ -52,6 +66,36 @@ class BotApp:
     gateway: GatewayClient
     storage: BaseStorage
     settings: BotSettings
+    # one round of decision notices at a time: a notice is acknowledged after it is sent
+    notices: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+async def send_decision_notices(app: BotApp) -> int:
+    """Tell citizens the decisions on their objections and repairs (one round); how many."""
+    async with app.notices:
+        return await deliver_notices(app.gateway, app.bot)
+
+
+async def _notices_loop(app: BotApp) -> None:
+    while True:
+        try:
+            await send_decision_notices(app)
+        except GatewayError as exc:  # the gateway is away: the notices wait for it
+            log.warning("decision notices not fetched: %s", type(exc).__name__)
+        await asyncio.sleep(app.settings.notice_poll_s)
+
+
+@contextlib.asynccontextmanager
+async def decision_notices(app: BotApp) -> AsyncIterator[None]:
+    """Tell citizens their decisions every ``notice_poll_s`` while the block runs (polling
+    and webhook mode alike)."""
+    task = asyncio.create_task(_notices_loop(app), name="bot-decision-notices")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def create_dispatcher(gateway: GatewayClient, storage: BaseStorage, clock: Clock) -> Dispatcher:
@@ -93,9 +137,10 @@ async def run_polling(app: BotApp, *, handle_signals: bool = False) -> None:
     """Long-poll until ``app.dispatcher.stop_polling()`` (or a signal, when handled)."""
     await app.bot.delete_webhook()
     await app.bot.set_my_commands(list(COMMANDS))
-    await app.dispatcher.start_polling(
-        app.bot,
-        polling_timeout=app.settings.polling_timeout_s,
-        handle_signals=handle_signals,
-        close_bot_session=False,
-    )
+    async with decision_notices(app):
+        await app.dispatcher.start_polling(
+            app.bot,
+            polling_timeout=app.settings.polling_timeout_s,
+            handle_signals=handle_signals,
+            close_bot_session=False,
+        )

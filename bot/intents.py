@@ -24,6 +24,9 @@ class Intent(StrEnum):
     BIND = "bind"
     UNBIND = "unbind"
     ACCESS_LOG = "access_log"
+    MY_CASES = "my_cases"
+    OBJECTION = "objection"
+    APPLY_REPAIR = "apply_repair"
     REPAIR = "repair"
     PRECHECK = "precheck"
     CONSENTS = "consents"
@@ -39,7 +42,10 @@ _RULES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
         Intent.ACCESS_LOG,
         ("谁查", "谁看", "谁查询", "查询记录", "被查", "查过我", "查了我", "看了我", "访问记录"),
     ),
-    (Intent.REPAIR, ("修复", "移出", "撤销记录", "删除记录", "消除", "洗白", "异议")),
+    (Intent.MY_CASES, ("我的申请", "申请进度", "办理进度", "申请结果", "异议进度", "修复进度")),
+    (Intent.OBJECTION, ("异议", "申诉", "记录有误", "记录错误")),
+    (Intent.APPLY_REPAIR, ("申请信用修复", "申请修复", "我要修复")),
+    (Intent.REPAIR, ("修复", "移出", "撤销记录", "删除记录", "消除", "洗白")),
     (Intent.PRECHECK, ("贷款", "能贷", "可以贷", "借钱", "融资", "信易贷", "预检", "授信")),
     (Intent.CONSENTS, ("授权", "同意书", "撤回同意")),
     (Intent.RECORDS, ("记录", "处罚", "失信", "黑名单", "被执行", "异常名录", "明细")),

@@ -58,6 +58,9 @@ class BotSettings(BaseSettings):
         3600, ge=60, le=30 * 86_400, description="Conversation state is forgotten after this, s"
     )
     gateway_timeout_s: float = Field(15.0, gt=0, le=120, description="Timeout of a gateway call, s")
+    notice_poll_s: float = Field(
+        10.0, gt=0, le=3600, description="How often decisions to tell citizens are asked for, s"
+    )
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> BotSettings:

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.app import COMMANDS, BotApp
+from bot.app import COMMANDS, BotApp, decision_notices
 
 __all__ = ["SECRET_HEADER", "WEBHOOK_PATH", "webhook_app"]
 
@@ -62,7 +62,8 @@ def webhook_app(app: BotApp, *, secret: str, url: str, path: str = WEBHOOK_PATH)
         )
         await app.bot.set_my_commands(list(COMMANDS))
         try:
-            yield
+            async with decision_notices(app):
+                yield
         finally:
             if in_hand:
                 await asyncio.gather(*in_hand, return_exceptions=True)

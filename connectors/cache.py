@@ -182,6 +182,18 @@ class SubjectCache(Generic[T]):
             del self._in_flight[key]
         return len(doomed)
 
+    def drop_where(self, holds: Callable[[Any], bool]) -> int:
+        """Forget every entry whose value ``holds`` says is outdated (a bureau changed a record
+        it contains: an objection upheld, a repair accepted); how many."""
+        doomed = [
+            key
+            for key, entry in list(self._entries.items())
+            if entry.sourced is not None and holds(entry.sourced.value)
+        ]
+        for key in doomed:
+            self._entries.pop(key, None)
+        return len(doomed)
+
     def clear(self) -> None:
         self._entries.clear()
 

@@ -239,6 +239,10 @@ class HttpBureau:
         """Forget every cached answer fetched under ``consent_id`` (revocation); how many."""
         return sum(cache.drop_scope(consent_id) for cache in self._caches.values())
 
+    def drop_where(self, holds: Callable[[Any], bool]) -> int:
+        """Forget cached answers ``holds`` marks as outdated, every kind; how many."""
+        return sum(cache.drop_where(holds) for cache in self._caches.values())
+
     def clear_cache(self) -> None:
         for cache in self._caches.values():
             cache.clear()

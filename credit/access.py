@@ -93,6 +93,13 @@ class ClientScope(StrEnum):
     DISCIPLINE_CHECK = "discipline:check"
     OBJECTION_REVIEW = "objection:review"
     REPAIR_REVIEW = "repair:review"
+    # The bureau an officer decides objections and repairs for (谁认定、谁修复): one per bureau
+    # that records information.
+    BUREAU_COURT = "bureau:court"
+    BUREAU_MARKET = "bureau:market"
+    BUREAU_TAX = "bureau:tax"
+    BUREAU_NATIONAL = "bureau:national"
+    BUREAU_PLATFORM = "bureau:platform"
 
 
 class ConsentScope(StrEnum):

@@ -186,6 +186,8 @@ class CreditRecord:
     executing_court: str = ""  # 执行法院 (court records)
     performance: Performance | None = None  # 履行情况 (失信被执行人)
     details: Mapping[str, str] = field(default_factory=dict)  # raw named fields, e.g. CF_WSH
+    # an objection about it is open on the platform: shown as 异议处理中, never hidden
+    objection_pending: bool = False
 
 
 class TaxGradeLetter(StrEnum):

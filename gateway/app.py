@@ -24,12 +24,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
-from connectors.registry import build_connector_set
+from connectors.registry import ConnectorSet, build_connector_set
+from connectors.rights import DecisionDesk
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
 from gateway.limits.edge import Edge
 from gateway.migrations import apply_migrations
+from gateway.rights.outbox import Outbox, holds_record
+from gateway.rights.service import DECIDING_SOURCES
 from gateway.settings import Settings, person_key_secret, report_signing_key
 from gateway.state import GatewayState, gateway_state
 from gateway.web import web_routes
@@ -68,6 +71,26 @@ def bureau_client(settings: Settings) -> httpx.AsyncClient:
         origin: _transport(n) for origin, n in in_flight.items()
     }
     return httpx.AsyncClient(transport=_transport(100), mounts=mounts)
+
+
+def rights_outbox(
+    settings: Settings, http: httpx.AsyncClient, db: Database, connectors: ConnectorSet
+) -> Outbox:
+    """The outbox delivering decisions to the bureaus that decide (court, market, national);
+    a delivered decision drops every cached answer holding the changed record."""
+    desks = {
+        source: DecisionDesk(http, getattr(settings.bureaus, source), source=source)
+        for source in sorted(DECIDING_SOURCES)
+    }
+
+    def forget(source: str, record_id: str) -> None:
+        holds = holds_record(record_id)
+        for connector in connectors.all():
+            drop = getattr(connector, "drop_where", None)
+            if drop is not None:
+                drop(holds)
+
+    return Outbox(db.pool, desks, settings.rights_delivery, on_delivered=forget)
 
 
 async def healthz(request: Request) -> Response:
@@ -110,6 +133,8 @@ def create_app(
                 connectors.drop_consent(event.consent_id)
 
             edge.revocations.subscribe(drop_revoked)
+            outbox = rights_outbox(settings, http, db, connectors)
+            await stack.enter_async_context(outbox.running())
             app.state.gateway = GatewayState(
                 settings=settings,
                 database=db,
@@ -118,6 +143,7 @@ def create_app(
                 edge=edge,
                 report_key=report_key,
                 today=today,
+                rights_outbox=outbox,
             )
             missing = settings.publicity.working_calendar().missing_years(today())
             if missing:  # working days there skip weekends only, until the notice is added

@@ -35,6 +35,7 @@ from gateway.financing import GatewayFinancing
 from gateway.media_types import MediaType, accepted
 from gateway.reports import ReportRegistry
 from gateway.request_access import GatewayAccess
+from gateway.rights.service import GatewayRights
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
 from gateway.web import graphiql_html
@@ -118,6 +119,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
                 state, access.principal, request.state.request_id
             ),
             reports=ReportRegistry.for_gateway(state, request.state.request_id),
+            rights=GatewayRights.for_request(state, access.principal, request.state.request_id),
         )
 
     async def process_result(

@@ -27,12 +27,14 @@ from connectors.config import BureauConfig
 from credit.policy import PublicityPolicy
 from credit.regimes import Regime
 from credit.report_seal import MIN_KEY_BYTES
+from credit.rights.policy import RightsPolicy
 
 __all__ = [
     "BindingSettings",
     "Bureaus",
     "CostBudgets",
     "RateLimits",
+    "RightsDelivery",
     "Settings",
     "SettingsError",
     "load_settings",
@@ -84,6 +86,23 @@ class BindingSettings(BaseModel):
     )
     lock_s: int = Field(
         1800, ge=60, le=604_800, description="How long binding stays locked after them, seconds"
+    )
+
+
+class RightsDelivery(BaseModel):
+    """The outbox that delivers objection and repair decisions to the bureaus
+    (gateway.rights.outbox): retried with backoff until the bureau has them, never dropped."""
+
+    model_config = {"frozen": True}
+
+    poll_s: float = Field(
+        5.0, gt=0, le=3600, description="How often pending decisions are looked for, seconds"
+    )
+    retry_base_s: float = Field(
+        1.0, gt=0, le=3600, description="Wait before the 2nd attempt; doubled for each next one"
+    )
+    retry_max_s: float = Field(
+        300.0, gt=0, le=86_400, description="Longest wait between two delivery attempts, s"
     )
 
 
@@ -217,6 +236,14 @@ class Settings(BaseSettings):
     binding: BindingSettings = Field(
         BindingSettings(), description="Identity binding: codes and lockout"
     )
+    rights: RightsPolicy = Field(
+        RightsPolicy(),
+        description="Objection and repair deadlines and limits (DOMAIN.md §4); see "
+        "credit/rights/policy.py",
+    )
+    rights_delivery: RightsDelivery = Field(
+        RightsDelivery(), description="Delivery of decisions to the bureaus"
+    )
 
     @field_validator("report_signing_key")
     @classmethod
@@ -337,8 +364,9 @@ def settings_rows() -> list[tuple[str, str, str]]:
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 walk(annotation, env + "__")
                 continue
-            if annotation is PublicityPolicy:
-                rows.extend(_dataclass_rows(PublicityPolicy, env + "__"))
+            if annotation in (PublicityPolicy, RightsPolicy):
+                assert isinstance(annotation, type)
+                rows.extend(_dataclass_rows(annotation, env + "__"))
                 continue
             default = info.default
             shown = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 from starlette.requests import HTTPConnection
@@ -13,6 +14,9 @@ from connectors.registry import ConnectorSet
 from gateway.database import Database
 from gateway.limits.edge import Edge
 from gateway.settings import Settings
+
+if TYPE_CHECKING:  # gateway.rights.outbox imports gateway.settings, not this module
+    from gateway.rights.outbox import Outbox
 
 __all__ = ["GatewayState", "gateway_state"]
 
@@ -26,6 +30,7 @@ class GatewayState:
     edge: Edge
     report_key: bytes = field(repr=False)  # signs report digests (gateway.reports)
     today: Callable[[], dt.date] = field(default=dt.date.today)
+    rights_outbox: Outbox | None = None  # delivers objection and repair decisions
 
 
 def gateway_state(connection: HTTPConnection) -> GatewayState:

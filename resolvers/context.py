@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # resolvers.binding imports this module
     from resolvers.binding import IdentityBinder
     from resolvers.financing_service import FinancingService
     from resolvers.reports import ReportIssuer
+    from resolvers.rights_service import RightsService
 
 __all__ = ["GraphContext", "GraphLimits", "PartialFailure"]
 
@@ -62,6 +63,7 @@ class GraphContext:
     binding: IdentityBinder | None = None  # identity binding (the gateway's BindingService)
     financing: FinancingService | None = None  # products and pre-checks (GatewayFinancing)
     reports: ReportIssuer | None = None  # report numbers and digests (ReportRegistry)
+    rights: RightsService | None = None  # objections and repairs (GatewayRights)
 
     @property
     def principal(self) -> Principal:
@@ -82,12 +84,15 @@ class GraphContext:
         binding: IdentityBinder | None = None,
         financing: FinancingService | None = None,
         reports: ReportIssuer | None = None,
+        rights: RightsService | None = None,
     ) -> GraphContext:
         provenance = ProvenanceLog()
         deadline = Deadline(deadline_s)
         return cls(
             connectors=connectors,
-            data=SubjectData(connectors, deadline, provenance),
+            data=SubjectData(
+                connectors, deadline, provenance, marks=rights.marks if rights else None
+            ),
             deadline=deadline,
             today=today,
             policy=policy,
@@ -98,4 +103,5 @@ class GraphContext:
             binding=binding,
             financing=financing,
             reports=reports,
+            rights=rights,
         )

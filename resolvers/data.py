@@ -19,6 +19,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from strawberry.dataloader import DataLoader
+
+from connectors.clock import utc_now
 from connectors.errors import ConnectorError
 from connectors.market import MarketDossier, RegistrationPage
 from connectors.protocol import Grant
@@ -33,6 +36,7 @@ from credit.records import (
     TaxPayment,
     UtilityBill,
 )
+from credit.rights import RecordMark, marked
 from resolvers.source_loader import Deadline, SourceLoader
 
 __all__ = ["GatedLoader", "ProvenanceLog", "RecordsFound", "SubjectData"]
@@ -42,6 +46,9 @@ Records = tuple[CreditRecord, ...]
 
 
 RecordsFetch = Callable[[Sequence[str]], Awaitable[Mapping[str, Sourced[Records]]]]
+MarkKey = tuple[str, str]  # (source, record id)
+MarksFetch = Callable[[Sequence[MarkKey]], Awaitable[Mapping[MarkKey, RecordMark]]]
+RIGHTS_SOURCE = "rights"  # provenance of the marks: the gateway's own case store
 
 
 def _merged(*fetches: RecordsFetch) -> RecordsFetch:
@@ -117,9 +124,18 @@ class RecordsFound:
 
 class SubjectData:
     def __init__(
-        self, connectors: ConnectorSet, deadline: Deadline, provenance: ProvenanceLog
+        self,
+        connectors: ConnectorSet,
+        deadline: Deadline,
+        provenance: ProvenanceLog,
+        *,
+        marks: MarksFetch | None = None,
     ) -> None:
         self._provenance = provenance
+        # Every record answer carries its objection and repair marks (credit.rights.marks):
+        # one query for all the records of a tick.
+        self._marks = DataLoader(load_fn=self._load_marks) if marks is not None else None
+        self._fetch_marks = marks
         # Every record source's outcome per subject, gathered once per request however many
         # fields (records, classification, sanctions, report, pre-checks) build on them.
         self._gathered: dict[str, asyncio.Future[RecordsFound]] = {}
@@ -222,7 +238,20 @@ class SubjectData:
             if isinstance(outcome, Sourced):
                 provenance.append(outcome.provenance)
                 records.extend(outcome.value)
-        return RecordsFound(tuple(records), tuple(failures), tuple(provenance))
+        shown = tuple(records)
+        if self._marks is not None and shown:
+            keys = [(r.source.value, r.id) for r in shown]
+            found = await self._marks.load_many(keys)
+            marks = {k: m for k, m in zip(keys, found, strict=True) if m is not None}
+            if marks:
+                shown = marked(shown, marks)
+                provenance.append(Provenance(RIGHTS_SOURCE, utc_now()))
+        return RecordsFound(shown, tuple(failures), tuple(provenance))
+
+    async def _load_marks(self, keys: list[MarkKey]) -> list[RecordMark | None]:
+        assert self._fetch_marks is not None
+        found = await self._fetch_marks(keys)
+        return [found.get(k) for k in keys]
 
     async def records(self, code: str, *, path: str) -> RecordsFound:
         """Every source's records about ``code``, fetched in parallel, and the failures."""

@@ -10,7 +10,9 @@ import strawberry
 from credit.policy import PublicityPolicy
 from credit.publicity import publicity_window, shareable_with_bank, visible_to_public
 from credit.records import CreditRecord
+from credit.rights import rights_state
 from resolvers.enums import Performance, RecordKind, RepairStatus, Severity, Source
+from resolvers.rights_types import RightsStateEnum
 from resolvers.scalars import Money
 
 __all__ = ["CreditRecordNode", "Publicity", "RecordFilter", "filter_records"]
@@ -75,6 +77,10 @@ class CreditRecordNode:
     amount: Money | None = strawberry.field(description="罚没或欠缴金额 / Fine or arrears")
     list_name: str | None = strawberry.field(description="名单名称 / Name of the list")
     publicity: Publicity = strawberry.field(description="公示期与修复 / Publicity and repair")
+    rights_state: RightsStateEnum | None = strawberry.field(
+        description="异议处理中、修复审核中或已修复；异议内容不对外提供 / Objection open, repair "
+        "under review or repaired (the objection's text is never shown here)"
+    )
 
     @classmethod
     def from_domain(
@@ -99,6 +105,7 @@ class CreditRecordNode:
             ended_on=record.ended_on,
             amount=Money(yuan=record.amount_yuan) if record.amount_yuan is not None else None,
             list_name=record.list_name or None,
+            rights_state=RightsStateEnum.of(rights_state(record)),
             publicity=Publicity(
                 published=window.published,
                 publish_from=window.publish_from,

@@ -19,13 +19,19 @@ from resolvers.consents import CitizenQueries, ConsentMutations
 from resolvers.federation import FEDERATION_VERSION, keyed_types
 from resolvers.financing import FinancingMutations, FinancingQueries
 from resolvers.query import Query
+from resolvers.rights import RightsMutations, RightsQueries
 from resolvers.scalars import SCALARS
 from resolvers.subjects import Enterprise, Person
 
 __all__ = ["MUTATIONS", "QUERIES", "build_schema", "schema_sdl"]
 
-QUERIES: tuple[type, ...] = (Query, CitizenQueries, FinancingQueries)
-MUTATIONS: tuple[type, ...] = (ConsentMutations, BindingMutations, FinancingMutations)
+QUERIES: tuple[type, ...] = (Query, CitizenQueries, FinancingQueries, RightsQueries)
+MUTATIONS: tuple[type, ...] = (
+    ConsentMutations,
+    BindingMutations,
+    FinancingMutations,
+    RightsMutations,
+)
 
 
 class CreditSchema(strawberry.Schema):

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from credit.authorisation import verify_subject_token
 from simulators.behaviour import BehaviourState
+from simulators.rights import rights_routes
 
 __all__ = ["MAX_BATCH", "BureauService", "Clock", "ConsentGatedService", "Handler", "utc_now"]
 
@@ -89,7 +90,12 @@ class BureauService:
             Route("/_control/stats", self._control(self.state.stats), methods=["GET"]),
             Route("/_control/reset", self._control(self.state.reset_route), methods=["POST"]),
         ]
-        return Starlette(routes=[*control, *self.routes()])
+        return Starlette(routes=[*control, *self.routes(), *self.extra_routes()])
+
+    def extra_routes(self) -> list[Route]:
+        """Routes every bureau of a world shares (the rights decisions, simulators.rights)."""
+        world = getattr(self, "world", None)
+        return rights_routes(self, world.amendments) if world is not None else []
 
 
 class ConsentGatedService(BureauService):

@@ -34,6 +34,7 @@ from simulators.codes import make_citizen_id, make_uscc
 from simulators.facts import SubjectFacts, derive_facts
 from simulators.names import DIVISIONS
 from simulators.population import Population
+from simulators.rights import Amendments
 from simulators.shareholders import Shareholding, shareholders
 from simulators.subject import subject_rng
 
@@ -139,6 +140,9 @@ class World:
         self._person_facts = functools.lru_cache(maxsize=config.facts_cache_size)(
             self._derive_person
         )
+        # Decisions the bureaus received (objections upheld, repairs accepted): every later
+        # answer serves the changed record (simulators.rights).
+        self.amendments = Amendments()
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
@@ -188,9 +192,9 @@ class World:
         """Everything known about ``code`` (a USCC or an ID number); None: not in this world."""
         index = self.population.org_index(code)
         if index is not None:
-            return self._org_facts(index)
+            return self.amendments.apply(self._org_facts(index))
         index = self.population.person_index(code)
-        return self._person_facts(index) if index is not None else None
+        return self.amendments.apply(self._person_facts(index)) if index is not None else None
 
     def records(self, code: str) -> SubjectFacts | None:
         """Like :meth:`facts` without the monthly ledgers (tax paid, social insurance,
@@ -200,7 +204,8 @@ class World:
         if index is None or index in self._boundary_orgs:
             return self.facts(code)
         subject = self.population.org_subject(index)
-        return derive_facts(subject, self.config.seed, self.config.policy, ledgers=False)
+        facts = derive_facts(subject, self.config.seed, self.config.policy, ledgers=False)
+        return self.amendments.apply(facts)
 
     def _derive_org(self, index: int) -> SubjectFacts:
         subject = self.population.org_subject(index)

@@ -1,6 +1,7 @@
 """The bot's routers, built fresh by :func:`build_router` (a Router attaches to one dispatcher).
 
-Order: binding (stateful steps and its commands) → credit → consents → pre-check → start (menu,
+Order: binding (stateful steps and its commands) → credit → consents → pre-check → rights →
+start (menu,
 free text, fallbacks) last.  Errors: the gateway unreachable, rate-limited or refusing an
 expired subject token is said plainly; anything unexpected is logged by type only (an
 exception's text could quote what a person typed) and answered with an apology.
@@ -18,7 +19,7 @@ from aiogram.types import ErrorEvent, InlineKeyboardMarkup
 
 from bot import keyboards
 from bot.graphql import GatewayError, RateLimited, SessionExpired
-from bot.handlers import binding, consents, credit, precheck, start
+from bot.handlers import binding, consents, credit, precheck, rights, start
 from bot.state import forget_citizen
 from bot.texts import T
 
@@ -70,7 +71,12 @@ async def on_unexpected(event: ErrorEvent, bot: Bot) -> None:
 def build_router() -> Router:
     root = Router(name="creditgw-bot")
     root.include_routers(
-        binding.router(), credit.router(), consents.router(), precheck.router(), start.router()
+        binding.router(),
+        credit.router(),
+        consents.router(),
+        precheck.router(),
+        rights.router(),
+        start.router(),
     )
     root.errors.register(on_gateway_error, ExceptionTypeFilter(GatewayError))
     root.errors.register(on_unexpected)

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
 from bot.graphql import GatewayClient
-from bot.handlers import consents, credit, precheck
+from bot.handlers import consents, credit, precheck, rights
 from bot.handlers.binding import start_binding, start_unbinding
 from bot.handlers.common import Clock, Event, reply
 from bot.intents import ID_NUMBER_LIKE, Intent, intent_of
@@ -40,6 +40,10 @@ async def open_flow(
     """Open the flow a menu button (``Nav.to``) or an understood phrase names."""
     if target in ("status", "records", "repair", "log"):
         await credit.open_view(event, state, gateway, clock, target)
+    elif target in rights.RIGHTS_FLOWS:
+        await rights.open_rights(event, state, gateway, clock, target)
+    elif target == "my_cases":
+        await rights.open_my_cases(event, state, gateway, clock)
     elif target == "consents":
         await consents.open_consents(event, state, gateway, clock)
     elif target == "grant":

@@ -40,6 +40,7 @@ _DEMO = {
             ClientScope.DISCIPLINE_CHECK,
             ClientScope.OBJECTION_REVIEW,
             ClientScope.REPAIR_REVIEW,
+            ClientScope.BUREAU_MARKET,  # decides for the market bureau (谁认定、谁修复)
         ],
     ),
 }

@@ -15,6 +15,12 @@ MODULES = [
     "credit.policy",
     "credit.publicity",
     "credit.report",
+    "credit.rights.cases",
+    "credit.rights.commitment",
+    "credit.rights.deadlines",
+    "credit.rights.eligibility",
+    "credit.rights.marks",
+    "credit.rights.policy",
     "credit.sanctions",
 ]
 

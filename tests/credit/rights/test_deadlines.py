@@ -1,0 +1,94 @@
+"""Deadlines on the project's one calendar, on both sides of holidays and 调休 working days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from credit.calendar import STATUTORY
+from credit.policy import PublicityPolicy
+from credit.records import Source
+from credit.rights import (
+    CaseKind,
+    CaseState,
+    CaseStatus,
+    RightsPolicy,
+    case_deadline,
+    correction_due,
+    decided_in_time,
+    overdue,
+)
+
+POLICY = RightsPolicy()
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "filed", "due"),
+    [
+        # 2025 National Day: 10-01..08 off, Sunday 09-28 and Saturday 10-11 worked.
+        (CaseKind.REPAIR, Source.MARKET, D(2025, 9, 26), D(2025, 10, 13)),  # 09-28 counts
+        (CaseKind.REPAIR, Source.MARKET, D(2025, 9, 19), D(2025, 9, 29)),  # before: 09-28 counts
+        (CaseKind.REPAIR, Source.MARKET, D(2025, 10, 9), D(2025, 10, 17)),  # after: 10-11 counts
+        (CaseKind.REPAIR, Source.COURT, D(2025, 9, 26), D(2025, 10, 16)),  # 10 working days
+        (CaseKind.OBJECTION, Source.TAX, D(2025, 9, 26), D(2025, 10, 23)),  # 15 working days
+        (CaseKind.OBJECTION, Source.MARKET, D(2025, 12, 19), D(2026, 1, 12)),  # New Year 01-01
+        # Court: 15 calendar days; ending on 2025-10-04 (holiday) → next working day 10-09.
+        (CaseKind.OBJECTION, Source.COURT, D(2025, 9, 19), D(2025, 10, 9)),
+        (CaseKind.OBJECTION, Source.COURT, D(2025, 9, 10), D(2025, 9, 25)),  # plain weekday
+        (CaseKind.OBJECTION, Source.COURT, D(2025, 9, 13), D(2025, 9, 28)),  # a 调休 Sunday
+    ],
+)
+def test_deadlines_count_the_statutory_calendar(
+    kind: CaseKind, source: Source, filed: dt.date, due: dt.date
+) -> None:
+    assert case_deadline(kind, source, filed, STATUTORY, POLICY).due_on == due
+
+
+def test_the_gateway_calendar_is_the_one_publicity_uses() -> None:
+    # An operator's added holiday moves a rights deadline too: there is one calendar.
+    extra = PublicityPolicy(holidays=(D(2031, 3, 3),)).working_calendar()
+    plain = PublicityPolicy().working_calendar()
+    filed = D(2031, 2, 28)  # a Friday, in a year the data does not cover
+    assert case_deadline(CaseKind.REPAIR, Source.MARKET, filed, plain, POLICY).due_on == D(
+        2031, 3, 11
+    )
+    assert case_deadline(CaseKind.REPAIR, Source.MARKET, filed, extra, POLICY).due_on == D(
+        2031, 3, 12
+    )
+
+
+def test_each_deadline_cites_its_rule() -> None:
+    court = case_deadline(CaseKind.OBJECTION, Source.COURT, D(2026, 3, 2), STATUTORY, POLICY)
+    assert "第十二条" in court.basis
+    assert "3个工作日内纠正" in court.basis
+    repair = case_deadline(CaseKind.REPAIR, Source.NATIONAL, D(2026, 3, 2), STATUTORY, POLICY)
+    assert "国办发〔2025〕22号" in repair.basis
+
+
+def test_court_corrections_are_due_three_working_days_after_the_decision() -> None:
+    assert correction_due(Source.COURT, D(2025, 9, 30), STATUTORY, POLICY) == D(2025, 10, 11)
+    assert correction_due(Source.MARKET, D(2025, 9, 30), STATUTORY, POLICY) is None
+
+
+def test_overdue_and_in_time() -> None:
+    filed = dt.datetime(2025, 9, 26, 2, tzinfo=dt.UTC)
+    deadline = case_deadline(CaseKind.REPAIR, Source.MARKET, filed.date(), STATUTORY, POLICY)
+    open_case = CaseState(CaseKind.REPAIR, CaseStatus.OPEN, filed, 1)
+    assert not overdue(open_case, deadline, D(2025, 10, 13))
+    assert overdue(open_case, deadline, D(2025, 10, 14))
+    cst = dt.timezone(dt.timedelta(hours=8))
+    on_time = CaseState(CaseKind.REPAIR, CaseStatus.ACCEPTED, filed, 2,
+                        decided_at=dt.datetime(2025, 10, 13, 15, 59, tzinfo=dt.UTC))  # fmt: skip
+    late = CaseState(
+        CaseKind.REPAIR,
+        CaseStatus.ACCEPTED,
+        filed,
+        2,
+        decided_at=dt.datetime(2025, 10, 13, 16, 1, tzinfo=dt.UTC),
+    )  # 00:01 CST
+    assert decided_in_time(on_time, deadline, cst) is True
+    assert decided_in_time(late, deadline, cst) is False
+    assert not overdue(late, deadline, D(2025, 12, 1))  # decided: no longer overdue
+    assert decided_in_time(open_case, deadline, cst) is None
