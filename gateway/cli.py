@@ -32,20 +32,9 @@ SCHEMA_FILE = Path("schema.graphql")
 
 
 def _serve() -> int:
-    import uvicorn
+    from gateway.serving import serve
 
-    from gateway.app import create_app
-
-    settings = load_settings()
-    configure_logging(settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        timeout_graceful_shutdown=10,
-    )
-    return 0
+    return serve(load_settings())
 
 
 def _migrate() -> int:
