@@ -234,6 +234,13 @@ class Settings(BaseSettings):
         "creditgw", min_length=1, description="`service.name` of the traces this process sends"
     )
 
+    @field_validator("metrics_key", "otlp_traces_endpoint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """An env file's ``GATEWAY_METRICS_KEY=`` means no key (never an empty one that a bare
+        ``Bearer`` would match)."""
+        return None if value == "" else value
+
     @field_validator("subject_token_secret")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
