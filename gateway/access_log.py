@@ -154,7 +154,8 @@ class OperationTally(SchemaExtension):
         yield
         tally = current_tally()
         if tally is not None:
-            tally.operation = self.execution_context.operation_name or ""
+            tally.graphql = True
+            tally.operation = self.execution_context.operation_name
 
 
 def note_result(body: Mapping[str, Any]) -> None:

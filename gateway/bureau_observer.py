@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 
-from connectors.errors import BulkheadFull, ConnectorError
+from connectors.errors import BreakerOpen, BulkheadFull, ConnectorError
 from connectors.observe import ObservedBureau
 from gateway.metrics import GatewayMetrics
 from gateway.request_tally import current_request_id, current_tally
@@ -43,8 +43,6 @@ class GatewayObserver:
     def attempt(self, bureau: ObservedBureau) -> Iterator[dict[str, str]]:
         source = bureau.source
         tally = current_tally()
-        if tally is not None:
-            tally.bureau_calls[source] += 1
         attributes = {"creditgw.bureau": source}
         request_id = current_request_id()
         if request_id is not None:
@@ -59,6 +57,8 @@ class GatewayObserver:
             try:
                 yield headers
             except ConnectorError as exc:
+                if tally is not None and not isinstance(exc, BreakerOpen | BulkheadFull):
+                    tally.bureau_calls[source] += 1  # asked, and failed (fail-fast: never asked)
                 self.metrics.bureau_calls.labels(source, "error").inc()
                 self.metrics.bureau_errors.labels(source, exc.code).inc()
                 if isinstance(exc, BulkheadFull):
@@ -67,6 +67,8 @@ class GatewayObserver:
                 span.set_attribute("creditgw.error_code", exc.code)
                 raise
             else:
+                if tally is not None:
+                    tally.bureau_calls[source] += 1
                 self.metrics.bureau_calls.labels(source, "ok").inc()
             finally:
                 self.metrics.bureau_seconds.labels(source).observe(time.perf_counter() - started)

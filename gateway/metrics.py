@@ -209,7 +209,7 @@ class GatewayMetrics:
         self, tally: RequestTally, *, principal_kind: str, status: int, seconds: float
     ) -> None:
         """Everything one GraphQL request did, once it is over."""
-        executed = tally.operation is not None or tally.has_data or bool(tally.error_codes)
+        executed = tally.graphql or tally.has_data or bool(tally.error_codes)
         operation = self.operation_label(tally.operation) if executed else "none"
         self.requests.labels(operation, principal_kind, request_outcome(tally, status)).inc()
         self.request_seconds.labels(operation, principal_kind).observe(seconds)

@@ -27,7 +27,8 @@ class RequestTally:
     """Counts of one request; every field starts empty."""
 
     request_id: str
-    operation: str | None = None  # the GraphQL operation's name, once known
+    graphql: bool = False  # the request reached GraphQL execution
+    operation: str | None = None  # the GraphQL operation's name (None: anonymous)
     bureau_calls: Counter[str] = field(default_factory=Counter)  # attempts sent, per bureau
     cache_hits: int = 0  # subjects served from a bureau cache (fresh or stale)
     audit_rows: int = 0

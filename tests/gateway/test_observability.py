@@ -159,6 +159,7 @@ async def session_log(
             bureaus["court"].service.state.behaviour = Behaviour(down=True)
             stale = await post(http, RECORDS_READ, uscc=third)  # court served stale
             assert "errors" not in stale, stale
+            assert "errors" not in await post(http, "{ __typename }")  # anonymous
             refused = await http.post(
                 "/graphql", json={"query": "{ __typename }"}, headers={"Authorization": "Bearer x"}
             )
@@ -216,9 +217,11 @@ async def test_every_family_is_scraped_with_its_labels(
     assert having(found, "creditgw_requests_total", principal_kind="public", outcome="ok") >= 3
     assert having(found, "creditgw_requests_total", operation="BankRead", outcome="partial") == 1
     assert having(found, "creditgw_requests_total", principal_kind="bank") >= 2
-    assert having(found, "creditgw_requests_total", outcome="refused") == 1
+    assert having(found, "creditgw_requests_total", outcome="refused", operation="none") == 1
+    anonymous = {"operation": "anonymous", "principal_kind": "public"}
+    assert having(found, "creditgw_requests_total", **anonymous, outcome="ok") == 1
     assert having(found, "creditgw_request_duration_seconds_count", operation="PublicRead") >= 3
-    assert having(found, "creditgw_request_duration_seconds_bucket", le="+Inf") >= 7
+    assert having(found, "creditgw_request_duration_seconds_bucket", le="+Inf") >= 8
 
     assert having(found, "creditgw_bureau_calls_total", bureau="market", outcome="ok") >= 2
     assert having(found, "creditgw_bureau_calls_total", bureau="market", outcome="error") == 1
@@ -274,7 +277,7 @@ async def test_one_access_line_per_request_without_personal_numbers(
     session_log: list[logging.LogRecord], world: World, bank_key: str
 ) -> None:
     lines = access_lines(session_log)
-    assert len(lines) == 8  # the scripted session's requests, the refused one included
+    assert len(lines) == 9  # the scripted session's requests, the refused one included
     first, again = lines[0], lines[1]
     assert first["operation"] == "PublicRead"
     assert first["principal_kind"] == "public"
