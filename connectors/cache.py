@@ -31,6 +31,7 @@ from cachetools import TTLCache
 
 from connectors.clock import Clock
 from connectors.errors import ConnectorError, SourceProtocolError, SourceUnavailable
+from connectors.observe import NO_OBSERVER, BureauObserver
 from connectors.provenance import Provenance, Sourced
 
 __all__ = ["Key", "SubjectCache"]
@@ -65,8 +66,10 @@ class SubjectCache(Generic[T]):
         stale_if_error_s: float,
         maxsize: int,
         clock: Clock,
+        observer: BureauObserver = NO_OBSERVER,
     ) -> None:
         self.source = source
+        self._observer = observer
         self.kind = kind
         self._ttl_s = ttl_s
         self._clock = clock
@@ -96,13 +99,16 @@ class SubjectCache(Generic[T]):
                 pending[key] = joined
             else:
                 missing.append(key)
+        hits = len(served)
         if missing:
             pending.update(self._start(missing, fetch))
         if not pending:
+            self._observer.cache(self.source, self.kind, hits=hits, misses=0, stale=0)
             return served
         # The fetch runs in its own task, so a caller that gives up does not fail the others.
         await asyncio.wait(set(pending.values()))
         failed: dict[Key, BaseException] = {}
+        stale_served = 0
         for key, future in pending.items():
             error = future.exception()
             if error is None:
@@ -115,6 +121,14 @@ class SubjectCache(Generic[T]):
                 failed[key] = error
             elif stale.sourced is not None:
                 served[key] = stale.sourced.as_cached(stale=True)
+                stale_served += 1
+        self._observer.cache(
+            self.source,
+            self.kind,
+            hits=hits,
+            misses=len(pending) - stale_served,
+            stale=stale_served,
+        )
         if not failed:
             return served
         first = next(iter(failed.values()))

@@ -37,6 +37,7 @@ from connectors.errors import (
     SourceTimeout,
     SourceUnavailable,
 )
+from connectors.observe import NO_OBSERVER, BureauObserver
 from connectors.protocol import Grant
 from connectors.provenance import Provenance, Sourced
 from connectors.retry import RetryPolicy, is_retriable
@@ -70,6 +71,7 @@ class HttpBureau:
         *,
         clock: Clock = SYSTEM_CLOCK,
         rng: random.Random | None = None,
+        observer: BureauObserver = NO_OBSERVER,
     ) -> None:
         unknown = set(config.ttl_by_kind_s) - set(self.kinds)
         if unknown:
@@ -80,6 +82,7 @@ class HttpBureau:
         self._client = client
         self._config = config
         self._clock = clock
+        self._observer = observer
         self.breaker = CircuitBreaker(self.source, config, clock)
         self.bulkhead = Bulkhead(
             self.source, max_in_flight=config.max_in_flight, max_queued=config.max_queued
@@ -93,6 +96,7 @@ class HttpBureau:
                 stale_if_error_s=config.stale_if_error_s,
                 maxsize=config.cache_max_entries,
                 clock=clock,
+                observer=observer,
             )
             for kind in self.kinds
         }
@@ -126,9 +130,11 @@ class HttpBureau:
         while True:
             attempt += 1
             try:
-                async with self.breaker.guard(), self.bulkhead.slot():
-                    response = await self._send(method, path, json, params, headers)
-                    result = parse(response)
+                with self._observer.attempt(self) as traced:
+                    async with self.breaker.guard(), self.bulkhead.slot():
+                        sent = {**(headers or {}), **traced} if traced else headers
+                        response = await self._send(method, path, json, params, sent)
+                        result = parse(response)
             except ConnectorError as exc:
                 delay = (
                     self.retry.delay(attempt=attempt, retry_after=_retry_after_of(exc))
@@ -137,6 +143,7 @@ class HttpBureau:
                 )
                 if delay is None:
                     raise
+                self._observer.retry(self.source)
                 await self._clock.sleep(delay)
                 continue
             self.retry.budget.earn()
@@ -206,7 +213,8 @@ class HttpBureau:
             got = await fetch([code for _, code in keys])
             return {("", code): value for code, value in got.items()}
 
-        return await self._cached(kind, [("", code) for code in codes], by_key)
+        with self._observer.batch(self.source, kind, subjects=len(codes)):
+            return await self._cached(kind, [("", code) for code in codes], by_key)
 
     async def gated_batch(
         self,
@@ -220,9 +228,10 @@ class HttpBureau:
             got = await fetch({code: grants[code] for _, code in keys})
             return {(grants[code].consent_id, code): value for code, value in got.items()}
 
-        return await self._cached(
-            kind, [(grant.consent_id, code) for code, grant in grants.items()], by_key
-        )
+        with self._observer.batch(self.source, kind, subjects=len(grants)):
+            return await self._cached(
+                kind, [(grant.consent_id, code) for code, grant in grants.items()], by_key
+            )
 
     async def _cached(self, kind: str, keys: list[Key], fetch: Fetch[T]) -> dict[str, Sourced[T]]:
         self._check_open()

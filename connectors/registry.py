@@ -25,6 +25,7 @@ from connectors.hrss import HrssConnector
 from connectors.identity import IdentityConnector
 from connectors.market import MarketConnector
 from connectors.national import NationalConnector
+from connectors.observe import NO_OBSERVER, BureauObserver
 from connectors.platform import PlatformConnector
 from connectors.protocol import Connector
 from connectors.tax import TaxConnector
@@ -84,14 +85,18 @@ def build_connector_set(
     pool: asyncpg.Pool,
     *,
     clock: Clock = SYSTEM_CLOCK,
+    observer: BureauObserver = NO_OBSERVER,
 ) -> ConnectorSet:
+    """``observer`` watches every HTTP bureau's attempts, retries and caches (metrics, traces)."""
     return ConnectorSet(
-        court=CourtConnector(http_client, bureaus.court, clock=clock),
-        market=MarketConnector(http_client, bureaus.market, clock=clock),
-        tax=TaxConnector(http_client, bureaus.tax, clock=clock),
-        hrss=HrssConnector(http_client, bureaus.hrss, clock=clock),
-        utilities=UtilitiesConnector(http_client, bureaus.utilities, clock=clock),
-        national=NationalConnector(http_client, bureaus.national, clock=clock),
-        identity=IdentityConnector(http_client, bureaus.identity, clock=clock),
+        court=CourtConnector(http_client, bureaus.court, clock=clock, observer=observer),
+        market=MarketConnector(http_client, bureaus.market, clock=clock, observer=observer),
+        tax=TaxConnector(http_client, bureaus.tax, clock=clock, observer=observer),
+        hrss=HrssConnector(http_client, bureaus.hrss, clock=clock, observer=observer),
+        utilities=UtilitiesConnector(
+            http_client, bureaus.utilities, clock=clock, observer=observer
+        ),
+        national=NationalConnector(http_client, bureaus.national, clock=clock, observer=observer),
+        identity=IdentityConnector(http_client, bureaus.identity, clock=clock, observer=observer),
         platform=PlatformConnector(pool, clock=clock),
     )

@@ -2,4 +2,6 @@ from __future__ import annotations
 
 from gateway.cli import main
 
-main()
+# Guarded: several workers are spawned processes, which import this module again.
+if __name__ == "__main__":
+    main()

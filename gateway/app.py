@@ -13,28 +13,37 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import socket
 from collections.abc import AsyncIterator, Callable
 
 import httpx
+from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
+from connectors.protocol import Connector
 from connectors.registry import ConnectorSet, build_connector_set
 from connectors.rights import DecisionDesk
+from gateway.access_log import AccessLogMiddleware, MetricsEndpoint, OperationTally
+from gateway.bureau_observer import GatewayObserver
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
 from gateway.limits.edge import Edge
+from gateway.metrics import GatewayMetrics
 from gateway.migrations import apply_migrations
+from gateway.request_id import RequestIdMiddleware
 from gateway.rights.outbox import Outbox, holds_record
-from gateway.rights.service import DECIDING_SOURCES
+from gateway.rights.service import DECIDING_SOURCES, open_case_counts
 from gateway.settings import Settings, person_key_secret, report_signing_key
 from gateway.state import GatewayState, gateway_state
+from gateway.tracing import app_tracer, shutdown, trace_provider
 from gateway.web import web_routes
 from resolvers.schema import build_schema
 
@@ -108,9 +117,11 @@ def create_app(
     *,
     database: Database | None = None,
     today: Callable[[], dt.date] = dt.date.today,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """Build the ASGI app.  ``database`` lets tests and the demo hand in an open one;
-    ``today`` lets tests pin the calendar to the synthetic world's day."""
+    ``today`` lets tests pin the calendar to the synthetic world's day; ``tracer_provider``
+    records traces (default: OTLP when ``GATEWAY_OTLP_TRACES_ENDPOINT`` is set, else none)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -123,8 +134,11 @@ def create_app(
             async with db.pool.acquire() as conn:
                 await apply_migrations(conn)
             http = await stack.enter_async_context(bureau_client(settings))
-            connectors = build_connector_set(settings.bureaus, http, db.pool)
+            connectors = build_connector_set(settings.bureaus, http, db.pool, observer=observer)
             stack.push_async_callback(connectors.aclose)
+            stack.callback(metrics.close)
+            if owned_provider is not None:
+                stack.callback(shutdown, owned_provider)
             await stack.enter_async_context(edge.running(db.pool, dsn=db.dsn))
 
             # A revocation drops the consent's cached bureau answers here and, through Redis,
@@ -145,6 +159,7 @@ def create_app(
                 today=today,
                 rights_outbox=outbox,
             )
+            metrics.rights_cases = functools.partial(open_case_counts, app.state.gateway)
             missing = settings.publicity.working_calendar().missing_years(today())
             if missing:  # working days there skip weekends only, until the notice is added
                 log.warning(
@@ -158,6 +173,10 @@ def create_app(
     person_key_secret(settings)  # production without GATEWAY_SUBJECT_KEY_SECRET stops here
     report_key = report_signing_key(settings)  # likewise GATEWAY_REPORT_SIGNING_KEY
     edge = Edge(settings)
+    metrics = GatewayMetrics()
+    owned_provider = trace_provider(settings) if tracer_provider is None else None
+    tracer = app_tracer(tracer_provider or owned_provider)
+    observer = GatewayObserver(metrics, tracer)
     schema = build_schema(
         [
             # Limits first: a hostile document is refused before the caches or the validator
@@ -167,10 +186,16 @@ def create_app(
             lambda: ValidationCache(maxsize=512),
             ProvenanceExtension,
             PartialFailureExtension,
+            OperationTally,
         ],
         federation=settings.federation,
     )
-    return Starlette(
+
+    def live_connectors() -> list[Connector]:
+        state = getattr(app.state, "gateway", None)
+        return state.connectors.all() if isinstance(state, GatewayState) else []
+
+    app = Starlette(
         routes=[
             # Every method: the view answers the others 405 in JSON, as it answers everything.
             Route("/graphql", GraphQLView(schema, settings)),
@@ -179,5 +204,15 @@ def create_app(
             *web_routes(),
         ],
         lifespan=lifespan,
-        middleware=edge.middleware(),
+        middleware=[
+            # /metrics first: a scrape is not a request to authenticate, limit or log.
+            Middleware(
+                MetricsEndpoint, metrics=metrics, settings=settings, connectors=live_connectors
+            ),
+            Middleware(RequestIdMiddleware),
+            Middleware(AccessLogMiddleware, metrics=metrics, tracer=tracer),
+            *edge.middleware(request_id=False),
+        ],
     )
+    app.state.metrics = metrics  # a feature with gauges of its own feeds them here
+    return app

@@ -29,6 +29,7 @@ import orjson
 
 from credit.access import Principal
 from credit.errors import DomainError
+from gateway.request_tally import current_tally
 
 __all__ = [
     "AccessLogEntry",
@@ -165,6 +166,7 @@ async def write(conn: asyncpg.Connection, entries: Sequence[AuditEntry]) -> None
     if not entries:
         return
     payload = _payload(entries)
+    tally = current_tally()
     try:
         try:
             # A savepoint when the caller holds a transaction, so the retry can still run.
@@ -177,7 +179,11 @@ async def write(conn: asyncpg.Connection, entries: Sequence[AuditEntry]) -> None
                     await conn.execute("SELECT audit_log_ensure_partition($1)", day)
                 await conn.execute(_INSERT, payload)
     except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        if tally is not None:
+            tally.audit_failures += len(entries)
         raise AuditWriteFailed from exc
+    if tally is not None:
+        tally.audit_rows += len(entries)
 
 
 async def ensure_partitions(conn: asyncpg.Connection, today: dt.date, ahead: int) -> list[str]:

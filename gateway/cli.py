@@ -19,6 +19,7 @@ import contextlib
 import json
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from gateway.auth.cli import add_clients_parser, run_clients
@@ -32,20 +33,9 @@ SCHEMA_FILE = Path("schema.graphql")
 
 
 def _serve() -> int:
-    import uvicorn
+    from gateway.serving import serve
 
-    from gateway.app import create_app
-
-    settings = load_settings()
-    configure_logging(settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        timeout_graceful_shutdown=10,
-    )
-    return 0
+    return serve(load_settings())
 
 
 def _migrate() -> int:
@@ -131,19 +121,43 @@ def _chat(url: str | None, user_id: int) -> int:
     from bot.terminal import chat
     from gateway.demo import DEMO_CHAT_FILE
 
+    chat_file = load_settings().state_dir / DEMO_CHAT_FILE
+
+    def locate() -> str | None:
+        """The running demo's fake Bot API server (it rewrites the file when it restarts)."""
+        try:
+            return str(json.loads(chat_file.read_text(encoding="utf-8"))["url"])
+        except (OSError, ValueError, KeyError):
+            return None
+
     if url is None:
-        found = load_settings().state_dir / DEMO_CHAT_FILE
-        if not found.exists():
+        url = locate()
+        if url is None:
             print("creditgw: no demo is running here (start `make demo`, or pass --url)")
             return 1
-        url = json.loads(found.read_text(encoding="utf-8"))["url"]
 
     async def read_line() -> str | None:
-        line = await asyncio.to_thread(sys.stdin.readline)
-        return line or None
+        # A daemon thread, not asyncio.to_thread: when the chat ends while a read waits (the
+        # demo went away), the process must not wait for one more Enter to exit.
+        loop = asyncio.get_running_loop()
+        typed: asyncio.Future[str] = loop.create_future()
+
+        def deliver(line: str) -> None:
+            if not typed.done():
+                typed.set_result(line)
+
+        def read() -> None:
+            line = sys.stdin.readline()
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody listens
+                loop.call_soon_threadsafe(deliver, line)
+
+        threading.Thread(target=read, daemon=True).start()
+        return await typed or None
 
     try:
-        return asyncio.run(chat(url, user_id=user_id, read_line=read_line, write=print))
+        return asyncio.run(
+            chat(url, user_id=user_id, read_line=read_line, write=print, locate=locate)
+        )
     except KeyboardInterrupt:
         return 0
 

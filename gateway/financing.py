@@ -32,6 +32,7 @@ from credit.financing.products import Product, ProductChange
 from credit.financing.requests import LoanOutcomeReport
 from gateway import audit, prechecks, products
 from gateway.consents import live_consents_for, mint_grant
+from gateway.request_tally import current_tally
 from gateway.settings import Settings
 from gateway.state import GatewayState
 from resolvers.financing_service import (
@@ -51,6 +52,14 @@ _BUREAU_OF = {
     ConsentScope.HRSS: "hrss",
     ConsentScope.UTILITIES: "utilities",
 }
+
+
+def _count_decisions(decided: Sequence[StoredPrecheck]) -> None:
+    """New decisions, once committed, for the request's metrics (replays are not new)."""
+    tally = current_tally()
+    if tally is not None:
+        for stored in decided:
+            tally.prechecks[stored.decision.outcome.value] += 1
 
 
 def _one_row_per_consent(read: ReadNote) -> list[str | None]:
@@ -217,8 +226,12 @@ class GatewayFinancing:
                 if twin[0] != new.fingerprint:
                     raise IdempotencyConflict
                 stored = [twin[1]]
+                decided = []
+            else:
+                decided = stored
             await self._audit(conn, new.purpose, new.reads)
-            return stored[0]
+        _count_decisions(decided)
+        return stored[0]
 
     async def replay_batch(self, key: str, fingerprint: str) -> list[StoredPrecheck] | None:
         async with self._pool.acquire() as conn:
@@ -246,11 +259,13 @@ class GatewayFinancing:
                 assert twin is not None
                 if twin[0] != fingerprint:
                     raise IdempotencyConflict
-                stored = twin[1]
+                stored, decided = twin[1], []
             else:
                 stored = await prechecks.insert_prechecks(conn, caller, items, batch_id=batch_id)
+                decided = stored
             await self._audit(conn, purpose, reads)
-            return stored
+        _count_decisions(decided)
+        return stored
 
     async def precheck(self, precheck_id: str) -> StoredPrecheck | None:
         async with self._pool.acquire() as conn:

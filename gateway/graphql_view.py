@@ -26,6 +26,7 @@ from strawberry.types.execution import ExecutionResult
 
 from connectors.http import utc_now
 from credit.purposes import Purpose
+from gateway.access_log import note_result
 from gateway.audit import AuditWriteFailed
 from gateway.auth.middleware import request_principal
 from gateway.binding import BindingService
@@ -135,7 +136,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
                 log.exception(
                     "audit write failed; response withheld", extra={"request_id": request_id}
                 )
-                return {
+                withheld: GraphQLHTTPResponse = {
                     "data": None,
                     "errors": [
                         {
@@ -145,6 +146,8 @@ class GraphQLView(EdgeView[GraphContext, None]):
                     ],
                     "extensions": {"requestId": request_id},
                 }
+                note_result(withheld)
+                return withheld
         body: GraphQLHTTPResponse = {"data": result.data}
         if getattr(request.state, "request_error", False) and (
             accepted(request.headers.get("accept")) is MediaType.GRAPHQL_RESPONSE
@@ -153,6 +156,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
         if result.errors:
             body["errors"] = [format_error(e, request_id) for e in result.errors]
         body["extensions"] = {"requestId": request_id, **(result.extensions or {})}
+        note_result(body)
         return body
 
 

@@ -16,10 +16,18 @@ import sys
 from typing import Any
 
 import orjson
+from opentelemetry import trace
 
 from credit.masking import DIGIT, ID_NUMBER_FORM, MOBILE_FORM
+from gateway.request_tally import current_request_id
 
-__all__ = ["JsonFormatter", "configure_logging", "looks_personal", "redact"]
+__all__ = [
+    "JsonFormatter",
+    "RequestContextFilter",
+    "configure_logging",
+    "looks_personal",
+    "redact",
+]
 
 # Every written form of an ID or mobile number is credit.masking's; here they must stand
 # alone (an ID number not inside a longer run of letters and digits such as a hex id, a mobile
@@ -27,7 +35,23 @@ __all__ = ["JsonFormatter", "configure_logging", "looks_personal", "redact"]
 _ALNUM = "[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]"
 _ID_NUMBER = re.compile(f"(?<!{_ALNUM}){ID_NUMBER_FORM}(?!{_ALNUM})")
 _MOBILE = re.compile(f"(?<!{DIGIT}){MOBILE_FORM}(?!{DIGIT})")
-_EXTRA_FIELDS = ("request_id", "principal", "source", "path", "status", "duration_ms")
+_EXTRA_FIELDS = (
+    "request_id",
+    "trace_id",
+    "principal",
+    "source",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    # the access log's (gateway.access_log)
+    "principal_kind",
+    "principal_id",
+    "operation",
+    "outcome",
+    "bureaus",
+    "cache_hits",
+)
 
 
 def redact(text: str) -> str:
@@ -57,16 +81,37 @@ class JsonFormatter(logging.Formatter):
         }
         for name in _EXTRA_FIELDS:
             value = getattr(record, name, None)
-            if value is not None:
+            if value is None:
+                continue
+            if isinstance(value, bool | int | float):
+                entry[name] = value
+            elif isinstance(value, list | tuple):
+                entry[name] = [redact(str(item)) for item in value]
+            else:
                 entry[name] = redact(str(value))
         if record.exc_info:
             entry["exc"] = redact(self.formatException(record.exc_info))
         return orjson.dumps(entry).decode()
 
 
+class RequestContextFilter(logging.Filter):
+    """Stamps every record with the id of the request it was written for (and its trace), so
+    every line about a request carries them, not only the lines that pass them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = current_request_id()
+        if getattr(record, "trace_id", None) is None:
+            context = trace.get_current_span().get_span_context()
+            if context.is_valid:
+                record.trace_id = trace.format_trace_id(context.trace_id)
+        return True
+
+
 def configure_logging(level: str, *, stream: Any = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestContextFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

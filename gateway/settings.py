@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 ENV_PREFIX = "GATEWAY_"
+MIN_SECRET_BYTES = 32  # HS256 subject tokens (gateway.auth.subject_tokens)
 
 
 class Bureaus(BaseModel):
@@ -133,7 +134,9 @@ class Settings(BaseSettings):
         "production", description="demo: GraphiQL and introspection for everyone; demo data"
     )
     host: str = Field("127.0.0.1", description="Address the gateway listens on")
-    port: int = Field(8000, ge=1, le=65535, description="Port the gateway listens on")
+    port: int = Field(
+        8000, ge=0, le=65535, description="Port the gateway listens on (0: a free one, logged)"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level")
     database_url: SecretStr | None = Field(
         None,
@@ -172,7 +175,9 @@ class Settings(BaseSettings):
     )
     subject_token_secret: SecretStr | None = Field(
         None,
-        description="Signs citizens' subject tokens; unset: a random one per process (demo only)",
+        description="Signs citizens' subject tokens, at least 32 bytes; shared by every "
+        "worker and replica (required in production and with several workers); unset: a "
+        "random one per process (demo only)",
     )
     subject_key_secret: SecretStr | None = Field(
         None,
@@ -250,6 +255,44 @@ class Settings(BaseSettings):
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value().encode()) < MIN_KEY_BYTES:
             raise ValueError(f"at least {MIN_KEY_BYTES} bytes (e.g. `openssl rand -hex 32`)")
+        return value
+
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="Gateway worker processes of `creditgw serve`; unset: one per CPU core in "
+        "production, one in demo mode (several need Redis, a shared "
+        "GATEWAY_SUBJECT_TOKEN_SECRET and PROMETHEUS_MULTIPROC_DIR)",
+    )
+    metrics_key: SecretStr | None = Field(
+        None,
+        description="Bearer key that may scrape `/metrics`; unset: `/metrics` is open in demo "
+        "mode and absent (404) in production",
+    )
+    otlp_traces_endpoint: str | None = Field(
+        None,
+        description="OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); unset: "
+        "no traces are recorded",
+    )
+    service_name: str = Field(
+        "creditgw", min_length=1, description="`service.name` of the traces this process sends"
+    )
+
+    @field_validator("metrics_key", "otlp_traces_endpoint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """An env file's ``GATEWAY_METRICS_KEY=`` means no key (never an empty one that a bare
+        ``Bearer`` would match)."""
+        return None if value == "" else value
+
+    @field_validator("subject_token_secret")
+    @classmethod
+    def _token_secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        """HS256 wants a key at least as long as its output; a shorter one would fail every
+        identity binding later, with INTERNAL, instead of here."""
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"must be at least {MIN_SECRET_BYTES} bytes long")
         return value
 
     @field_validator("publicity", mode="before")

@@ -1,8 +1,9 @@
 """What every bureau simulator shares: API-key check, faults and counters, and the ASGI app.
 
 A bureau subclasses :class:`BureauService`, names itself, and lists its routes; each route
-handler is wrapped so the key is checked, the call counted and the configured faults applied
-before the handler runs.  A bureau with its own way of presenting the key overrides
+handler is wrapped so the call is logged (``simulators.calls``, with the caller's W3C
+``traceparent``), the key checked, the call counted and the configured faults applied before
+the handler runs.  A bureau with its own way of presenting the key overrides
 :meth:`~BureauService.authenticated` and :meth:`~BureauService.unauthorised`; the control routes
 (``/_control/...``) accept the key in ``X-Api-Key`` on every bureau as well, so tests and
 benchmarks drive all seven the same way.  Consent-gated bureaus (tax, hrss, utilities) subclass
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import logging
 from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
@@ -29,6 +31,8 @@ from simulators.behaviour import BehaviourState
 from simulators.rights import rights_routes
 
 __all__ = ["MAX_BATCH", "BureauService", "Clock", "ConsentGatedService", "Handler", "utc_now"]
+
+log = logging.getLogger("simulators.calls")
 
 Handler = Callable[[Request], Awaitable[Response]]
 Clock = Callable[[], dt.datetime]
@@ -69,6 +73,15 @@ class BureauService:
         """A counted, fault-injected, key-checked route."""
 
         async def endpoint(request: Request) -> Response:
+            # The caller's W3C trace context, so a bureau call can be found in its trace.
+            log.info(
+                "bureau call",
+                extra={
+                    "bureau": self.name,
+                    "route": name,
+                    "traceparent": request.headers.get("traceparent"),
+                },
+            )
             if not self.authenticated(request):
                 return self.unauthorised()
             faulted = await self.state.intercept(name, request)

@@ -5,7 +5,11 @@
     creditgw clients list                                        # never prints keys
     creditgw clients revoke k7x2m9qa4bcd
 
-``--expires`` is the last day the key works (China time), or ``never``.
+``--expires`` is the last day the key works (China time), or ``never``.  It is required for
+bank and officer keys (a partner's key should end with its agreement); the bot's service key
+never expires unless given one (it is rotated by issuing a new one and revoking the old).
+
+    creditgw clients add --kind bot --name 机器人
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from credit.access import CONSENT_TZ, ClientScope
 __all__ = ["add_clients_parser", "run_clients"]
 
 
-def _expiry(text: str) -> dt.datetime | None:
+def _expiry(text: str) -> dt.datetime | str:
     if text == "never":
-        return None
+        return text
     try:
         last_day = dt.date.fromisoformat(text)
     except ValueError:
@@ -50,7 +54,12 @@ def add_clients_parser(sub: Any) -> None:
     add.add_argument("--kind", required=True, choices=["bank", "officer", "bot"])
     add.add_argument("--name", required=True)
     add.add_argument("--scopes", type=_scopes, default=[], help="comma-separated")
-    add.add_argument("--expires", type=_expiry, required=True, help="YYYY-MM-DD or never")
+    add.add_argument(
+        "--expires",
+        type=_expiry,
+        default=None,
+        help="YYYY-MM-DD or never (required for bank and officer; a bot's key: never)",
+    )
     add.add_argument("--bank-id", help="required for --kind bank")
     add.add_argument("--rate-limit", type=int, help="requests per minute (default: by kind)")
     actions.add_parser("list", help="list clients (never their keys)")
@@ -76,12 +85,19 @@ async def _run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
+            if args.expires is None and kind is not ClientKind.BOT:
+                print(
+                    "creditgw: --expires (YYYY-MM-DD or never) is required for bank and "
+                    "officer keys",
+                    file=sys.stderr,
+                )
+                return 2
             client, key = await add_client(
                 conn,
                 kind=kind,
                 name=args.name,
                 scopes=args.scopes,
-                expires_at=args.expires,
+                expires_at=None if args.expires in (None, "never") else args.expires,
                 bank_id=args.bank_id,
                 rate_limit_per_minute=args.rate_limit,
             )

@@ -477,3 +477,27 @@ class GatewayRights:
                 limit=100_000,
             )
         return marks_of(cases, set(keys))
+
+
+async def open_case_counts(state: GatewayState) -> tuple[int, int]:
+    """(open, overdue) cases across every bureau, for the metrics' gauges at scrape time.
+
+    Counts only — no case is read out to anyone, so nothing is audited.  Overdue is judged
+    by each case's own deadline on the gateway's day, exactly as the officers' queue shows it.
+    """
+    calendar = state.settings.publicity.working_calendar()
+    today = state.today()
+    async with state.database.pool.acquire() as conn:
+        cases = await store.load(conn, "TRUE" + _STILL_OPEN, limit=1_000_000)
+    late = sum(
+        1
+        for case in cases
+        if overdue(
+            case.state,
+            case_deadline(
+                case.kind, Source(case.source), case.filed_on, calendar, state.settings.rights
+            ),
+            today,
+        )
+    )
+    return len(cases), late

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from credit.records import Person
-from tests.fakes.telegram import ApiCall, FakeTelegram, FakeUser
+from simulators.telegram import ApiCall, FakeTelegram, FakeUser
 
 CHOOSER = "请选择要查看的对象："  # the bot asks whose credit: 本人 or one of my firms
 

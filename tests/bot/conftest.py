@@ -20,8 +20,8 @@ from starlette.applications import Starlette
 from bot.app import BotApp, bot_app, run_polling
 from bot.settings import BotSettings, load_bot_settings
 from bot.state import build_storage
+from simulators.telegram import FakeTelegram, FakeUser
 from tests.bot.chat import Chat
-from tests.fakes.telegram import FakeTelegram, FakeUser
 
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 

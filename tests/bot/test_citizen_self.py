@@ -13,9 +13,9 @@ import pytest
 from credit.masking import mask_id_number
 from credit.records import Person
 from simulators.runner import RunningBureau
+from simulators.telegram import FakeTelegram
 from simulators.world import World
 from tests.bot.chat import CHOOSER, Chat
-from tests.fakes.telegram import FakeTelegram
 
 
 def _records(world: World, person: Person) -> int:

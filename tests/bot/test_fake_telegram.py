@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fakes.telegram import FakeTelegram, FakeUser
+from simulators.telegram import FakeTelegram, FakeUser
 
 USER = FakeUser(42, "甲")
 

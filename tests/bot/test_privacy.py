@@ -12,9 +12,9 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.app import BotApp
 from credit.records import Person
+from simulators.telegram import FakeTelegram, FakeUser
 from simulators.world import World
 from tests.bot.chat import Chat
-from tests.fakes.telegram import FakeTelegram, FakeUser
 
 
 def one_firm_people(

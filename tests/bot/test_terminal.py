@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
+import httpx
 from starlette.applications import Starlette
 
 from bot.app import BotApp
 from bot.terminal import chat
 from credit.records import Person
+from simulators.telegram import FakeTelegram, FakeUser
 from tests.bot.chat import Chat
-from tests.fakes.telegram import FakeTelegram, FakeUser
 
 
 class Screen:
@@ -83,3 +84,46 @@ async def test_chat_says_when_no_demo_runs() -> None:
     code = await chat("http://127.0.0.1:9", read_line=nothing, write=screen.write)
     assert code == 1
     assert "make demo" in screen.lines[0]
+
+
+async def test_chat_says_plainly_when_the_demo_goes_away() -> None:
+    screen, typed = Screen(), asyncio.Queue[str | None]()
+    telegram = FakeTelegram()
+    await telegram.start()
+    session = asyncio.create_task(
+        chat(telegram.url, read_line=typed.get, write=screen.write, locate=lambda: None)
+    )
+    await screen.shows("已连接")
+    await telegram.aclose()  # the demo stops (Ctrl-C): its chat file is gone with it
+    assert await session == 1  # no traceback: an answer
+    await screen.shows("演示已停止")
+    assert "make demo" in screen.lines[-1]
+
+
+async def test_chat_reconnects_to_a_restarted_demo() -> None:
+    screen, typed = Screen(), asyncio.Queue[str | None]()
+    first = FakeTelegram()
+    await first.start()
+    async with FakeTelegram.running() as second:
+        found: list[str] = []  # what the demo's chat file says: nothing until it restarted
+        session = asyncio.create_task(
+            chat(
+                first.url,
+                read_line=typed.get,
+                write=screen.write,
+                locate=lambda: found[0] if found else None,
+            )
+        )
+        await screen.shows("已连接")
+        found.append(second.url)
+        await first.aclose()
+        await screen.shows("已重新连接")
+        await typed.put("/start")
+        # as the bot of the restarted demo would: the line typed reached the new server
+        async with httpx.AsyncClient(timeout=15) as bot:
+            polled = await bot.post(
+                f"{second.url}/bot{second.token}/getUpdates", data={"timeout": "10"}
+            )
+        assert [u["message"]["text"] for u in polled.json()["result"]] == ["/start"]
+        await typed.put("/quit")
+        assert await session == 0

@@ -17,10 +17,10 @@ from bot.app import bot_app
 from bot.webhook import WEBHOOK_PATH, webhook_app
 from credit.records import Person
 from simulators.serving import StartedServer, listen
+from simulators.telegram import FakeTelegram, FakeUser
 from simulators.world import World
 from tests.bot.chat import Chat
 from tests.bot.conftest import bot_settings
-from tests.fakes.telegram import FakeTelegram, FakeUser
 
 SECRET = "webhook-secret_for-tests"
 

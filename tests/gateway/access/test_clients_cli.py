@@ -99,6 +99,8 @@ async def test_add_list_revoke(migrated: Database) -> None:
         (["--kind", "bank", "--name", "x", "--expires", "soon", "--bank-id", "b"], "YYYY-MM-DD"),
         (["--kind", "bank", "--name", "x", "--expires", "never", "--bank-id", "b",
           "--scopes", "everything"], "unknown scope"),
+        (["--kind", "bank", "--name", "x", "--bank-id", "b"], "--expires"),
+        (["--kind", "officer", "--name", "x"], "--expires"),
     ],
 )  # fmt: skip
 async def test_add_refuses_bad_arguments(
@@ -107,6 +109,16 @@ async def test_add_refuses_bad_arguments(
     code, _, err = await creditgw(migrated.dsn, "add", *args)
     assert code == 2
     assert complaint in err
+
+
+async def test_the_bot_key_in_the_readme_is_added_as_printed(migrated: Database) -> None:
+    code, out, _ = await creditgw(migrated.dsn, "add", "--kind", "bot", "--name", "机器人")
+    assert code == 0, out
+    key = out.split("store it safely): ")[1].strip()
+    async with migrated.pool.acquire() as conn:
+        client = await verify_api_key(conn, key, now=NOW)
+    assert client.kind == "bot"
+    assert client.expires_at is None
 
 
 async def test_demo_clients_get_working_keys_each_run(private_db: Database) -> None:

@@ -1,4 +1,5 @@
-"""A local fake of the Telegram Bot API: enough of it for a bot to be driven end to end.
+"""A local fake of the Telegram Bot API: enough of it for a bot to be driven end to end (the
+demo runs its bot against it; the tests drive theirs).
 
 The bot side (``POST /bot<token>/<method>``, multipart, form or JSON, as aiogram sends it):
 getMe, getUpdates (offsets, ``limit``, long-poll ``timeout``; 409 while a webhook is set),
@@ -37,7 +38,7 @@ from aiohttp import web
 
 __all__ = ["ApiCall", "FakeTelegram", "FakeUser"]
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 _INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
 _REPLIES = {"sendMessage", "editMessageText"}
 
@@ -85,7 +86,7 @@ def _decode(key: str, value: str) -> Any:
 
 @dataclass
 class FakeTelegram:
-    token: str = "123456789:FAKE-token-for-tests"
+    token: str = "123456789:FAKE-token-for-tests"  # noqa: S105 (a fake, for a fake)
     username: str = "creditgw_demo_bot"
     calls: list[ApiCall] = field(default_factory=list)
     deleted: list[tuple[int, int]] = field(default_factory=list)
