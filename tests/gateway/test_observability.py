@@ -254,7 +254,10 @@ async def test_every_family_is_scraped_with_its_labels(
 async def test_rights_cases_are_gauges_fed_by_the_rights_feature(
     observed_app: Starlette, observed_url: str, session_log: list[logging.LogRecord]
 ) -> None:
-    assert "creditgw_rights_cases_open" not in (await scrape(observed_url)).text
+    """The exposition of the rights gauges (the real feed, gateway.rights.service.open_case_counts,
+    is tested with filed cases in tests/gateway/rights/test_workflows.py)."""
+    assert "creditgw_rights_cases_open" in (await scrape(observed_url)).text
+    fed = observed_app.state.metrics.rights_cases
 
     async def cases() -> tuple[int, int]:
         return 4, 1
@@ -263,7 +266,7 @@ async def test_rights_cases_are_gauges_fed_by_the_rights_feature(
     try:
         found = samples((await scrape(observed_url)).text)
     finally:
-        observed_app.state.metrics.rights_cases = None
+        observed_app.state.metrics.rights_cases = fed
     assert having(found, "creditgw_rights_cases_open") == 4
     assert having(found, "creditgw_rights_cases_overdue") == 1
 
@@ -354,7 +357,11 @@ async def test_metrics_are_absent_in_production_without_a_key_and_open_in_demo(
     settings: Settings, seeded_database: Database
 ) -> None:
     production = settings.model_copy(
-        update={"mode": "production", "subject_key_secret": SecretStr("k" * 40)}
+        update={
+            "mode": "production",
+            "subject_key_secret": SecretStr("k" * 40),
+            "report_signing_key": SecretStr("r" * 40),
+        }
     )
     for tuned, status in ((production, 404), (settings, 200)):
         app = create_app(tuned, database=seeded_database)

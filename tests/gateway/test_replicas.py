@@ -75,6 +75,7 @@ def gateway_env(
             "GATEWAY_REDIS_URL": redis_url(),
             "GATEWAY_SUBJECT_TOKEN_SECRET": TOKEN_SECRET,
             "GATEWAY_SUBJECT_KEY_SECRET": DEMO_SUBJECT_KEY_SECRET.decode(),
+            "GATEWAY_REPORT_SIGNING_KEY": "r" * 40,
             "GATEWAY_RATE_LIMITS__PUBLIC": str(PUBLIC_PER_MINUTE),
             "GATEWAY_BINDING__RESEND_S": "0",
         }
@@ -241,7 +242,11 @@ async def test_a_revoked_api_key_is_refused_by_every_replica(
         ),
         # production on one worker still shares rate limits and tokens with its replicas
         (
-            {"GATEWAY_MODE": "production", "GATEWAY_SUBJECT_KEY_SECRET": "k" * 40},
+            {
+                "GATEWAY_MODE": "production",
+                "GATEWAY_SUBJECT_KEY_SECRET": "k" * 40,
+                "GATEWAY_REPORT_SIGNING_KEY": "r" * 40,
+            },
             ["GATEWAY_SUBJECT_TOKEN_SECRET", "GATEWAY_REDIS_URL"],
         ),
         # a secret too short for HS256 would fail every binding later with INTERNAL

@@ -6,6 +6,7 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 
 from credit.classification import classify
@@ -322,3 +323,27 @@ async def test_a_decision_waits_in_the_outbox_while_the_bureau_is_down(
     assert next(r for r in facts.records() if r.id == record.id).repair_status is (
         RepairStatus.REPAIRED
     )
+
+
+async def test_open_and_overdue_cases_are_the_metrics_gauges(
+    rights_as: Caller, firms: Pick, rights_url: str
+) -> None:
+    """An objection filed is one more open case in ``/metrics`` (issue 16's gauges, fed here)."""
+
+    async def gauges() -> dict[str, float]:
+        async with httpx.AsyncClient(base_url=rights_url) as http:
+            text = (await http.get("/metrics")).text
+        return {
+            line.split()[0]: float(line.split()[1])
+            for line in text.splitlines()
+            if line.startswith("creditgw_rights_cases_")
+        }
+
+    before = await gauges()
+    uscc, rep, record = firms(repairable_today)
+    async with rights_as(citizen=rep, represents=(uscc,)) as me:
+        filed = await gql(me, OBJECT, i=objection_input(uscc, record, reason="金额记载有误"))
+    assert filed["data"]["fileObjection"]["status"] == "OPEN"
+    after = await gauges()
+    assert after["creditgw_rights_cases_open"] == before["creditgw_rights_cases_open"] + 1
+    assert 0 <= after["creditgw_rights_cases_overdue"] <= after["creditgw_rights_cases_open"]
