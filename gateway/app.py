@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import socket
 from collections.abc import AsyncIterator, Callable
 
 import httpx
@@ -25,6 +24,7 @@ from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
 from connectors.registry import build_connector_set
+from connectors.transport import AiohttpTransport
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
@@ -40,22 +40,18 @@ __all__ = ["bureau_client", "create_app"]
 log = logging.getLogger(__name__)
 
 
-def _transport(connections: int) -> httpx.AsyncHTTPTransport:
-    return httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-        # httpcore writes headers and body separately; with Nagle on, the peer's delayed ACK
-        # stalls every POST ~40 ms.
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-    )
+def _transport(connections: int) -> httpx.AsyncBaseTransport:
+    # aiohttp's pool beneath httpx's API: httpcore's cost ~40 % of a cold request's CPU under
+    # load (issue 14; connectors.transport).  aiohttp sets TCP_NODELAY on its connections.
+    return AiohttpTransport(connections=connections)
 
 
 def bureau_client(settings: Settings) -> httpx.AsyncClient:
     """The client every bureau connector shares, with one connection pool per bureau.
 
-    httpcore scans every connection of a pool on each request it assigns and returns, and
-    closes idle ones beyond the keep-alive limit: one shared pool made each bureau call pay
-    for every other bureau's connections, and churned them under load.  Each bureau's pool
-    holds as many connections as its bulkhead lets requests fly, all kept alive.
+    One shared pool made each bureau call pay for every other bureau's connections (httpcore
+    scanned them all on each request) and churned them under load.  Each bureau's pool holds
+    as many connections as its bulkhead lets requests fly, all kept alive.
     """
     in_flight: dict[str, int] = {}  # bureaus behind one origin share its pool
     for name in type(settings.bureaus).model_fields:
