@@ -23,8 +23,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
+from connectors.platform import PlatformCache
 from connectors.registry import build_connector_set
 from connectors.transport import AiohttpTransport
+from gateway.auth.client_cache import listening
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
@@ -98,6 +100,15 @@ def create_app(
             http = await stack.enter_async_context(bureau_client(settings))
             connectors = build_connector_set(settings.bureaus, http, db.pool)
             stack.push_async_callback(connectors.aclose)
+            if settings.platform_cache_ttl_s > 0:
+                # The platform's rows stay in memory while NOTIFY tells this replica of changes.
+                cache = PlatformCache(
+                    ttl_s=settings.platform_cache_ttl_s,
+                    maxsize=settings.platform_cache_max_entries,
+                )
+                await stack.enter_async_context(
+                    listening(db.dsn, connectors.platform.use_cache(cache))
+                )
             await stack.enter_async_context(edge.running(db.pool, dsn=db.dsn))
 
             # A revocation drops the consent's cached bureau answers here and, through Redis,

@@ -207,6 +207,16 @@ class Settings(BaseSettings):
     binding: BindingSettings = Field(
         BindingSettings(), description="Identity binding: codes and lockout"
     )
+    platform_cache_ttl_s: float = Field(
+        60.0,
+        ge=0,
+        le=3600,
+        description="Longest the platform's red lists, commitments and evaluations are kept in "
+        "memory (each change drops them at once through NOTIFY; 0: never kept)",
+    )
+    platform_cache_max_entries: int = Field(
+        30_000, ge=1, le=1_000_000, description="Most platform answers kept (subject and table)"
+    )
 
     @field_validator("publicity", mode="before")
     @classmethod
