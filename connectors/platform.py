@@ -119,6 +119,7 @@ class PlatformCache:
         )
         self._listening = False
         self.generation = 0  # advances on every drop: a read begun before one stores nothing
+        self.on_change: list[Callable[[], None]] = []  # told of every drop (kept answers go)
 
     @property
     def listening(self) -> bool:
@@ -134,6 +135,8 @@ class PlatformCache:
     def drop(self, code: str) -> None:
         """Forget ``code``'s answers (``*``: every answer)."""
         self.generation += 1
+        for changed in self.on_change:
+            changed()
         if code == "*":
             self._entries.clear()
             return

@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -23,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
+from connectors.http import HttpBureau
 from connectors.platform import PlatformCache
 from connectors.registry import build_connector_set
 from connectors.transport import AiohttpTransport
@@ -32,6 +34,7 @@ from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
 from gateway.limits.edge import Edge
 from gateway.migrations import apply_migrations
+from gateway.response_cache import ResponseCache
 from gateway.settings import Settings, person_key_secret
 from gateway.state import GatewayState, gateway_state
 from gateway.web import web_routes
@@ -100,6 +103,7 @@ def create_app(
             http = await stack.enter_async_context(bureau_client(settings))
             connectors = build_connector_set(settings.bureaus, http, db.pool)
             stack.push_async_callback(connectors.aclose)
+            responses = None
             if settings.platform_cache_ttl_s > 0:
                 # The platform's rows stay in memory while NOTIFY tells this replica of changes.
                 cache = PlatformCache(
@@ -109,6 +113,21 @@ def create_app(
                 await stack.enter_async_context(
                     listening(db.dsn, connectors.platform.use_cache(cache))
                 )
+                if settings.response_cache_max_entries > 0:
+                    responses = ResponseCache(
+                        platform=cache,
+                        ttl_by_source={
+                            **{
+                                c.source: c.freshness_s
+                                for c in connectors.all()
+                                if isinstance(c, HttpBureau)
+                            },
+                            "platform": settings.platform_cache_ttl_s,
+                        },
+                        max_entries=settings.response_cache_max_entries,
+                        redis=edge.redis,
+                        namespace=urlsplit(db.dsn).path.strip("/"),
+                    )
             await stack.enter_async_context(edge.running(db.pool, dsn=db.dsn))
 
             # A revocation drops the consent's cached bureau answers here and, through Redis,
@@ -124,6 +143,7 @@ def create_app(
                 connectors=connectors,
                 edge=edge,
                 today=today,
+                responses=responses,
             )
             missing = settings.publicity.working_calendar().missing_years(today())
             if missing:  # working days there skip weekends only, until the notice is added

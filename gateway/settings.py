@@ -217,6 +217,13 @@ class Settings(BaseSettings):
     platform_cache_max_entries: int = Field(
         30_000, ge=1, le=1_000_000, description="Most platform answers kept (subject and table)"
     )
+    response_cache_max_entries: int = Field(
+        2_000,
+        ge=0,
+        le=100_000,
+        description="Most whole answers to the public's queries kept in memory per process "
+        "(shared through Redis when REDIS_URL is set; 0: none; needs the platform cache)",
+    )
 
     @field_validator("publicity", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from starlette.requests import HTTPConnection
 from connectors.registry import ConnectorSet
 from gateway.database import Database
 from gateway.limits.edge import Edge
+from gateway.response_cache import ResponseCache
 from gateway.settings import Settings
 
 __all__ = ["GatewayState", "gateway_state"]
@@ -25,6 +26,7 @@ class GatewayState:
     connectors: ConnectorSet
     edge: Edge
     today: Callable[[], dt.date] = field(default=dt.date.today)
+    responses: ResponseCache | None = None  # kept public answers (gateway.response_cache)
 
 
 def gateway_state(connection: HTTPConnection) -> GatewayState:
