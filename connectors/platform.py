@@ -54,6 +54,25 @@ _EVALUATIONS = """
     FROM credit_evaluations WHERE subject_code = ANY($1::text[])
     ORDER BY subject_code, evaluated_on, id"""
 
+# All three in one round trip (one pooled connection, one reset), for a profile that needs
+# every kind: each part fills its own columns, the others NULL.
+_ALL = """
+    SELECT 1 AS part, id, subject_code, list_name, authority, legal_basis, listed_on,
+           valid_until, NULL::text AS commitment_type, NULL::text AS content,
+           NULL::date AS made_on, NULL::text AS status, NULL::text AS related_record_id,
+           NULL::text AS scheme, NULL::text AS evaluator, NULL::text AS level,
+           NULL::numeric AS score, NULL::date AS evaluated_on, listed_on AS on_day
+    FROM red_list_entries WHERE subject_code = ANY($1::text[])
+    UNION ALL
+    SELECT 2, id, subject_code, NULL, authority, NULL, NULL, valid_until, commitment_type,
+           content, made_on, status, related_record_id, NULL, NULL, NULL, NULL, NULL, made_on
+    FROM credit_commitments WHERE subject_code = ANY($1::text[])
+    UNION ALL
+    SELECT 3, id, subject_code, NULL, NULL, NULL, NULL, valid_until, NULL, NULL, NULL, NULL,
+           NULL, scheme, evaluator, level, score, evaluated_on, evaluated_on
+    FROM credit_evaluations WHERE subject_code = ANY($1::text[])
+    ORDER BY part, subject_code, on_day, id"""
+
 
 def _red_list(row: Mapping[str, Any]) -> CreditRecord:
     return CreditRecord(
@@ -188,6 +207,46 @@ class PlatformConnector:
 
     async def evaluations(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
         return await self._records(_EVALUATIONS, codes, _evaluation)
+
+    async def records(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
+        """Red lists, commitments and evaluations together (in that order), in one query for
+        the codes any of them is not cached for; the oldest answer's provenance."""
+        if self._closed:
+            raise SourceUnavailable(self.source, "连接器已关闭")
+        parts = ((_RED_LISTS, _red_list), (_COMMITMENTS, _commitment), (_EVALUATIONS, _evaluation))
+        wanted = list(dict.fromkeys(codes))
+        cache = self._cache
+        found: dict[str, list[Sourced[Records]]] = {}
+        if cache is not None:
+            for code in wanted:
+                hits = [cache.get(query, code) for query, _ in parts]
+                if all(hit is not None for hit in hits):
+                    found[code] = [hit for hit in hits if hit is not None]
+        missing = [code for code in wanted if code not in found]
+        if missing:
+            generation = cache.generation if cache is not None else 0
+            rows = await self._fetch(_ALL, missing)
+            grouped: dict[str, tuple[list[CreditRecord], ...]] = {
+                code: ([], [], []) for code in missing
+            }
+            for row in rows:
+                part = row["part"] - 1
+                grouped[row["subject_code"]][part].append(parts[part][1](row))
+            provenance = Provenance(source=self.source, fetched_at=self._clock.now())
+            kept = provenance.as_cached()
+            for code, kinds in grouped.items():
+                found[code] = []
+                for (query, _), records in zip(parts, kinds, strict=True):
+                    value = tuple(records)
+                    found[code].append(Sourced(value, provenance))
+                    if cache is not None:
+                        cache.put(query, code, Sourced(value, kept), generation=generation)
+        merged: dict[str, Sourced[Records]] = {}
+        for code in wanted:
+            answers = found[code]
+            oldest = min(answers, key=lambda a: a.provenance.fetched_at).provenance
+            merged[code] = Sourced(tuple(r for a in answers for r in a.value), oldest)
+        return merged
 
     async def _records(
         self, query: str, codes: Sequence[str], mapper: Callable[[Mapping[str, Any]], CreditRecord]

@@ -173,3 +173,27 @@ async def test_nothing_is_kept_without_the_listener_nor_by_a_read_begun_before_a
     found = await platform.commitments(codes)
     cache.put("query", codes[1], found[codes[1]], generation=began)
     assert cache.get("query", codes[1]) is None
+
+
+async def test_records_reads_the_three_tables_in_one_query_and_keeps_each(
+    cached: tuple[PlatformConnector, HeardCache], seeded: Database, world: World
+) -> None:
+    platform, _ = cached
+    codes = [
+        c
+        for c in sorted(world.registrations)
+        if (f := world.facts(c)) is not None and f.red_lists and f.commitments and f.evaluations
+    ][:3]
+    [unknown] = unknown_uscc(world)
+    found = await platform.records([*codes, unknown])
+    for code in codes:
+        apart = [
+            *(await platform.red_lists([code]))[code].value,
+            *(await platform.commitments([code]))[code].value,
+            *(await platform.evaluations([code]))[code].value,
+        ]
+        assert list(found[code].value) == apart
+        assert found[code].provenance.source == "platform"
+    assert found[unknown].value == ()
+    again = await platform.records(codes)
+    assert all(v.provenance.cached for v in again.values())  # each table's answer was kept
