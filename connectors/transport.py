@@ -44,6 +44,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
+                cookie_jar=aiohttp.DummyCookieJar(),  # bureaus set none; httpx keeps any
                 auto_decompress=False,  # httpx decodes, as it would over httpcore
                 skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
             )
@@ -51,11 +52,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeout = request.extensions.get("timeout", {})
+        headers = request.headers
         try:
             async with self._client().request(
                 request.method,
                 URL(str(request.url), encoded=True),
-                headers=request.headers.multi_items(),
+                # decoded here (multi_items() works out the encoding again for every header)
+                headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw],
                 data=request.content or None,
                 allow_redirects=False,
                 timeout=aiohttp.ClientTimeout(
