@@ -1,7 +1,7 @@
 """Issue 14's figures: the gateway's CPU per request, cold and warm, at several concurrencies.
 
     python -m bench.speed [--scenarios public,officer] [--clients 4,16,50] [--seconds 8]
-                          [--latency 20,80] [--workers 1] [--server uvicorn]
+                          [--latency 20,80] [--workers 1] [--server uvicorn|granian]
 
 Simulators, gateway and load generator run each in their own process (:mod:`bench.stack`);
 the gateway's CPU is read from ``/proc`` before and after each run (user + system of the
@@ -21,8 +21,10 @@ and two states of the caches:
            the caches
 
 Prints one JSON line per (profile, state, clients): ``gateway_cpu_ms`` per request, ``rps``,
-``p50_ms``, ``p99_ms`` and the database's round trips per request (``db_xact``, transactions
-committed in the bench database, from ``pg_stat_database``).
+``p50_ms``, ``p99_ms``, the database's round trips per request (``db_xact``, transactions
+committed in the bench database, from ``pg_stat_database``) and the gateway's memory
+(``rss_mib`` now, ``peak_rss_mib``: the largest process's VmRSS and VmHWM).  Memory at the
+1,000,000-enterprise world: ``--enterprises 1000000`` (the cold runs fill every cache).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -72,6 +73,20 @@ def gateway_cpu(stack: Stack) -> float:
         except OSError:
             continue
     return total
+
+
+def gateway_memory_mib(stack: Stack) -> dict[str, float]:
+    """The largest resident set among the gateway's processes, now and at its peak (MiB)."""
+    rss = peak = 0.0
+    for pid in [stack.gateway_pid, *_descendants(stack.gateway_pid)]:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        rss = max(rss, int(fields["VmRSS"].split()[0]) / 1024)
+        peak = max(peak, int(fields["VmHWM"].split()[0]) / 1024)
+    return {"rss_mib": round(rss, 1), "peak_rss_mib": round(peak, 1)}
 
 
 def _descendants(pid: int) -> list[int]:
@@ -151,6 +166,7 @@ async def run(
         "gateway_cpu_ms": round((cpu_after - cpu_before) * 1000 / done, 2),
         **{k: result[k] for k in ("requests", "errors", "rps", "p50_ms", "p99_ms")},
         "db_xact": round(max(0, xacts_after - xacts_before - 1) / done, 2),
+        **gateway_memory_mib(stack),
     }
 
 
@@ -182,17 +198,17 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--latency", default="20,80", help="cold bureau latency, ms: low,high")
     parser.add_argument("--enterprises", type=int, default=50000)
-    parser.add_argument("--workers", type=int, default=0, help="GATEWAY_WORKERS (0: unset)")
-    parser.add_argument("--server", default="", help="GATEWAY_SERVER (when the build has it)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="gateway processes (GATEWAY_WORKERS for uvicorn)"
+    )
+    parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn")
     args = parser.parse_args()
-    if args.workers:
-        os.environ["GATEWAY_WORKERS"] = str(args.workers)
-    if args.server:
-        os.environ["GATEWAY_SERVER"] = args.server
     world = World.generate(WorldConfig(enterprises=args.enterprises))
     codes = [c for c in world.organisation_codes() if c.startswith("91")]
     latency = [int(x) for x in args.latency.split(",")]
-    async with running_stack(enterprises=args.enterprises) as stack:
+    async with running_stack(
+        enterprises=args.enterprises, server=args.server, workers=args.workers
+    ) as stack:
         conn = await asyncpg.connect(stack.database_url)
         try:
             await seed_platform(conn, world)
