@@ -25,7 +25,8 @@ kept answer names.  Without the platform listener nothing is kept.
 With ``REDIS_URL`` answers are shared between replicas (one ``MGET`` of the epoch and the
 answer per miss in memory); without it, or while Redis fails, each process keeps its own.
 
-    cache = ResponseCache(settings, platform=platform_cache, ttl_by_source={...}, redis=...)
+    cache = ResponseCache(platform=platform_cache, ttl_by_source={"market": 300.0, ...},
+                          max_entries=2000, redis=edge.redis, namespace=database_name)
     key = cache.key(principal, method, body, query_string, media, today)
     hit = await cache.get(key)      # a KeptAnswer, or None
     await cache.put(key, kept)      # only what admits() let through
@@ -40,7 +41,7 @@ import functools
 import hashlib
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,7 +180,7 @@ class ResponseCache:
         max_entries: int,
         redis: Redis | None = None,
         namespace: str = "",
-        clock: Any = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self._platform = platform
         self._ttl_by_source = dict(ttl_by_source)
