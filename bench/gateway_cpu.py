@@ -1,11 +1,13 @@
 """The gateway's own CPU per full-profile request, in process, without a web server.
 
     python -m bench.gateway_cpu [--requests 300] [--cold] [--profile out.prof]
+                                [--principal public|officer]
 
 The simulators run in their own process (their CPU is not counted) and the database is a fresh
 one on ``DATABASE_URL`` (default: the local server); the gateway app runs in this process and
 is called straight through ASGI, one request at a time, as the demo officer asking for
-:data:`bench.graph_load.PROFILE`.  ``time.process_time()`` per request (the median over runs
+:data:`bench.graph_load.PROFILE` (``--principal public``: anonymously, for
+:data:`bench.speed.PUBLIC_PROFILE`).  ``time.process_time()`` per request (the median over runs
 of 50, and the lowest such run) is the gateway's CPU per request — its middleware, GraphQL
 execution, resolvers, bureau clients and database driver, but not uvicorn's HTTP parsing nor
 the network.
@@ -31,7 +33,7 @@ import asyncpg
 import orjson
 from starlette.applications import Starlette
 
-from bench.graph_load import PROFILE
+from bench.speed import QUERIES
 from bench.stack import LOCAL_PG, fresh_db
 from gateway.app import create_app
 from gateway.auth.demo import ensure_demo_clients
@@ -45,7 +47,7 @@ from simulators.world import World, WorldConfig
 CHUNK = 50
 
 
-async def call(app: Starlette, body: bytes, key: str) -> tuple[int, bytes]:
+async def call(app: Starlette, body: bytes, key: str | None) -> tuple[int, bytes]:
     """One POST /graphql straight through ASGI; (status, body)."""
     scope = {
         "type": "http",
@@ -61,7 +63,7 @@ async def call(app: Starlette, body: bytes, key: str) -> tuple[int, bytes]:
             (b"host", b"127.0.0.1"),
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
-            (b"authorization", f"Bearer {key}".encode()),
+            *([(b"authorization", f"Bearer {key}".encode())] if key else []),
         ],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
@@ -114,17 +116,21 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                     ("public", "bot", "citizen", "bank", "officer", "operator"), 10_000_000
                 ),
             )
-            officer = (await ensure_demo_clients(conn, settings))["officer"]
+            officer: str | None = (await ensure_demo_clients(conn, settings))["officer"]
         finally:
             await conn.close()
         app = create_app(with_bureaus(settings, urls, keys, token_secrets))
+        query = QUERIES[args.principal]
+        if args.principal == "public":
+            officer = None
         warm = codes[:50]
         chosen = codes[50:] if args.cold else warm
-        bodies = [orjson.dumps({"query": PROFILE, "variables": {"code": c}}) for c in chosen]
+        bodies = [orjson.dumps({"query": query, "variables": {"code": c}}) for c in chosen]
         async with app.router.lifespan_context(app):
-            for body in [orjson.dumps({"query": PROFILE, "variables": {"code": c}}) for c in warm]:
+            for body in [orjson.dumps({"query": query, "variables": {"code": c}}) for c in warm]:
                 await call(app, body, officer)  # caches, parser and validation caches, imports
-            profiler = cProfile.Profile() if args.profile else None
+            # CPU time, not wall time: a neighbour on the shared cores does not move the shares
+            profiler = cProfile.Profile(time.process_time) if args.profile else None
             wall: list[float] = []
             chunks: list[float] = []  # CPU ms per request over each run of CHUNK requests
             if profiler:
@@ -143,6 +149,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
     return {
+        "principal": args.principal,
         "scenario": "cold" if args.cold else "warm",
         "requests": args.requests,
         # The median chunk: a neighbour's burst on a shared machine moves one chunk, not it.
@@ -158,6 +165,7 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=5000)
     parser.add_argument("--cold", action="store_true")
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--principal", choices=sorted(QUERIES), default="officer")
     parser.add_argument("--database-url", default=LOCAL_PG)
     args = parser.parse_args()
     print(json.dumps(asyncio.run(measure(args))))

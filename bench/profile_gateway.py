@@ -2,13 +2,17 @@
 
     .venv/bin/pip install py-spy         # a measuring tool, not a dependency of the project
     python -m bench.profile_gateway [--seconds 10] [--concurrency 4] [--cold] [--top 30]
+                                    [--profile public|officer] [--latency 20,80]
 
 Runs the bench stack (simulators, gateway and load generator each in their own process),
-warms the caches, then samples the gateway while the load generator asks for
-:data:`bench.graph_load.PROFILE` — so the simulators' work (they derive facts on demand) is
-not in the profile.  Prints the gateway's CPU per request, then the functions with the most
-samples *inside* them (inclusive) and *in* them (self), and the share per package.
-``--cold`` asks a different enterprise each request with instant bureaus (no cache hits).
+warms the caches, then samples the gateway while the load generator asks for the officer's
+full profile (:data:`bench.graph_load.PROFILE`) or, with ``--profile public``, the public one
+(:data:`bench.speed.PUBLIC_PROFILE`, no credentials) — so the simulators' work (they derive
+facts on demand) is not in the profile.  Prints the gateway's CPU per request, then the
+functions with the most samples *inside* them (inclusive) and *in* them (self), and the share
+per package.
+``--cold`` asks a different enterprise each request (no cache hits), with instant bureaus or
+with ``--latency low,high`` ms.
 ``--raw FILE`` keeps py-spy's collapsed stacks for a flame graph.
 """
 
@@ -30,7 +34,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.graph_load import run_load
+from bench.speed import QUERIES, gateway_cpu, loadgen
 from bench.stack import Stack, running_stack
 from gateway.auth.demo import ensure_demo_clients
 from gateway.seed import seed_platform
@@ -46,7 +50,7 @@ def _where(frame: str) -> tuple[str, str]:
     if match is None:
         return frame, "?"
     path = match["file"]
-    for marker in ("site-packages/", "/work/main/", "lib/python3.11/"):
+    for marker in ("site-packages/", f"{Path.cwd()}/", "lib/python3.11/"):
         if marker in path:
             path = path.split(marker, 1)[1]
             break
@@ -78,6 +82,19 @@ def summarise(raw: str, top: int) -> dict[str, list[tuple[str, float]]]:
     return {"inclusive": share(inclusive), "self": share(own), "packages": share(packages)}
 
 
+def run_load(
+    stack: Stack, key: str, codes: list[str], args: argparse.Namespace, seconds: float
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {key}"} if args.profile == "officer" else {}
+    query = QUERIES[args.profile]
+    bodies = [{"query": query, "variables": {"code": c}} for c in codes]
+    before = gateway_cpu(stack)
+    result = loadgen(stack, headers, bodies, args.concurrency, seconds)
+    done = max(1, int(result["requests"]))
+    result["gateway_cpu_ms"] = round((gateway_cpu(stack) - before) * 1000 / done, 2)
+    return result
+
+
 def sample(
     stack: Stack, key: str, codes: list[str], args: argparse.Namespace
 ) -> tuple[dict[str, Any], str]:
@@ -85,7 +102,7 @@ def sample(
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists():
         raise SystemExit("py-spy is not installed: .venv/bin/pip install py-spy")
-    run_load(stack, key, codes[:50], args.concurrency, 2)  # warm caches and code paths
+    run_load(stack, key, codes[:50], args, 2)  # warm caches and code paths
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "stacks.txt"
         spying = subprocess.Popen(  # noqa: S603 - a fixed tool with our own arguments
@@ -107,7 +124,7 @@ def sample(
             stderr=subprocess.DEVNULL,
         )
         chosen = codes[50:] if args.cold else codes[:50]
-        result = run_load(stack, key, chosen, args.concurrency, args.seconds)
+        result = run_load(stack, key, chosen, args, args.seconds)
         spying.wait()
         raw = out.read_text()
     if args.raw:
@@ -127,6 +144,9 @@ async def profile(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
             await conn.close()
         async with httpx.AsyncClient() as http:
             await stack.set_behaviour(http)
+            if args.cold and args.latency:
+                latency = [int(x) for x in args.latency.split(",")]
+                await stack.set_behaviour(http, latency_ms=latency)
         return await asyncio.to_thread(sample, stack, key, codes, args)
 
 
@@ -139,9 +159,13 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--rate", type=int, default=250)
     parser.add_argument("--raw", type=Path)
+    parser.add_argument("--profile", choices=sorted(QUERIES), default="officer")
+    parser.add_argument("--latency", default="", help="cold bureau latency, ms: low,high")
     args = parser.parse_args()
     result, raw = asyncio.run(profile(args))
-    print(json.dumps({"scenario": "cold" if args.cold else "warm", **result}))
+    print(
+        json.dumps({"profile": args.profile, "scenario": "cold" if args.cold else "warm", **result})
+    )
     for title, rows in summarise(raw, args.top).items():
         print(f"\n{title} (% of samples)")
         for name, pct in rows:

@@ -4,7 +4,8 @@
         stack.gateway_url, stack.bureau_urls, stack.keys
 
 The gateway runs as ``creditgw serve`` in its own process (one uvicorn worker), against a
-fresh database on ``DATABASE_URL`` (default: the local server), dropped afterwards.
+fresh database on ``DATABASE_URL`` (default: the local server), dropped afterwards; with
+``server="granian"`` it runs under granian instead (``workers`` processes, uvloop).
 ``stack.gateway_pid`` and ``stack.simulator_pids`` name the processes, so a benchmark can
 tell the gateway's CPU from the simulators' (:func:`cpu_seconds`, Linux ``/proc``) or attach
 a sampling profiler to the gateway alone.
@@ -81,7 +82,9 @@ async def fresh_db(server_dsn: str) -> AsyncIterator[str]:
 
 
 @contextlib.asynccontextmanager
-async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> AsyncIterator[Stack]:
+async def running_stack(
+    *, enterprises: int = 5000, seed: int = 20260401, server: str = "uvicorn", workers: int = 1
+) -> AsyncIterator[Stack]:
     keys = {name: secrets.token_urlsafe(16) for name in BUREAUS}
     token_secrets = {name: secrets.token_urlsafe(32).encode() for name in CONSENT_GATED}
     sock = listen("127.0.0.1")
@@ -105,9 +108,30 @@ async def running_stack(*, enterprises: int = 5000, seed: int = 20260401) -> Asy
             env[f"GATEWAY_BUREAUS__{name.upper()}__API_KEY"] = keys[name]
             if name in token_secrets:
                 env[f"GATEWAY_BUREAUS__{name.upper()}__AUTH_SECRET"] = token_secrets[name].decode()
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "gateway", "serve", env=env
-        )
+        if server == "granian":
+            command = [
+                str(Path(sys.executable).with_name("granian")),
+                "--interface",
+                "asgi",
+                "--factory",
+                "--loop",
+                "uvloop",
+                "--no-ws",
+                "--log-level",
+                "warning",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "bench.granian_app:app",
+            ]
+        else:
+            command = [sys.executable, "-m", "gateway", "serve"]
+            if workers > 1:
+                env["GATEWAY_WORKERS"] = str(workers)
+        proc = await asyncio.create_subprocess_exec(*command, env=env)
         base = f"http://127.0.0.1:{port}"
         try:
             async with httpx.AsyncClient() as http:

@@ -51,6 +51,7 @@ class CircuitBreaker:
         self._state = BreakerState.CLOSED
         self._consecutive = 0
         self._outcomes: deque[tuple[float, bool]] = deque()  # (when, failed) inside the window
+        self._failures = 0  # how many of _outcomes failed (kept, not counted on every call)
         self._opened_at = 0.0
         self._probing = False
 
@@ -59,6 +60,7 @@ class CircuitBreaker:
         self._state = BreakerState.CLOSED
         self._consecutive = 0
         self._outcomes.clear()
+        self._failures = 0
         self._opened_at = 0.0
         self._probing = False
 
@@ -115,6 +117,7 @@ class CircuitBreaker:
         if probe:
             self._probing = False
             self._outcomes.clear()
+            self._failures = 0
             self._consecutive = 0
             if failed:
                 self._open(now)
@@ -124,10 +127,11 @@ class CircuitBreaker:
         if self._state is not BreakerState.CLOSED:
             return  # a straggler from before the breaker opened: the probe decides
         self._outcomes.append((now, failed))
+        self._failures += failed
         while self._outcomes and self._outcomes[0][0] <= now - self._window_s:
-            self._outcomes.popleft()
+            self._failures -= self._outcomes.popleft()[1]
         self._consecutive = self._consecutive + 1 if failed else 0
-        failures = sum(1 for _, f in self._outcomes if f)
+        failures = self._failures
         if self._consecutive >= self._failures_to_open or (
             len(self._outcomes) >= self._min_calls
             and failures / len(self._outcomes) >= self._error_rate
@@ -139,3 +143,4 @@ class CircuitBreaker:
         self._opened_at = now
         self._consecutive = 0
         self._outcomes.clear()
+        self._failures = 0

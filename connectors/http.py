@@ -244,6 +244,11 @@ class HttpBureau:
             ) from None
         return {code: value for (_, code), value in found.items()}
 
+    @property
+    def freshness_s(self) -> float:
+        """The shortest time any of its answers is kept: an answer built on them is as fresh."""
+        return min((self._config.ttl_for(kind) for kind in self.kinds), default=0.0)
+
     def drop_consent(self, consent_id: str) -> int:
         """Forget every cached answer fetched under ``consent_id`` (revocation); how many."""
         return sum(cache.drop_scope(consent_id) for cache in self._caches.values())

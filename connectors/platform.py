@@ -3,9 +3,16 @@
 
 The pool is handed in and never closed here.  Each batch method is one short query
 (``subject_code = ANY($1)``, bound, served by the ``*_by_subject`` indexes), and every
-requested code gets a tuple, empty when the platform holds nothing for it.  Nothing is cached:
-the platform's own writes must show at once.  asyncpg and socket errors become
-:class:`SourceUnavailable` (:class:`SourceTimeout` past ``timeout_s``) here and nowhere else.
+requested code gets a tuple, empty when the platform holds nothing for it.  asyncpg and socket
+errors become :class:`SourceUnavailable` (:class:`SourceTimeout` past ``timeout_s``) here and
+nowhere else.
+
+The platform's own writes must show at once, so answers are cached only with a
+:class:`PlatformCache` handed in (:meth:`PlatformConnector.use_cache`) and only while it hears
+changes: every insert, update, delete or truncate of the three tables sends ``NOTIFY
+creditgw_platform, '<subject code>'`` (``'*'``: many or all changed; ``0008_platform_notify.sql``)
+in the committing transaction, and the gateway's listener drops what it names.  Without the
+listener nothing is kept; an entry lives at most ``ttl_s`` if a notification goes astray.
 
     platform = PlatformConnector(pool)
     await platform.red_lists(codes)     # dict[code, Sourced[tuple[CreditRecord, ...]]] RED_LIST
@@ -19,15 +26,19 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
+from cachetools import TTLCache
 
 from connectors.clock import SYSTEM_CLOCK, Clock
 from connectors.errors import SourceTimeout, SourceUnavailable
 from connectors.provenance import Provenance, Sourced
 from credit.records import CreditRecord, RecordKind, Source
 
-__all__ = ["PlatformConnector"]
+__all__ = ["PLATFORM_CHANNEL", "PlatformCache", "PlatformConnector"]
 
 Records = tuple[CreditRecord, ...]
+
+PLATFORM_CHANNEL = "creditgw_platform"
+"""NOTIFY channel: the payload is the subject code whose platform rows changed, or ``*``."""
 
 _RED_LISTS = """
     SELECT id, subject_code, list_name, authority, legal_basis, listed_on, valid_until
@@ -42,6 +53,25 @@ _EVALUATIONS = """
     SELECT id, subject_code, scheme, evaluator, level, score, evaluated_on, valid_until
     FROM credit_evaluations WHERE subject_code = ANY($1::text[])
     ORDER BY subject_code, evaluated_on, id"""
+
+# All three in one round trip (one pooled connection, one reset), for a profile that needs
+# every kind: each part fills its own columns, the others NULL.
+_ALL = """
+    SELECT 1 AS part, id, subject_code, list_name, authority, legal_basis, listed_on,
+           valid_until, NULL::text AS commitment_type, NULL::text AS content,
+           NULL::date AS made_on, NULL::text AS status, NULL::text AS related_record_id,
+           NULL::text AS scheme, NULL::text AS evaluator, NULL::text AS level,
+           NULL::numeric AS score, NULL::date AS evaluated_on, listed_on AS on_day
+    FROM red_list_entries WHERE subject_code = ANY($1::text[])
+    UNION ALL
+    SELECT 2, id, subject_code, NULL, authority, NULL, NULL, valid_until, commitment_type,
+           content, made_on, status, related_record_id, NULL, NULL, NULL, NULL, NULL, made_on
+    FROM credit_commitments WHERE subject_code = ANY($1::text[])
+    UNION ALL
+    SELECT 3, id, subject_code, NULL, NULL, NULL, NULL, valid_until, NULL, NULL, NULL, NULL,
+           NULL, scheme, evaluator, level, score, evaluated_on, evaluated_on
+    FROM credit_evaluations WHERE subject_code = ANY($1::text[])
+    ORDER BY part, subject_code, on_day, id"""
 
 
 def _red_list(row: Mapping[str, Any]) -> CreditRecord:
@@ -96,6 +126,56 @@ def _evaluation(row: Mapping[str, Any]) -> CreditRecord:
     )
 
 
+class PlatformCache:
+    """Platform answers by (table query, subject code), kept only while a listener hears
+    :data:`PLATFORM_CHANNEL` (the gateway's ``listening``, as for verified API keys)."""
+
+    channel = PLATFORM_CHANNEL
+
+    def __init__(self, *, ttl_s: float, maxsize: int, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._entries: TTLCache[tuple[str, str], Sourced[Records]] = TTLCache(
+            maxsize, ttl=ttl_s, timer=clock.monotonic
+        )
+        self._listening = False
+        self.generation = 0  # advances on every drop: a read begun before one stores nothing
+        self.on_change: list[Callable[[], None]] = []  # told of every drop (kept answers go)
+
+    @property
+    def listening(self) -> bool:
+        return self._listening
+
+    def get(self, query: str, code: str) -> Sourced[Records] | None:
+        return self._entries.get((query, code)) if self._listening else None
+
+    def put(self, query: str, code: str, value: Sourced[Records], *, generation: int) -> None:
+        if self._listening and generation == self.generation:
+            self._entries[(query, code)] = value
+
+    def drop(self, code: str) -> None:
+        """Forget ``code``'s answers (``*``: every answer)."""
+        self.generation += 1
+        for changed in self.on_change:
+            changed()
+        if code == "*":
+            self._entries.clear()
+            return
+        for query in (_RED_LISTS, _COMMITMENTS, _EVALUATIONS):
+            self._entries.pop((query, code), None)
+
+    def clear(self) -> None:
+        self.drop("*")
+
+    def _hear(self) -> None:
+        self._listening = True
+
+    def _deafen(self) -> None:
+        self._listening = False
+        self.clear()
+
+    def _notified(self, conn: object, pid: int, channel: str, payload: object) -> None:
+        self.drop(str(payload))
+
+
 class PlatformConnector:
     """Reads the platform tables through a pool it was handed."""
 
@@ -108,6 +188,16 @@ class PlatformConnector:
         self._clock = clock
         self._timeout_s = timeout_s
         self._closed = False
+        self._cache: PlatformCache | None = None
+
+    def use_cache(self, cache: PlatformCache) -> PlatformCache:
+        """Keep answers in ``cache`` (while it listens); returns it, for the listener."""
+        self._cache = cache
+        return cache
+
+    def clear_cache(self) -> None:
+        if self._cache is not None:
+            self._cache.clear()
 
     async def red_lists(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
         return await self._records(_RED_LISTS, codes, _red_list)
@@ -118,18 +208,75 @@ class PlatformConnector:
     async def evaluations(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
         return await self._records(_EVALUATIONS, codes, _evaluation)
 
+    async def records(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
+        """Red lists, commitments and evaluations together (in that order), in one query for
+        the codes any of them is not cached for; the oldest answer's provenance."""
+        if self._closed:
+            raise SourceUnavailable(self.source, "连接器已关闭")
+        parts = ((_RED_LISTS, _red_list), (_COMMITMENTS, _commitment), (_EVALUATIONS, _evaluation))
+        wanted = list(dict.fromkeys(codes))
+        cache = self._cache
+        found: dict[str, list[Sourced[Records]]] = {}
+        if cache is not None:
+            for code in wanted:
+                hits = [cache.get(query, code) for query, _ in parts]
+                if all(hit is not None for hit in hits):
+                    found[code] = [hit for hit in hits if hit is not None]
+        missing = [code for code in wanted if code not in found]
+        if missing:
+            generation = cache.generation if cache is not None else 0
+            rows = await self._fetch(_ALL, missing)
+            grouped: dict[str, tuple[list[CreditRecord], ...]] = {
+                code: ([], [], []) for code in missing
+            }
+            for row in rows:
+                part = row["part"] - 1
+                grouped[row["subject_code"]][part].append(parts[part][1](row))
+            provenance = Provenance(source=self.source, fetched_at=self._clock.now())
+            kept = provenance.as_cached()
+            for code, kinds in grouped.items():
+                found[code] = []
+                for (query, _), records in zip(parts, kinds, strict=True):
+                    value = tuple(records)
+                    found[code].append(Sourced(value, provenance))
+                    if cache is not None:
+                        cache.put(query, code, Sourced(value, kept), generation=generation)
+        merged: dict[str, Sourced[Records]] = {}
+        for code in wanted:
+            answers = found[code]
+            oldest = min(answers, key=lambda a: a.provenance.fetched_at).provenance
+            merged[code] = Sourced(tuple(r for a in answers for r in a.value), oldest)
+        return merged
+
     async def _records(
         self, query: str, codes: Sequence[str], mapper: Callable[[Mapping[str, Any]], CreditRecord]
     ) -> dict[str, Sourced[Records]]:
         if self._closed:
             raise SourceUnavailable(self.source, "连接器已关闭")
         wanted = list(dict.fromkeys(codes))
-        rows = await self._fetch(query, wanted)
-        grouped: dict[str, list[CreditRecord]] = {code: [] for code in wanted}
+        cache = self._cache
+        found: dict[str, Sourced[Records]] = {}
+        if cache is not None:
+            for code in wanted:
+                hit = cache.get(query, code)
+                if hit is not None:
+                    found[code] = hit
+            if len(found) == len(wanted):
+                return found
+        generation = cache.generation if cache is not None else 0
+        missing = [code for code in wanted if code not in found]
+        rows = await self._fetch(query, missing)
+        grouped: dict[str, list[CreditRecord]] = {code: [] for code in missing}
         for row in rows:
             grouped[row["subject_code"]].append(mapper(row))
         provenance = Provenance(source=self.source, fetched_at=self._clock.now())
-        return {code: Sourced(tuple(found), provenance) for code, found in grouped.items()}
+        kept = provenance.as_cached()
+        for code, records in grouped.items():
+            value = tuple(records)
+            found[code] = Sourced(value, provenance)
+            if cache is not None:
+                cache.put(query, code, Sourced(value, kept), generation=generation)
+        return {code: found[code] for code in wanted}
 
     async def _fetch(self, query: str, codes: list[str]) -> list[asyncpg.Record]:
         """The one place asyncpg's failures become connector errors."""

@@ -15,8 +15,8 @@ import contextlib
 import datetime as dt
 import functools
 import logging
-import socket
 from collections.abc import AsyncIterator, Callable
+from urllib.parse import urlsplit
 
 import httpx
 from opentelemetry.trace import TracerProvider
@@ -27,10 +27,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
+from connectors.http import HttpBureau
+from connectors.platform import PlatformCache
 from connectors.protocol import Connector
 from connectors.registry import ConnectorSet, build_connector_set
 from connectors.rights import DecisionDesk
+from connectors.transport import AiohttpTransport
 from gateway.access_log import AccessLogMiddleware, MetricsEndpoint, OperationTally
+from gateway.auth.client_cache import listening
 from gateway.bureau_observer import GatewayObserver
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
@@ -39,6 +43,7 @@ from gateway.limits.edge import Edge
 from gateway.metrics import GatewayMetrics
 from gateway.migrations import apply_migrations
 from gateway.request_id import RequestIdMiddleware
+from gateway.response_cache import ResponseCache
 from gateway.rights.outbox import Outbox, holds_record
 from gateway.rights.service import DECIDING_SOURCES, open_case_counts
 from gateway.settings import Settings, person_key_secret, report_signing_key
@@ -52,22 +57,18 @@ __all__ = ["bureau_client", "create_app"]
 log = logging.getLogger(__name__)
 
 
-def _transport(connections: int) -> httpx.AsyncHTTPTransport:
-    return httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-        # httpcore writes headers and body separately; with Nagle on, the peer's delayed ACK
-        # stalls every POST ~40 ms.
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-    )
+def _transport(connections: int) -> httpx.AsyncBaseTransport:
+    # aiohttp's pool beneath httpx's API: httpcore's cost ~40 % of a cold request's CPU under
+    # load (issue 14; connectors.transport).  aiohttp sets TCP_NODELAY on its connections.
+    return AiohttpTransport(connections=connections)
 
 
 def bureau_client(settings: Settings) -> httpx.AsyncClient:
     """The client every bureau connector shares, with one connection pool per bureau.
 
-    httpcore scans every connection of a pool on each request it assigns and returns, and
-    closes idle ones beyond the keep-alive limit: one shared pool made each bureau call pay
-    for every other bureau's connections, and churned them under load.  Each bureau's pool
-    holds as many connections as its bulkhead lets requests fly, all kept alive.
+    One shared pool made each bureau call pay for every other bureau's connections (httpcore
+    scanned them all on each request) and churned them under load.  Each bureau's pool holds
+    as many connections as its bulkhead lets requests fly, all kept alive.
     """
     in_flight: dict[str, int] = {}  # bureaus behind one origin share its pool
     for name in type(settings.bureaus).model_fields:
@@ -139,6 +140,31 @@ def create_app(
             stack.callback(metrics.close)
             if owned_provider is not None:
                 stack.callback(shutdown, owned_provider)
+            responses = None
+            if settings.platform_cache_ttl_s > 0:
+                # The platform's rows stay in memory while NOTIFY tells this replica of changes.
+                cache = PlatformCache(
+                    ttl_s=settings.platform_cache_ttl_s,
+                    maxsize=settings.platform_cache_max_entries,
+                )
+                await stack.enter_async_context(
+                    listening(db.dsn, connectors.platform.use_cache(cache))
+                )
+                if settings.response_cache_max_entries > 0:
+                    responses = ResponseCache(
+                        platform=cache,
+                        ttl_by_source={
+                            **{
+                                c.source: c.freshness_s
+                                for c in connectors.all()
+                                if isinstance(c, HttpBureau)
+                            },
+                            "platform": settings.platform_cache_ttl_s,
+                        },
+                        max_entries=settings.response_cache_max_entries,
+                        redis=edge.redis,
+                        namespace=urlsplit(db.dsn).path.strip("/"),
+                    )
             await stack.enter_async_context(edge.running(db.pool, dsn=db.dsn))
 
             # A revocation drops the consent's cached bureau answers here and, through Redis,
@@ -158,6 +184,7 @@ def create_app(
                 report_key=report_key,
                 today=today,
                 rights_outbox=outbox,
+                responses=responses,
             )
             metrics.rights_cases = functools.partial(open_case_counts, app.state.gateway)
             missing = settings.publicity.working_calendar().missing_years(today())

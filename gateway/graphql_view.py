@@ -23,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.base import BaseSchema
 from strawberry.types.execution import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from connectors.http import utc_now
 from credit.purposes import Purpose
@@ -33,9 +34,12 @@ from gateway.binding import BindingService
 from gateway.edge_view import EdgeView
 from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
+from gateway.limits.trusted_documents import DocumentRegistry, requested_hash
 from gateway.media_types import MediaType, accepted
 from gateway.reports import ReportRegistry
 from gateway.request_access import GatewayAccess
+from gateway.request_tally import current_tally
+from gateway.response_cache import cacheable_document
 from gateway.rights.service import GatewayRights
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
@@ -91,6 +95,81 @@ class GraphQLView(EdgeView[GraphContext, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    async def run(  # type: ignore[override]
+        self,
+        request: Request | WebSocket,
+        context: GraphContext = UNSET,
+        root_value: None = UNSET,
+    ) -> Response | WebSocket:
+        if isinstance(request, Request):
+            kept = await self._kept_answer(request)
+            if kept is not None:
+                return kept
+        return await super().run(request, context, root_value)
+
+    async def _kept_answer(self, request: Request) -> Response | None:
+        """The public's answer kept from an identical earlier request, if any
+        (:mod:`gateway.response_cache`); notes the request's key for :meth:`_keep`."""
+        state = gateway_state(request)
+        cache = state.responses
+        if cache is None or not cache.active or request.method not in ("GET", "POST"):
+            return None
+        media = accepted(request.headers.get("accept"))
+        key = cache.key(
+            request_principal(request),
+            request.method,
+            await request.body() if request.method == "POST" else b"",
+            request.url.query,
+            media.content_type,
+            state.today(),
+        )
+        if key is None:
+            return None
+        request.state.response_key = (key, cache.generation)
+        kept = await cache.get(key)
+        if kept is None:
+            return None
+        answer = kept.body(request.state.request_id, utc_now())
+        tally = current_tally()
+        if tally is not None:  # the access log and metrics count it like any answer
+            tally.graphql = True
+            tally.operation = kept.operation
+            tally.cache_hits += len(kept.sources)
+            note_result(answer)
+        return Response(self.encode_json(answer), media_type=media.content_type)
+
+    async def _keep(self, request: Request, result: ExecutionResult) -> None:
+        """Keep this answer for the public's next identical request, when it may be kept."""
+        state = gateway_state(request)
+        cache = state.responses
+        context = getattr(request.state, "graph_context", None)
+        access = getattr(request.state, "access", None)
+        if cache is None or not isinstance(context, GraphContext) or access is None:
+            return
+        key, generation = request.state.response_key
+        document = await _document_of(request, state.edge.documents)
+        if document is None or not cacheable_document(*document):
+            return
+        entries = context.provenance.entries
+        if not cache.admits(
+            data=result.data,
+            errors=bool(result.errors),
+            provenance=entries,
+            shown_subjects=list(context.shown_records),
+            gated_or_audited=access.read_personal_data,
+        ):
+            return
+        tally = current_tally()
+        kept = cache.kept(
+            result.data,
+            result.extensions or {},
+            entries,
+            generation,
+            operation=tally.operation if tally is not None else None,
+        )
+        if kept is not None:
+            await cache.put(key, kept)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> GraphContext:
@@ -107,7 +186,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
             clock=utc_now,
         )
         request.state.access = access  # the audit rows are written in process_result
-        return GraphContext.build(
+        request.state.graph_context = context = GraphContext.build(
             connectors=state.connectors,
             today=state.today(),
             policy=settings.publicity,
@@ -122,6 +201,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
             reports=ReportRegistry.for_gateway(state, request.state.request_id),
             rights=GatewayRights.for_request(state, access.principal, request.state.request_id),
         )
+        return context
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -157,7 +237,38 @@ class GraphQLView(EdgeView[GraphContext, None]):
             body["errors"] = [format_error(e, request_id) for e in result.errors]
         body["extensions"] = {"requestId": request_id, **(result.extensions or {})}
         note_result(body)
+        if getattr(request.state, "response_key", None) is not None:
+            await self._keep(request, result)
         return body
+
+
+async def _document_of(
+    request: Request, documents: DocumentRegistry
+) -> tuple[str, str | None] | None:
+    """(document text, operation name) of a single request, its document id resolved."""
+    if request.method == "POST":
+        try:
+            params = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+    else:
+        params = dict(request.query_params)
+    if not isinstance(params, dict):
+        return None  # a batch: never kept
+    name = params.get("operationName")
+    text = params.get("query")
+    if not isinstance(text, str):
+        extensions = params.get("extensions")
+        wanted = params.get("documentId")
+        sha = (
+            wanted.removeprefix("sha256:").lower()
+            if isinstance(wanted, str)
+            else requested_hash(extensions if isinstance(extensions, dict) else None)
+        )
+        text = await documents.get(sha) if sha else None
+    if not isinstance(text, str) or not (name is None or isinstance(name, str)):
+        return None
+    return text, name
 
 
 class ProvenanceExtension(SchemaExtension):

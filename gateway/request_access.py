@@ -180,6 +180,12 @@ class GatewayAccess:
         if consent_id is not None:
             reads.consent_ids.add(consent_id)
 
+    @property
+    def read_personal_data(self) -> bool:
+        """Whether this request noted an audited read or asked for a consent-gated grant (its
+        answer is then never kept for another caller: :mod:`gateway.response_cache`)."""
+        return bool(self._reads) or bool(self._grants)
+
     async def flush_audit(self) -> int:
         """Write one row per subject read (per consent used); raises ``AuditWriteFailed``."""
         if not self._reads:

@@ -295,6 +295,24 @@ class Settings(BaseSettings):
             raise ValueError(f"must be at least {MIN_SECRET_BYTES} bytes long")
         return value
 
+    platform_cache_ttl_s: float = Field(
+        60.0,
+        ge=0,
+        le=3600,
+        description="Longest the platform's red lists, commitments and evaluations are kept in "
+        "memory (each change drops them at once through NOTIFY; 0: never kept)",
+    )
+    platform_cache_max_entries: int = Field(
+        30_000, ge=1, le=1_000_000, description="Most platform answers kept (subject and table)"
+    )
+    response_cache_max_entries: int = Field(
+        2_000,
+        ge=0,
+        le=100_000,
+        description="Most whole answers to the public's queries kept in memory per process "
+        "(shared through Redis when REDIS_URL is set; 0: none; needs the platform cache)",
+    )
+
     @field_validator("publicity", mode="before")
     @classmethod
     def _decode_lists(cls, value: object) -> object:

@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 from connectors.registry import ConnectorSet
 from gateway.database import Database
 from gateway.limits.edge import Edge
+from gateway.response_cache import ResponseCache
 from gateway.settings import Settings
 
 if TYPE_CHECKING:  # gateway.rights.outbox imports gateway.settings, not this module
@@ -31,6 +32,7 @@ class GatewayState:
     report_key: bytes = field(repr=False)  # signs report digests (gateway.reports)
     today: Callable[[], dt.date] = field(default=dt.date.today)
     rights_outbox: Outbox | None = None  # delivers objection and repair decisions
+    responses: ResponseCache | None = None  # kept public answers (gateway.response_cache)
 
 
 def gateway_state(connection: HTTPConnection) -> GatewayState:

@@ -51,22 +51,6 @@ MarksFetch = Callable[[Sequence[MarkKey]], Awaitable[Mapping[MarkKey, RecordMark
 RIGHTS_SOURCE = "rights"  # provenance of the marks: the gateway's own case store
 
 
-def _merged(*fetches: RecordsFetch) -> RecordsFetch:
-    """Several record kinds of one source as one fetch (the oldest answer's provenance)."""
-
-    async def fetch(codes: Sequence[str]) -> Mapping[str, Sourced[Records]]:
-        answers = await asyncio.gather(*(f(codes) for f in fetches))
-        merged: dict[str, Sourced[Records]] = {}
-        for code in codes:
-            parts = [a[code] for a in answers if code in a]
-            if parts:
-                oldest = min(parts, key=lambda p: p.provenance.fetched_at).provenance
-                merged[code] = Sourced(tuple(r for p in parts for r in p.value), oldest)
-        return merged
-
-    return fetch
-
-
 class GatedLoader(Generic[T]):
     """A :class:`SourceLoader` for consent-gated data: each code is loaded with its grant."""
 
@@ -158,9 +142,7 @@ class SubjectData:
         self._record_loaders: tuple[SourceLoader[Records], ...] = (
             self._court,
             loader("national", connectors.national.entries),
-            loader(
-                "platform", _merged(platform.red_lists, platform.commitments, platform.evaluations)
-            ),
+            loader("platform", platform.records),  # its three tables in one query
         )
 
     @functools.cached_property

@@ -30,7 +30,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import asyncpg
 from cachetools import TTLCache
@@ -42,6 +42,7 @@ __all__ = [
     "CLIENT_CACHE_TTL_S",
     "BindingCache",
     "ClientCache",
+    "Listened",
     "ListenedCache",
     "listening",
 ]
@@ -56,6 +57,22 @@ BINDINGS_CHANNEL = "creditgw_identity_bindings"
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+class Listened(Protocol):
+    """What :func:`listening` drives: a cache that keeps entries only while it hears its
+    ``channel`` (also :class:`connectors.platform.PlatformCache`)."""
+
+    channel: str
+
+    @property
+    def listening(self) -> bool: ...
+
+    def _hear(self) -> None: ...
+
+    def _deafen(self) -> None: ...
+
+    def _notified(self, conn: object, pid: int, channel: str, payload: object) -> None: ...
 
 
 class ListenedCache(Generic[K, V]):
@@ -129,21 +146,26 @@ class BindingCache(ListenedCache[str, str]):
 
 
 @contextlib.asynccontextmanager
-async def listening(dsn: str, *caches: ListenedCache[Any, Any]) -> AsyncIterator[None]:
+async def listening(dsn: str, *caches: Listened) -> AsyncIterator[None]:
     """Listen for revocations on one connection of its own (not one of the pool's) and let
     ``caches`` keep verified entries while it lasts.  If it cannot connect, nothing is cached."""
     try:
         conn = await asyncpg.connect(dsn, timeout=5)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
         log.warning(
-            "no revocation listener (%s); credentials are read per request", type(exc).__name__
+            "no listener on %s (%s); their tables are read per request",
+            ", ".join(c.channel for c in caches),
+            type(exc).__name__,
         )
         yield
         return
 
     def lost(conn: object) -> None:
         if any(c.listening for c in caches):
-            log.warning("lost the revocation listener; credentials are read per request")
+            log.warning(
+                "lost the listener on %s; their tables are read per request",
+                ", ".join(c.channel for c in caches),
+            )
         for cache in caches:
             cache._deafen()
 

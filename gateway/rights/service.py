@@ -116,6 +116,7 @@ class GatewayRights:
         *,
         today: Callable[[], dt.date],
         kick: Callable[[], None] = lambda: None,
+        changed: Callable[[], None] = lambda: None,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self._pool = pool
@@ -125,6 +126,7 @@ class GatewayRights:
         self._request_id = request_id
         self._today = today
         self._kick = kick
+        self._changed = changed  # a case's state changed: kept public answers must go
         self._clock = clock
 
     @classmethod
@@ -139,6 +141,7 @@ class GatewayRights:
             request_id,
             today=state.today,
             kick=outbox.kick if outbox is not None else (lambda: None),
+            changed=state.responses.invalidate if state.responses is not None else (lambda: None),
         )
 
     # --- shaping -----------------------------------------------------------------------------
@@ -298,6 +301,7 @@ class GatewayRights:
                 await store.insert_attachments(conn, case_id, new.attachments)
             await self._audit(conn, [(new.subject_key, new.kind)], now)
             (case,) = await store.load(conn, "c.id = $1", case_id)
+        self._changed()  # the record is marked 异议处理中 / 修复审核中 from now on
         return self._view(case, statement=True)
 
     async def withdraw(self, case_id: str, kind: CaseKind) -> CaseView:
@@ -314,6 +318,7 @@ class GatewayRights:
             await store.append(conn, case.id, state.events, event, "citizen")
             await self._audit(conn, [(case.subject_key, case.kind)], now)
             (case,) = await store.load(conn, "c.id = $1", case.id)
+        self._changed()
         return self._view(case, statement=True)
 
     async def my_cases(self) -> list[CaseView]:
@@ -434,6 +439,7 @@ class GatewayRights:
             await self._audit(conn, [(case.subject_key, case.kind)], now)
             (case,) = await store.load(conn, "c.id = $1", case.id)
         self._kick()
+        self._changed()
         return self._view(case, statement=True)
 
     async def queue(self, source: str | None, include_decided: bool) -> list[CaseView]:

@@ -14,10 +14,10 @@ from bot.app import BotApp, bot_app, run_polling, send_decision_notices
 from credit.classification import classify
 from credit.records import CreditRecord, RepairStatus
 from gateway.database import Database
+from simulators.telegram import FakeTelegram, FakeUser
 from simulators.world import World
 from tests.bot.chat import Chat
 from tests.bot.conftest import bot_settings
-from tests.fakes.telegram import FakeTelegram, FakeUser
 from tests.gateway.rights.conftest import (
     POLICY,
     TODAY,

@@ -347,3 +347,28 @@ async def test_open_and_overdue_cases_are_the_metrics_gauges(
     after = await gauges()
     assert after["creditgw_rights_cases_open"] == before["creditgw_rights_cases_open"] + 1
     assert 0 <= after["creditgw_rights_cases_overdue"] <= after["creditgw_rights_cases_open"]
+
+
+async def test_a_kept_public_answer_shows_an_objection_filed_after_it(
+    rights_as: Caller, firms: Pick
+) -> None:
+    """The response cache keeps the public's answer; filing an objection drops it at once, so
+    the very next request shows 异议处理中 (not the kept answer, for its sources' TTL)."""
+    uscc, rep, record = firms(repairable_today)
+    query = """query($c: String!) { enterprise(uscc: $c) {
+      records(first: 30) { edges { node { id rightsState } } } } }"""
+    async with rights_as() as public:
+        await gql(public, query, c=uscc)
+        kept = await gql(public, query, c=uscc)
+    assert all(p["cached"] for p in kept["extensions"]["provenance"])  # served as kept
+    assert kept["data"]["enterprise"]["records"]["edges"]
+    async with rights_as(citizen=rep, represents=(uscc,)) as me:
+        filed = await gql(me, OBJECT, i=objection_input(uscc, record))
+    assert filed["data"]["fileObjection"]["status"] == "OPEN"
+    async with rights_as() as public:
+        after = await gql(public, query, c=uscc)
+    states = {
+        e["node"]["id"]: e["node"]["rightsState"]
+        for e in after["data"]["enterprise"]["records"]["edges"]
+    }
+    assert states[record.id] == "OBJECTION_PENDING"
