@@ -15,15 +15,18 @@ the platform's own writes must show at once.  asyncpg and socket errors become
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
 
+from connectors.bureau import Bureau, BureauParts
 from connectors.clock import SYSTEM_CLOCK, Clock
 from connectors.errors import SourceTimeout, SourceUnavailable
 from connectors.provenance import Provenance, Sourced
 from credit.records import CreditRecord, RecordKind, Source
+from credit.vocabulary import Label
 
 __all__ = ["PlatformConnector"]
 
@@ -118,6 +121,19 @@ class PlatformConnector:
     async def evaluations(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
         return await self._records(_EVALUATIONS, codes, _evaluation)
 
+    async def records(self, codes: Sequence[str]) -> dict[str, Sourced[Records]]:
+        """Red lists, commitments and evaluations together (the oldest answer's provenance)."""
+        answers = await asyncio.gather(
+            self.red_lists(codes), self.commitments(codes), self.evaluations(codes)
+        )
+        merged: dict[str, Sourced[Records]] = {}
+        for code in codes:
+            parts = [a[code] for a in answers if code in a]
+            if parts:
+                oldest = min(parts, key=lambda p: p.provenance.fetched_at).provenance
+                merged[code] = Sourced(tuple(r for p in parts for r in p.value), oldest)
+        return merged
+
     async def _records(
         self, query: str, codes: Sequence[str], mapper: Callable[[Mapping[str, Any]], CreditRecord]
     ) -> dict[str, Sourced[Records]]:
@@ -149,3 +165,17 @@ class PlatformConnector:
     async def aclose(self) -> None:
         """Idempotent.  The pool belongs to whoever handed it in and is not closed here."""
         self._closed = True
+
+
+def _platform(parts: BureauParts) -> PlatformConnector:
+    return PlatformConnector(parts.pool, clock=parts.clock)
+
+
+BUREAU = Bureau(
+    source=Source.declare("platform", Label("信用平台自有数据", "The platform's own data")),
+    rank=1000,
+    build=_platform,
+    feeds=("RED_LIST", "COMMITMENT", "EVALUATION"),
+    records="records",
+    remote=False,
+)

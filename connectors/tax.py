@@ -25,12 +25,15 @@ from typing import Any, TypeVar
 
 import httpx
 
+from connectors.bureau import Bureau
 from connectors.errors import ConnectorError, ConsentRejected, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.protocol import Grant
 from connectors.provenance import Sourced
+from credit.access import ConsentScope
 from credit.money import yuan
-from credit.records import TaxGrade, TaxGradeLetter, TaxPayment
+from credit.records import Source, TaxGrade, TaxGradeLetter, TaxPayment
+from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "TaxConnector", "TaxLedger"]
 
@@ -164,3 +167,12 @@ class TaxConnector(HttpBureau):
             return tuple(mapper(row) for row in rows)
         except (KeyError, ValueError, TypeError, InvalidOperation, AttributeError):
             raise SourceProtocolError(self.source, "明细字段缺失或格式错误") from None
+
+
+BUREAU = Bureau.http(
+    TaxConnector,
+    source=Source.declare("tax", Label("税务", "Tax")),
+    rank=30,
+    consent=ConsentScope.TAX,
+    feeds=("tax_grades", "tax_payments"),
+)

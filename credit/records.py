@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
+
+from credit.vocabulary import OpenEnum
 
 __all__ = [
     "CreditRecord",
@@ -35,17 +38,31 @@ __all__ = [
 ]
 
 
-class Source(StrEnum):
-    """Where a fact comes from: one bureau, or the platform's own database."""
+class Source(OpenEnum):
+    """Where a fact comes from: one bureau, or the platform's own database.
 
-    COURT = "court"
-    MARKET = "market"
-    TAX = "tax"
-    HRSS = "hrss"
-    UTILITIES = "utilities"
-    NATIONAL = "national"
-    IDENTITY = "identity"
-    PLATFORM = "platform"
+    An open set: the domain names the bureaus its rules read; a connector module bringing a new
+    bureau declares its source (``Source.declare("customs")``, see ``connectors.bureau``).
+    """
+
+    COURT: ClassVar[Source]
+    MARKET: ClassVar[Source]
+    TAX: ClassVar[Source]
+    HRSS: ClassVar[Source]
+    UTILITIES: ClassVar[Source]
+    NATIONAL: ClassVar[Source]
+    IDENTITY: ClassVar[Source]
+    PLATFORM: ClassVar[Source]
+
+
+Source.COURT = Source.declare("court")
+Source.MARKET = Source.declare("market")
+Source.TAX = Source.declare("tax")
+Source.HRSS = Source.declare("hrss")
+Source.UTILITIES = Source.declare("utilities")
+Source.NATIONAL = Source.declare("national")
+Source.IDENTITY = Source.declare("identity")
+Source.PLATFORM = Source.declare("platform")
 
 
 class EntityType(StrEnum):

@@ -116,7 +116,7 @@ RECORDED_BY: dict[RecordKind, Source] = {
 SECTION_SOURCES: dict[SectionKey, tuple[Source, ...]] = {
     key: tuple(
         source
-        for source in Source
+        for source in Source.members()
         if any(
             RECORDED_BY.get(kind) is source and placed is key
             for kind, placed in _SECTION_OF.items()

@@ -107,7 +107,7 @@ class ConsentMutations:
         consent = await access.grant_consent(
             subject,
             input.bank_id.strip(),
-            [ConsentScope[s.name] for s in input.scopes],
+            [ConsentScope.of_name(s.name) for s in input.scopes],
             Purpose[input.purpose.name].value,
             input.ends_on,
         )

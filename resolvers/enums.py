@@ -6,8 +6,11 @@ Members are named as in ``credit``; convert with ``GqlEnum[domain_value.name]``.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import strawberry
+
+from connectors.registry import bureaus
 
 __all__ = [
     "Badge",
@@ -66,19 +69,27 @@ class RepairStatus(Enum):
     REPAIRED = strawberry.enum_value("REPAIRED", description="已修复 / Repaired")
 
 
-@strawberry.enum(description="数据来源部门 / Source bureau of a fact")
-class Source(Enum):
-    COURT = strawberry.enum_value("court", description="法院 / Courts")
-    MARKET = strawberry.enum_value("market", description="市场监管 / Market regulation")
-    TAX = strawberry.enum_value("tax", description="税务 / Tax")
-    HRSS = strawberry.enum_value(
-        "hrss", description="人社与公积金 / Social insurance and housing fund"
-    )
-    UTILITIES = strawberry.enum_value("utilities", description="水电气 / Utilities")
-    NATIONAL = strawberry.enum_value("national", description="全国性名单 / National lists")
-    IDENTITY = strawberry.enum_value("identity", description="身份核验 / Identity verification")
-    PLATFORM = strawberry.enum_value(
-        "platform", description="信用平台自有数据 / The platform's own data"
+# Derived from the bureaus' declarations (connectors.registry): one value per bureau, named and
+# described by its source's label.  Values keep their names: COURT is "court", as ever.
+if TYPE_CHECKING:
+
+    class Source(Enum):
+        """数据来源部门 / Source bureau of a fact"""
+
+else:
+    Source = strawberry.enum(
+        Enum(
+            "Source",
+            [
+                (
+                    b.source.name,
+                    strawberry.enum_value(b.source.value, description=b.name.bilingual()),
+                )
+                for b in bureaus()
+            ],
+        ),
+        name="Source",
+        description="数据来源部门 / Source bureau of a fact",
     )
 
 

@@ -27,7 +27,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from credit.access import ClientScope, Principal, PrincipalKind, may_act_for
+from credit import access as rules
+from credit.access import ClientScope, Principal, PrincipalKind
 from credit.calendar import add_months
 from credit.errors import DomainError
 from credit.financing import (
@@ -57,7 +58,7 @@ from resolvers.financing_inputs import (
     PrecheckFinancingBatchInput,
     PrecheckFinancingInput,
 )
-from resolvers.financing_service import FinancingService, NewPrecheck, ReadNote, StoredPrecheck
+from resolvers.financing_service import FinancingService, NewPrecheck, ReadNote
 from resolvers.financing_types import (
     FinancingApprovalStats,
     FinancingPrecheck,
@@ -88,13 +89,13 @@ def _principal(info: Ctx) -> Principal:
 
 def _bank(info: Ctx, scope: ClientScope) -> Principal:
     principal = _principal(info)
-    if principal.kind is not PrincipalKind.BANK or not principal.has_scope(scope):
+    if not rules.may_act_as_bank(principal, scope):
         raise Forbidden(f"该操作仅限具有 {scope.value} 权限的银行")
     return principal
 
 
 def _operator(info: Ctx) -> None:
-    if _principal(info).kind is not PrincipalKind.OPERATOR:
+    if not rules.may_manage_products(_principal(info)):
         raise Forbidden("产品管理仅限平台运营方")
 
 
@@ -184,7 +185,9 @@ class FinancingQueries:
         principal = _principal(info)
         service = _service(info)
         stored = await service.precheck(str(id))
-        if stored is None or not _may_read(principal, stored):
+        if stored is None or not rules.may_read_precheck(
+            principal, bank_id=stored.bank_id, uscc=stored.uscc
+        ):
             raise PrecheckNotFound
         if principal.kind is PrincipalKind.BANK:
             note = ReadNote(stored.uscc, ("financingPrecheck",), consent_ids=stored.consent_ids)
@@ -212,7 +215,7 @@ class FinancingQueries:
         usccs = sorted(principal.represents)
         if uscc is not None:
             code = validate_uscc(uscc)
-            if code not in principal.represents:
+            if not rules.may_read_prechecks_on(principal, code):
                 raise Forbidden("只能查看本人担任法定代表人的企业")
             usccs = [code]
         check_page_size(first, info.context.limits.max_page_size)
@@ -245,7 +248,7 @@ class FinancingQueries:
             str | None, strawberry.argument(description="产品代码；缺省为全部 / Product")
         ] = None,
     ) -> list[FinancingApprovalStats]:
-        if _principal(info).kind not in (PrincipalKind.OFFICER, PrincipalKind.OPERATOR):
+        if not rules.may_read_approval_stats(_principal(info)):
             raise Forbidden("预审统计仅限监管工作人员和平台运营方")
         since, last = from_month.replace(day=1), to_month.replace(day=1)
         months = (last.year - since.year) * 12 + last.month - since.month + 1
@@ -255,12 +258,6 @@ class FinancingQueries:
         until = add_months(last, 1) if last.year < dt.MAXYEAR or last.month < 12 else dt.date.max
         found = await _service(info).approval_stats(product_code, since, until)
         return [FinancingApprovalStats.from_domain(s) for s in found]
-
-
-def _may_read(principal: Principal, stored: StoredPrecheck) -> bool:
-    if principal.kind is PrincipalKind.BANK:
-        return principal.bank_id == stored.bank_id
-    return principal.kind is PrincipalKind.OPERATOR or may_act_for(principal, stored.uscc)
 
 
 @strawberry.type(description="信易贷融资预审的操作 / Financing pre-check operations")
