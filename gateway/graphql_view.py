@@ -33,6 +33,7 @@ from gateway.edge_view import EdgeView
 from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
 from gateway.media_types import MediaType, accepted
+from gateway.precheck_workflow import PrecheckWorkflow
 from gateway.request_access import GatewayAccess
 from gateway.settings import Settings, person_key_secret
 from gateway.state import gateway_state
@@ -104,7 +105,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
             clock=utc_now,
         )
         request.state.access = access  # the audit rows are written in process_result
-        return GraphContext.build(
+        context = GraphContext.build(
             connectors=state.connectors,
             today=state.today(),
             policy=settings.publicity,
@@ -117,6 +118,8 @@ class GraphQLView(EdgeView[GraphContext, None]):
                 state, access.principal, request.state.request_id
             ),
         )
+        context.prechecks = PrecheckWorkflow.for_context(context)
+        return context
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -21,7 +21,7 @@ from resolvers.source_loader import Deadline
 
 if TYPE_CHECKING:  # resolvers.binding imports this module
     from resolvers.binding import IdentityBinder
-    from resolvers.financing_service import FinancingService
+    from resolvers.financing_service import FinancingService, PrecheckRunner
 
 __all__ = ["GraphContext", "GraphLimits", "PartialFailure"]
 
@@ -60,6 +60,7 @@ class GraphContext:
     shown_records: dict[str, tuple[Records, Records]] = field(default_factory=dict)
     binding: IdentityBinder | None = None  # identity binding (the gateway's BindingService)
     financing: FinancingService | None = None  # products and pre-checks (GatewayFinancing)
+    prechecks: PrecheckRunner | None = None  # the pre-check workflow (PrecheckWorkflow)
 
     @property
     def principal(self) -> Principal:
