@@ -62,8 +62,9 @@ class OpenEnum(str):
         found = cls._members.get(value)
         if isinstance(found, cls):
             return found
-        if not (value.isascii() and value.replace("_", "").isalnum() and value.islower()):
-            raise ValueError(f"{cls.__name__}: {value!r} is not a lower-case identifier")
+        plain = value.isascii() and value.replace("_", "").isalnum()
+        if not (plain and (value.islower() or value.isupper())):
+            raise ValueError(f"{cls.__name__}: {value!r} is not a one-case identifier")
         member = str.__new__(cls, value)
         cls._members[value] = member
         return member

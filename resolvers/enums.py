@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from connectors.registry import bureaus
+from credit import records
 
 __all__ = [
     "Badge",
@@ -25,34 +26,26 @@ __all__ = [
 ]
 
 
-@strawberry.enum(description="信用记录类别 / Kind of credit record")
-class RecordKind(Enum):
-    ADMIN_PENALTY = strawberry.enum_value(
-        "ADMIN_PENALTY", description="行政处罚（双公示） / Administrative penalty"
+# Derived from the domain's kinds and those the bureaus declare (credit.records.declare_kind),
+# each described by its label; the bureaus are imported first (connectors.registry).
+if TYPE_CHECKING:
+
+    class RecordKind(Enum):
+        """信用记录类别 / Kind of credit record"""
+
+else:
+    bureaus()
+    RecordKind = strawberry.enum(
+        Enum(
+            "RecordKind",
+            [
+                (k.name, strawberry.enum_value(k.value, description=k.label.bilingual()))
+                for k in records.RecordKind.members()
+            ],
+        ),
+        name="RecordKind",
+        description="信用记录类别 / Kind of credit record",
     )
-    MARKET_PENALTY = strawberry.enum_value(
-        "MARKET_PENALTY", description="市场监管行政处罚 / Market-regulation penalty"
-    )
-    PERMIT = strawberry.enum_value("PERMIT", description="行政许可 / Administrative permit")
-    JUDGMENT_DEFAULTER = strawberry.enum_value(
-        "JUDGMENT_DEFAULTER", description="失信被执行人 / Judgment defaulter"
-    )
-    CONSUMPTION_RESTRICTION = strawberry.enum_value(
-        "CONSUMPTION_RESTRICTION", description="限制消费令 / Consumption restriction order"
-    )
-    ABNORMAL_OPERATION = strawberry.enum_value(
-        "ABNORMAL_OPERATION", description="经营异常名录 / Abnormal-operations list"
-    )
-    SERIOUS_VIOLATION = strawberry.enum_value(
-        "SERIOUS_VIOLATION", description="严重违法失信名单 / Serious-violation list"
-    )
-    SERIOUS_DISHONESTY = strawberry.enum_value(
-        "SERIOUS_DISHONESTY",
-        description="严重失信主体名单（全国） / National serious-dishonesty list",
-    )
-    RED_LIST = strawberry.enum_value("RED_LIST", description="守信激励（红名单） / Red list")
-    COMMITMENT = strawberry.enum_value("COMMITMENT", description="信用承诺 / Credit commitment")
-    EVALUATION = strawberry.enum_value("EVALUATION", description="信用评价 / Credit evaluation")
 
 
 @strawberry.enum(description="失信行为严重程度 / Severity of a negative record")

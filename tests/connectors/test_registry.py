@@ -70,7 +70,7 @@ async def connector_set(
 
 
 def _method(connectors: ConnectorSet, case: ConnectorCase) -> Any:
-    return getattr(connectors, case.bureau)
+    return connectors.of(case.bureau)
 
 
 async def _ask(

@@ -9,7 +9,14 @@ import pytest
 from credit.advice import AdviceCode
 from credit.classification import Badge, CreditClass
 from credit.publicity import PublicityPolicy
-from credit.records import OperatingStatus, RecordKind, RepairStatus, Severity, Source
+from credit.records import (
+    KIND_TRAITS,
+    OperatingStatus,
+    RecordKind,
+    RepairStatus,
+    Severity,
+    Source,
+)
 from credit.report import (
     EMPTY_TEXT,
     RECORDED_BY,
@@ -17,6 +24,8 @@ from credit.report import (
     InvalidReportPeriod,
     SectionKey,
     credit_report,
+    section_of,
+    section_sources,
 )
 from tests.credit.factories import SUBJECT, grade, rec, registration
 
@@ -188,5 +197,15 @@ def test_a_bureau_that_did_not_answer_marks_its_sections_and_withholds_the_concl
 
 
 def test_every_record_kind_has_a_bureau_and_every_section_but_other_is_fed() -> None:
-    assert set(RECORDED_BY) == set(RecordKind)
+    declared = {k for k in RecordKind.members() if k in KIND_TRAITS}
+    assert set(RECORDED_BY) == set(RecordKind.members()) - declared
     assert {k for k, fed in SECTION_SOURCES.items() if not fed} == {SectionKey.OTHER}
+
+
+def test_a_declared_kind_lands_in_its_section_fed_by_its_bureau() -> None:
+    from connectors.customs import CERTIFIED, CUSTOMS, DISHONEST  # declared by its connector
+
+    assert section_of(DISHONEST) is SectionKey.SERIOUS_LISTS
+    assert section_of(CERTIFIED) is SectionKey.HONESTY
+    assert CUSTOMS in section_sources(SectionKey.SERIOUS_LISTS)
+    assert CUSTOMS not in SECTION_SOURCES[SectionKey.SERIOUS_LISTS]  # the domain's own table

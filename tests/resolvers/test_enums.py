@@ -12,7 +12,6 @@ from resolvers import enums
 from resolvers.gated_types import ConsentScopeEnum
 
 PAIRS: list[tuple[type[Enum], type[Enum]]] = [
-    (records.RecordKind, enums.RecordKind),
     (records.Severity, enums.Severity),
     (records.RepairStatus, enums.RepairStatus),
     (classification.CreditClass, enums.CreditClass),
@@ -41,3 +40,11 @@ def test_source_and_consent_scope_are_the_registry_s() -> None:
     for b in registry.gated:
         assert b.consent is not None
         assert b.consent.label.zh != b.consent.value
+
+
+def test_record_kinds_are_the_domain_s_and_the_bureaus_declared_ones() -> None:
+    assert [(m.name, m.value) for m in enums.RecordKind] == [
+        (k.name, k.value) for k in records.RecordKind.members()
+    ]
+    for kind in records.KIND_TRAITS:  # each declared kind names its bureau
+        assert records.KIND_TRAITS[kind].source in bureaus().sources

@@ -307,6 +307,9 @@ async def test_a_consented_precheck_matches_the_engine_on_the_worlds_facts(
         "utilities": 1,
         "national": 1,
         "identity": 0,
+        "customs": 1,  # public records: part of every firm's records
+        "ip": 1,
+        "realestate": 0,
     }
     rows = await seeded_database.pool.fetch(
         "SELECT subject_key, consent_id, purpose, scopes, fields FROM audit_log "
@@ -447,6 +450,9 @@ async def test_a_batch_of_100_makes_one_call_per_bureau(
         "utilities": 1,
         "national": 1,
         "identity": 0,
+        "customs": 1,  # public records: part of every firm's records
+        "ip": 1,
+        "realestate": 0,
     }
     assert (
         bureaus["court"].service.state.calls == {"subjects.batchGet": 2}
@@ -493,6 +499,9 @@ async def test_a_batch_of_50_makes_exactly_one_call_per_bureau(
         "utilities": 1,
         "national": 1,
         "identity": 0,
+        "customs": 1,  # public records: part of every firm's records
+        "ip": 1,
+        "realestate": 0,
     }
 
 
