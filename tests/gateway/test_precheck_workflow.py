@@ -13,7 +13,16 @@ import pytest
 from connectors.registry import ConnectorSet, build_connector_set
 from credit.access import Principal, PrincipalKind
 from credit.errors import DomainError
-from credit.financing import EnterpriseNotFound, IdempotencyConflict, PrecheckRequest
+from credit.financing import (
+    EnterpriseNotFound,
+    IdempotencyConflict,
+    PrecheckRequest,
+    ProductChange,
+    RuleId,
+    RuleSpec,
+    Verdict,
+)
+from credit.financing.products import EXAMPLE_PARAMETERS
 from credit.identifiers import InvalidCreditCode
 from credit.records import OperatingStatus
 from gateway.database import Database
@@ -24,6 +33,8 @@ from resolvers.data import ProvenanceLog, SubjectData
 from resolvers.financing_facts import Sources
 from resolvers.financing_service import BatchRequest, StoredPrecheck
 from resolvers.source_loader import Deadline
+from simulators.customs import customs_file
+from simulators.ip import ip_rights
 from simulators.runner import RunningBureau
 from simulators.world import World
 from tests.conftest import TEST_WORLD
@@ -108,3 +119,47 @@ async def test_a_batch_answers_each_firm_in_order_with_one_call_per_bureau(
     assert all(isinstance(f, DomainError | StoredPrecheck) for f in found)
     for name in ("market", "court", "national"):
         assert all(n == 1 for n in bureaus[name].service.state.calls.values()), name
+
+
+async def test_golden_world_prechecks_on_the_added_bureaus_rules(
+    workflow: PrecheckWorkflow, world: World, seeded_database: Database, settings: Settings
+) -> None:
+    """On the world's own firms, through the simulators: a firm the customs rate 失信 is
+    declined by a product applying the customs rule; a firm holding a patent or trademark in
+    force passes an IP pledge product's rule."""
+    operator = Principal(PrincipalKind.OPERATOR, client_id="wf-operator")
+    products = GatewayFinancing(seeded_database.pool, settings, operator, "wf-products")
+    suffix = secrets.token_hex(3).upper()
+    for code, rule in (
+        ("CUSTOMS", RuleId.CUSTOMS_NOT_DISHONEST),
+        ("IPPLEDGE", RuleId.IP_PLEDGEABLE),
+    ):
+        await products.set_product(
+            ProductChange(
+                code=f"WF_{code}_{suffix}",
+                name="工作流测试贷",
+                bank_id=BANK_ID,
+                bank_name="演示银行（合成数据）",
+                parameters=EXAMPLE_PARAMETERS,
+                rules=(RuleSpec(rule, True),),
+            )
+        )
+    active = {r.uscc for r in world.registrations.values() if r.status is OperatingStatus.ACTIVE}
+    dishonest = next(
+        c for c in sorted(active) if (f := customs_file(world, c)) and f.rating == "失信"
+    )
+    holder = next(
+        c
+        for c in sorted(active)
+        if any(r.type in ("patents", "trademarks") for r in ip_rights(world, c) or ())
+    )
+
+    async def decide(code: str, uscc: str) -> dict[RuleId, Verdict]:
+        request = PrecheckRequest.of(
+            uscc=uscc, product_code=f"WF_{code}_{suffix}", amount=AMOUNT, purpose=PURPOSE
+        )
+        stored = await workflow.precheck(BANK_ID, request, secrets.token_hex(8), path="wf")
+        return {r.rule: r.verdict for r in stored.decision.reasons}
+
+    assert (await decide("CUSTOMS", dishonest))[RuleId.CUSTOMS_NOT_DISHONEST] is Verdict.FAIL
+    assert (await decide("IPPLEDGE", holder))[RuleId.IP_PLEDGEABLE] is Verdict.PASS
