@@ -7,9 +7,8 @@ batch each item carries its own ``rtnCode``: ``00`` answered, ``04`` unknown tax
 of the answer), ``20`` token refused (:class:`ConsentRejected` for that subject alone).
 
     grants = {uscc: Grant(consent_id, token), ...}
-    await tax.grades(grants)     # dict[code, Sourced[tuple[TaxGrade, ...]]], oldest year first
-    await tax.payments(grants)   # dict[code, Sourced[tuple[TaxPayment, ...]]], oldest month first
-    await tax.ledgers(grants)    # dict[code, Sourced[TaxLedger]]: both of the above, one call
+    await tax.ledgers(grants)    # dict[code, Sourced[TaxLedger]]: grades (oldest year first)
+                                 # and monthly payments (oldest month first), one call
 
 Answers are cached under each subject's consent id; ``tax.drop_consent(consent_id)`` forgets
 them at once when the consent is revoked.
@@ -38,8 +37,6 @@ from credit.vocabulary import Label
 __all__ = ["BATCH_LIMIT", "TaxConnector", "TaxLedger"]
 
 BATCH_LIMIT = 100
-GRADES = "grades"
-PAYMENTS = "payments"
 LEDGER = "ledger"
 
 T = TypeVar("T")
@@ -80,30 +77,10 @@ class TaxLedger:
 
 class TaxConnector(HttpBureau):
     source = "tax"
-    kinds = (LEDGER, GRADES, PAYMENTS)
+    kinds = (LEDGER,)
 
     def authorise(self, request: httpx.Request) -> None:
         request.headers["X-Tax-AppKey"] = self._config.api_key.get_secret_value()
-
-    async def grades(self, grants: Mapping[str, Grant]) -> dict[str, Sourced[tuple[TaxGrade, ...]]]:
-        return await self.gated_batch(
-            GRADES,
-            grants,
-            lambda wanted: self._fetch(
-                "credit-grade", wanted, lambda item: self._rows(item.get("pjxx"), _grade)
-            ),
-        )
-
-    async def payments(
-        self, grants: Mapping[str, Grant]
-    ) -> dict[str, Sourced[tuple[TaxPayment, ...]]]:
-        return await self.gated_batch(
-            PAYMENTS,
-            grants,
-            lambda wanted: self._fetch(
-                "payments", wanted, lambda item: self._rows(item.get("items"), _payment)
-            ),
-        )
 
     async def ledgers(self, grants: Mapping[str, Grant]) -> dict[str, Sourced[TaxLedger]]:
         """Grades and payments together: one upstream call per 100 taxpayers."""

@@ -29,7 +29,7 @@ from connectors.national import NationalConnector
 from connectors.protocol import Grant
 from connectors.provenance import Sourced
 from connectors.realestate import RealEstateConnector
-from connectors.tax import TaxConnector
+from connectors.tax import TaxConnector, TaxLedger
 from connectors.utilities import UtilitiesConnector
 from credit.authorisation import sign_subject_token
 from credit.money import yuan
@@ -227,9 +227,12 @@ IDENTITY = ConnectorCase(
 )
 
 GATED_CASES = [
-    _gated("tax.grades", TaxConnector, "grades", "grades", lambda f: f.tax and f.tax.grades),
     _gated(
-        "tax.payments", TaxConnector, "payments", "payments", lambda f: f.tax and f.tax.payments
+        "tax.ledgers",
+        TaxConnector,
+        "ledgers",
+        "ledger",
+        lambda f: TaxLedger(f.tax.grades, f.tax.payments) if f.tax else None,
     ),
     _gated(
         "hrss.contributions",
