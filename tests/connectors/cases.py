@@ -326,6 +326,10 @@ def _day(stamp: str | None) -> dt.date | None:
     return dt.date.fromisoformat(stamp[:10]) if stamp else None
 
 
+def _on(stamp: str) -> dt.date:
+    return dt.date.fromisoformat(stamp[:10])
+
+
 def _ip(world: World, code: str) -> tuple[CreditRecord, ...] | None:
     rights = ip_rights(world, code)
     if rights is None:
@@ -339,18 +343,18 @@ def _ip(world: World, code: str) -> tuple[CreditRecord, ...] | None:
             title = f"{a['category']}专利 {a['number']}：{a['title']}"
             details = {"number": a["number"], "category": a["category"]}
             found.append(CreditRecord(kind=RecordKind("PATENT"), title=title,
-                                      decided_on=_day(a["grantedAt"]), ended_on=_day(a["lapsedAt"]),
+                                      decided_on=_on(a["grantedAt"]), ended_on=_day(a["lapsedAt"]),
                                       details=details, **common))  # fmt: skip
         elif r.type == "trademarks":
             title = f"注册商标「{a['mark']}」第{a['niceClass']}类（注册号 {a['regNo']}）"
             details = {"reg_no": a["regNo"], "expires_on": a["expiresAt"][:10]}
             found.append(CreditRecord(kind=RecordKind("TRADEMARK"), title=title,
-                                      decided_on=_day(a["registeredAt"]), details=details,
+                                      decided_on=_on(a["registeredAt"]), details=details,
                                       **common))  # fmt: skip
         else:
             title = f"知识产权质押登记 {a['regNo']}（质权人：{a['pledgee']}）"
             found.append(CreditRecord(kind=RecordKind("IP_PLEDGE"), title=title,
-                                      decided_on=_day(a["registeredAt"]),
+                                      decided_on=_on(a["registeredAt"]),
                                       ended_on=_day(a["releasedAt"]),
                                       amount_yuan=yuan(Decimal(a["amountCents"]) / 100),
                                       details={"pledgee": a["pledgee"]}, **common))  # fmt: skip
@@ -358,8 +362,10 @@ def _ip(world: World, code: str) -> tuple[CreditRecord, ...] | None:
 
 
 def _cn(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
+    return _cn_on(text) if text is not None else None
+
+
+def _cn_on(text: str) -> dt.date:
     return dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
 
 
@@ -375,7 +381,7 @@ def _real_estate(world: World, code: str) -> tuple[CreditRecord, ...] | None:
             source=source,
             subject_code=code,
             title=f"{r['yt']}用途不动产 {r['zl']}（{r['mj']}平方米）",
-            decided_on=_cn(r["djrq"]),
+            decided_on=_cn_on(r["djrq"]),
             authority=authority,
             details={"area_m2": str(Decimal(r["mj"])), "use": r["yt"]},
         )
@@ -388,7 +394,7 @@ def _real_estate(world: World, code: str) -> tuple[CreditRecord, ...] | None:
             source=source,
             subject_code=code,
             title=f"抵押权登记（抵押权人：{m['dyqr']}）",
-            decided_on=_cn(m["djrq"]),
+            decided_on=_cn_on(m["djrq"]),
             authority=authority,
             ended_on=_cn(m["zxrq"]),
             amount_yuan=_wan(m["bdbzzqse"]),
@@ -403,7 +409,7 @@ def _real_estate(world: World, code: str) -> tuple[CreditRecord, ...] | None:
             source=source,
             subject_code=code,
             title=f"查封登记 {s['cfwh']}",
-            decided_on=_cn(s["djrq"]),
+            decided_on=_cn_on(s["djrq"]),
             authority=s["cfjg"],
             ended_on=_cn(s["jfrq"]),
         )

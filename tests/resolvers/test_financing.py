@@ -206,7 +206,10 @@ async def test_products_are_public(client: httpx.AsyncClient) -> None:
         products
     )
     limits = products["BANK_TAX_LOAN"]["parameters"]["limitsByGrade"]
-    assert [(x["grade"], Decimal(x["limit"]["yuan"])) for x in limits] == [
+    found: list[tuple[str, Decimal | int]] = [
+        (x["grade"], Decimal(x["limit"]["yuan"])) for x in limits
+    ]
+    assert found == [
         ("A", 1_000_000),
         ("B", 800_000),
         ("C", 300_000),

@@ -155,11 +155,11 @@ def record(kind: RecordKind, source: Source, **fields: Any) -> CreditRecord:
 
 def _add(facts: EnterpriseFacts, key: FactKey, entry: CreditRecord) -> EnterpriseFacts:
     fact = facts.get(key)
-    if not isinstance(fact, Known):
+    if not isinstance(fact, Known) or not isinstance(fact.value, tuple):
         return facts
     # ids by position, so that building the same facts twice gives equal facts
     entry = dataclasses.replace(entry, id=f"{key.value}-{len(fact.value)}")
-    return facts.with_fact(key, Known((*fact.value, entry), fact.provenance))  # type: ignore[misc]
+    return facts.with_fact(key, Known((*fact.value, entry), fact.provenance))
 
 
 def add_defaulter(facts: EnterpriseFacts) -> EnterpriseFacts:
