@@ -235,6 +235,7 @@ def consents_text(
 
 
 def grant_summary(subject: str, bank: str, scopes: Iterable[str], purpose: str, days: int) -> str:
+    """``scopes``: their names, as the gateway (or the bot's own table) gives them."""
     names = "、".join(SCOPES.get(s, s) for s in scopes)
     return (
         f"请确认授权：\n对象：{subject}\n机构：{bank}\n范围：{names}\n"

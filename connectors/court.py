@@ -24,11 +24,13 @@ from typing import Any
 
 import httpx
 
+from connectors.bureau import Bureau
 from connectors.errors import SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
 from credit.money import yuan
 from credit.records import CreditRecord, Performance, RecordKind, Severity, Source
+from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "CourtConnector"]
 
@@ -134,3 +136,12 @@ class CourtConnector(HttpBureau):
             ended_on=_date(item.get("liftedDate")),
             details={"restricted": str(item["restrictedPerson"])},
         )
+
+
+BUREAU = Bureau.http(
+    CourtConnector,
+    source=Source.declare("court", Label("法院", "Courts")),
+    rank=10,
+    feeds=("JUDGMENT_DEFAULTER", "CONSUMPTION_RESTRICTION", "court_records", "legal_rep_records"),
+    records="records",
+)

@@ -22,12 +22,15 @@ from typing import Any
 
 import httpx
 
+from connectors.bureau import Bureau
 from connectors.errors import ConnectorError, ConsentRejected, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.protocol import Grant
 from connectors.provenance import Sourced
+from credit.access import ConsentScope
 from credit.money import yuan
-from credit.records import SocialInsuranceMonth
+from credit.records import SocialInsuranceMonth, Source
+from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "HrssConnector"]
 
@@ -86,3 +89,12 @@ class HrssConnector(HttpBureau):
         if not isinstance(result, dict) or not isinstance(result.get("units"), list):
             raise SourceProtocolError(self.source, "批量应答缺少单位列表")
         return result
+
+
+BUREAU = Bureau.http(
+    HrssConnector,
+    source=Source.declare("hrss", Label("人社与公积金", "Social insurance and housing fund")),
+    rank=40,
+    consent=ConsentScope.HRSS,
+    feeds=("social_insurance",),
+)

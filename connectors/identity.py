@@ -18,9 +18,12 @@ from enum import StrEnum
 
 import httpx
 
+from connectors.bureau import Bureau
 from connectors.errors import SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
+from credit.records import Source
+from credit.vocabulary import Label
 
 __all__ = ["CALLER_ID", "IdentityConnector", "IdentityVerdict"]
 
@@ -62,3 +65,10 @@ class IdentityConnector(HttpBureau):
         if verdict is None:
             raise SourceProtocolError(self.source, "核验应答缺少有效的结果码")
         return verdict
+
+
+BUREAU = Bureau.http(
+    IdentityConnector,
+    source=Source.declare("identity", Label("身份核验", "Identity verification")),
+    rank=70,
+)

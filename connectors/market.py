@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 
+from connectors.bureau import Bureau
 from connectors.errors import ConnectorError, NotFound, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.market_mapping import (
@@ -43,7 +44,8 @@ from connectors.market_mapping import (
 )
 from connectors.provenance import Sourced
 from credit.publicity import never_published
-from credit.records import CreditRecord, Registration, Shareholding
+from credit.records import CreditRecord, Registration, Shareholding, Source
+from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "MarketConnector", "MarketDossier", "RegistrationPage"]
 
@@ -252,3 +254,21 @@ class MarketConnector(HttpBureau):
 
 def _chunks(codes: list[str]) -> list[list[str]]:
     return [codes[i : i + BATCH_LIMIT] for i in range(0, len(codes), BATCH_LIMIT)]
+
+
+# Its records come with each registration (the dossier), so the loaders read them from there.
+BUREAU = Bureau.http(
+    MarketConnector,
+    source=Source.declare("market", Label("市场监管", "Market regulation")),
+    rank=20,
+    feeds=(
+        "PERMIT",
+        "ADMIN_PENALTY",
+        "MARKET_PENALTY",
+        "ABNORMAL_OPERATION",
+        "SERIOUS_VIOLATION",
+        "registration",
+        "market_records",
+        "legal_rep_birth_date",
+    ),
+)

@@ -17,10 +17,12 @@ from typing import Any
 
 import httpx
 
+from connectors.bureau import Bureau
 from connectors.errors import ConnectorError, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
 from credit.records import CreditRecord, RecordKind, Severity, Source
+from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "NationalConnector"]
 
@@ -91,3 +93,12 @@ class NationalConnector(HttpBureau):
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise SourceProtocolError(self.source, "批量应答缺少数据列表")
         return rows
+
+
+BUREAU = Bureau.http(
+    NationalConnector,
+    source=Source.declare("national", Label("全国性名单", "National lists")),
+    rank=60,
+    feeds=("SERIOUS_DISHONESTY", "national_records"),
+    records="entries",
+)

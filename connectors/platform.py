@@ -28,10 +28,12 @@ from typing import Any
 import asyncpg
 from cachetools import TTLCache
 
+from connectors.bureau import Bureau, BureauParts
 from connectors.clock import SYSTEM_CLOCK, Clock
 from connectors.errors import SourceTimeout, SourceUnavailable
 from connectors.provenance import Provenance, Sourced
 from credit.records import CreditRecord, RecordKind, Source
+from credit.vocabulary import Label
 
 __all__ = ["PLATFORM_CHANNEL", "PlatformCache", "PlatformConnector"]
 
@@ -296,3 +298,17 @@ class PlatformConnector:
     async def aclose(self) -> None:
         """Idempotent.  The pool belongs to whoever handed it in and is not closed here."""
         self._closed = True
+
+
+def _platform(parts: BureauParts) -> PlatformConnector:
+    return PlatformConnector(parts.pool, clock=parts.clock)
+
+
+BUREAU = Bureau(
+    source=Source.declare("platform", Label("信用平台自有数据", "The platform's own data")),
+    rank=1000,
+    build=_platform,
+    feeds=("RED_LIST", "COMMITMENT", "EVALUATION"),
+    records="records",
+    remote=False,
+)

@@ -7,9 +7,8 @@ batch each item carries its own ``rtnCode``: ``00`` answered, ``04`` unknown tax
 of the answer), ``20`` token refused (:class:`ConsentRejected` for that subject alone).
 
     grants = {uscc: Grant(consent_id, token), ...}
-    await tax.grades(grants)     # dict[code, Sourced[tuple[TaxGrade, ...]]], oldest year first
-    await tax.payments(grants)   # dict[code, Sourced[tuple[TaxPayment, ...]]], oldest month first
-    await tax.ledgers(grants)    # dict[code, Sourced[TaxLedger]]: both of the above, one call
+    await tax.ledgers(grants)    # dict[code, Sourced[TaxLedger]]: grades (oldest year first)
+                                 # and monthly payments (oldest month first), one call
 
 Answers are cached under each subject's consent id; ``tax.drop_consent(consent_id)`` forgets
 them at once when the consent is revoked.
@@ -25,18 +24,19 @@ from typing import Any, TypeVar
 
 import httpx
 
+from connectors.bureau import Bureau
 from connectors.errors import ConnectorError, ConsentRejected, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.protocol import Grant
 from connectors.provenance import Sourced
+from credit.access import ConsentScope
 from credit.money import yuan
-from credit.records import TaxGrade, TaxGradeLetter, TaxPayment
+from credit.records import Source, TaxGrade, TaxGradeLetter, TaxPayment
+from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "TaxConnector", "TaxLedger"]
 
 BATCH_LIMIT = 100
-GRADES = "grades"
-PAYMENTS = "payments"
 LEDGER = "ledger"
 
 T = TypeVar("T")
@@ -77,30 +77,10 @@ class TaxLedger:
 
 class TaxConnector(HttpBureau):
     source = "tax"
-    kinds = (LEDGER, GRADES, PAYMENTS)
+    kinds = (LEDGER,)
 
     def authorise(self, request: httpx.Request) -> None:
         request.headers["X-Tax-AppKey"] = self._config.api_key.get_secret_value()
-
-    async def grades(self, grants: Mapping[str, Grant]) -> dict[str, Sourced[tuple[TaxGrade, ...]]]:
-        return await self.gated_batch(
-            GRADES,
-            grants,
-            lambda wanted: self._fetch(
-                "credit-grade", wanted, lambda item: self._rows(item.get("pjxx"), _grade)
-            ),
-        )
-
-    async def payments(
-        self, grants: Mapping[str, Grant]
-    ) -> dict[str, Sourced[tuple[TaxPayment, ...]]]:
-        return await self.gated_batch(
-            PAYMENTS,
-            grants,
-            lambda wanted: self._fetch(
-                "payments", wanted, lambda item: self._rows(item.get("items"), _payment)
-            ),
-        )
 
     async def ledgers(self, grants: Mapping[str, Grant]) -> dict[str, Sourced[TaxLedger]]:
         """Grades and payments together: one upstream call per 100 taxpayers."""
@@ -164,3 +144,12 @@ class TaxConnector(HttpBureau):
             return tuple(mapper(row) for row in rows)
         except (KeyError, ValueError, TypeError, InvalidOperation, AttributeError):
             raise SourceProtocolError(self.source, "明细字段缺失或格式错误") from None
+
+
+BUREAU = Bureau.http(
+    TaxConnector,
+    source=Source.declare("tax", Label("税务", "Tax")),
+    rank=30,
+    consent=ConsentScope.TAX,
+    feeds=("tax_grades", "tax_payments"),
+)

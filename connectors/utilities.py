@@ -23,12 +23,15 @@ from typing import Any
 
 import httpx
 
+from connectors.bureau import Bureau
 from connectors.errors import ConnectorError, ConsentRejected, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.protocol import Grant
 from connectors.provenance import Sourced
+from credit.access import ConsentScope
 from credit.money import yuan
-from credit.records import UtilityBill, UtilityKind
+from credit.records import Source, UtilityBill, UtilityKind
+from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "CHINA_STANDARD_TIME", "UtilitiesConnector"]
 
@@ -103,3 +106,12 @@ class UtilitiesConnector(HttpBureau):
             return tuple(_bill(b) for b in bills)
         except (KeyError, ValueError, TypeError, OverflowError, OSError):
             raise SourceProtocolError(self.source, "账单字段缺失或格式错误") from None
+
+
+BUREAU = Bureau.http(
+    UtilitiesConnector,
+    source=Source.declare("utilities", Label("水电气", "Utilities")),
+    rank=50,
+    consent=ConsentScope.UTILITIES,
+    feeds=("utilities",),
+)

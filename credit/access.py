@@ -38,11 +38,13 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 from credit.errors import DomainError
 from credit.policy import PublicityPolicy
 from credit.publicity import shareable_with_bank, visible_to_public
 from credit.records import CreditRecord
+from credit.vocabulary import Label, OpenEnum
 
 __all__ = [
     "ANONYMOUS",
@@ -59,9 +61,14 @@ __all__ = [
     "consent_covers",
     "find_live_consent",
     "local_date",
+    "may_act_as_bank",
     "may_act_for",
     "may_introspect",
+    "may_manage_products",
     "may_read_access_log",
+    "may_read_approval_stats",
+    "may_read_precheck",
+    "may_read_prechecks_on",
     "may_see_record",
     "may_see_unmasked",
     "person_subject_key",
@@ -102,13 +109,26 @@ class ClientScope(StrEnum):
     BUREAU_PLATFORM = "bureau:platform"
 
 
-class ConsentScope(StrEnum):
-    """What a subject lets a bank read; ``FULL_REPORT`` covers the others."""
+class ConsentScope(OpenEnum):
+    """What a subject lets a bank read; ``FULL_REPORT`` covers the others.
 
-    TAX = "tax"
-    HRSS = "hrss"  # social insurance and housing fund
-    UTILITIES = "utilities"
-    FULL_REPORT = "full_report"
+    An open set: each consent-gated bureau declares its scope (``connectors.bureau``).
+    """
+
+    TAX: ClassVar[ConsentScope]
+    HRSS: ClassVar[ConsentScope]  # social insurance and housing fund
+    UTILITIES: ClassVar[ConsentScope]
+    FULL_REPORT: ClassVar[ConsentScope]
+
+
+ConsentScope.TAX = ConsentScope.declare("tax", Label("纳税信息", "Tax grades and payments"))
+ConsentScope.HRSS = ConsentScope.declare(
+    "hrss", Label("社保和公积金信息", "Social insurance and housing fund")
+)
+ConsentScope.UTILITIES = ConsentScope.declare("utilities", Label("水电气缴费信息", "Utility bills"))
+ConsentScope.FULL_REPORT = ConsentScope.declare(
+    "full_report", Label("完整信用报告", "Full report (all of the above)")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +312,33 @@ def may_see_record(
     if audience is Audience.BANK:
         return shareable_with_bank(record, day, policy)
     return visible_to_public(record, day, policy)
+
+
+def may_act_as_bank(principal: Principal, scope: ClientScope) -> bool:
+    """A bank client's operation (a pre-check, an outcome report) needs that API scope."""
+    return principal.kind is PrincipalKind.BANK and principal.has_scope(scope)
+
+
+def may_manage_products(principal: Principal) -> bool:
+    """Loan products (and their withdrawn versions) are the platform operator's to manage."""
+    return principal.kind is PrincipalKind.OPERATOR
+
+
+def may_read_approval_stats(principal: Principal) -> bool:
+    """Pre-check and lending statistics: supervising officers and the operator."""
+    return principal.kind in (PrincipalKind.OFFICER, PrincipalKind.OPERATOR)
+
+
+def may_read_precheck(principal: Principal, *, bank_id: str, uscc: str) -> bool:
+    """A stored pre-check: the bank that ran it, the enterprise's representative, operators."""
+    if principal.kind is PrincipalKind.BANK:
+        return principal.bank_id == bank_id
+    return principal.kind is PrincipalKind.OPERATOR or may_act_for(principal, uscc)
+
+
+def may_read_prechecks_on(principal: Principal, uscc: str) -> bool:
+    """The pre-checks every bank made on a firm: its legal representative (bound citizen)."""
+    return principal.kind is PrincipalKind.CITIZEN and uscc in principal.represents
 
 
 def requires_audit(principal: Principal) -> bool:

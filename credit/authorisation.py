@@ -1,4 +1,4 @@
-"""Per-subject authorisation tokens for the consent-gated bureaus (tax, hrss, utilities).
+"""Per-subject authorisation tokens for the consent-gated bureaus (each one's ``ConsentScope``).
 
 A consent-gated bureau serves a subject's data only with a token that proves the subject
 authorised this read: the gateway signs one per subject from a live consent (征信业管理条例
@@ -36,25 +36,17 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from enum import StrEnum
+
+from credit.access import ConsentScope
 
 __all__ = [
     "MAX_TOKEN_LENGTH",
-    "AuthorisationScope",
     "sign_subject_token",
     "verify_subject_token",
 ]
 
 MAX_TOKEN_LENGTH = 1024
 _VERSION = "v1"
-
-
-class AuthorisationScope(StrEnum):
-    """What a subject token lets a bureau serve."""
-
-    TAX = "tax"
-    HRSS = "hrss"
-    UTILITIES = "utilities"
 
 
 def _b64(raw: bytes) -> str:
@@ -81,7 +73,8 @@ def sign_subject_token(
     """A token letting the bureau that holds ``secret`` serve ``scope`` data on ``subject``."""
     if not secret:
         raise ValueError("secret must not be empty")
-    AuthorisationScope(scope)  # ValueError for an unknown scope
+    if ConsentScope(scope) is ConsentScope.FULL_REPORT:  # ValueError for an unknown scope
+        raise ValueError("a token names one bureau's scope, never full_report")
     _aware(expires_at, "expires_at")
     body = {"scp": scope, "cid": consent_id, "exp": int(expires_at.timestamp())}
     claims = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())

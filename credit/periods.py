@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from credit.calendar import add_months
 from credit.policy import PublicityPolicy
-from credit.records import CreditRecord, RecordKind, Severity
+from credit.records import KIND_TRAITS, CreditRecord, RecordKind, Severity
 from credit.regimes import Anchor, Family, Regime
 
 __all__ = ["DISCLOSURE", "SAMR_PUBLICITY", "Rule", "never_published", "rule_for", "span"]
@@ -170,4 +170,6 @@ def rule_for(record: CreditRecord, policy: PublicityPolicy) -> Rule:
     if kind is RecordKind.CONSUMPTION_RESTRICTION:
         basis = f"{_CONSUME}：至人民法院解除限制消费令时止"
         return Rule(basis, start, ends=record.ended_on, repairable=False)
-    return Rule(_POSITIVE[kind], start, ends=record.ended_on, repairable=False)
+    declared = KIND_TRAITS.get(kind)
+    basis = declared.basis if declared is not None else _POSITIVE[kind]
+    return Rule(basis, start, ends=record.ended_on, repairable=False)

@@ -14,10 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
+
+from credit.vocabulary import Label, OpenEnum
 
 __all__ = [
+    "KIND_TRAITS",
     "CreditRecord",
     "EntityType",
+    "KindTraits",
     "OperatingStatus",
     "Performance",
     "Person",
@@ -33,20 +38,35 @@ __all__ = [
     "TaxPayment",
     "UtilityBill",
     "UtilityKind",
+    "declare_kind",
 ]
 
 
-class Source(StrEnum):
-    """Where a fact comes from: one bureau, or the platform's own database."""
+class Source(OpenEnum):
+    """Where a fact comes from: one bureau, or the platform's own database.
 
-    COURT = "court"
-    MARKET = "market"
-    TAX = "tax"
-    HRSS = "hrss"
-    UTILITIES = "utilities"
-    NATIONAL = "national"
-    IDENTITY = "identity"
-    PLATFORM = "platform"
+    An open set: the domain names the bureaus its rules read; a connector module bringing a new
+    bureau declares its source (``Source.declare("customs")``, see ``connectors.bureau``).
+    """
+
+    COURT: ClassVar[Source]
+    MARKET: ClassVar[Source]
+    TAX: ClassVar[Source]
+    HRSS: ClassVar[Source]
+    UTILITIES: ClassVar[Source]
+    NATIONAL: ClassVar[Source]
+    IDENTITY: ClassVar[Source]
+    PLATFORM: ClassVar[Source]
+
+
+Source.COURT = Source.declare("court")
+Source.MARKET = Source.declare("market")
+Source.TAX = Source.declare("tax")
+Source.HRSS = Source.declare("hrss")
+Source.UTILITIES = Source.declare("utilities")
+Source.NATIONAL = Source.declare("national")
+Source.IDENTITY = Source.declare("identity")
+Source.PLATFORM = Source.declare("platform")
 
 
 class EntityType(StrEnum):
@@ -128,20 +148,74 @@ class Performance(StrEnum):
     FULL = "全部履行"
 
 
-class RecordKind(StrEnum):
-    """Each kind is one publicity regime of DOMAIN.md §2 (or a positive record)."""
+class RecordKind(OpenEnum):
+    """Each kind is one publicity regime of DOMAIN.md §2 (or a positive record).
 
-    ADMIN_PENALTY = "ADMIN_PENALTY"  # 行政处罚 (双公示), NDRC Order 36
-    MARKET_PENALTY = "MARKET_PENALTY"  # 市场监管行政处罚, SAMR Order 45 Art. 13
-    PERMIT = "PERMIT"  # 行政许可
-    JUDGMENT_DEFAULTER = "JUDGMENT_DEFAULTER"  # 失信被执行人, SPC 2017
-    CONSUMPTION_RESTRICTION = "CONSUMPTION_RESTRICTION"  # 限制消费令
-    ABNORMAL_OPERATION = "ABNORMAL_OPERATION"  # 经营异常名录
-    SERIOUS_VIOLATION = "SERIOUS_VIOLATION"  # 严重违法失信名单 (market regulation)
-    SERIOUS_DISHONESTY = "SERIOUS_DISHONESTY"  # national serious-dishonesty lists
-    RED_LIST = "RED_LIST"  # 守信激励 (platform)
-    COMMITMENT = "COMMITMENT"  # 信用承诺 (platform)
-    EVALUATION = "EVALUATION"  # 信用评价 (platform)
+    An open set: a bureau bringing records of a new kind declares it with
+    :func:`declare_kind` (its label, its report section and the rule that keeps it public).
+    """
+
+    ADMIN_PENALTY: ClassVar[RecordKind]  # 行政处罚 (双公示), NDRC Order 36
+    MARKET_PENALTY: ClassVar[RecordKind]  # 市场监管行政处罚, SAMR Order 45 Art. 13
+    PERMIT: ClassVar[RecordKind]  # 行政许可
+    JUDGMENT_DEFAULTER: ClassVar[RecordKind]  # 失信被执行人, SPC 2017
+    CONSUMPTION_RESTRICTION: ClassVar[RecordKind]  # 限制消费令
+    ABNORMAL_OPERATION: ClassVar[RecordKind]  # 经营异常名录
+    SERIOUS_VIOLATION: ClassVar[RecordKind]  # 严重违法失信名单 (market regulation)
+    SERIOUS_DISHONESTY: ClassVar[RecordKind]  # national serious-dishonesty lists
+    RED_LIST: ClassVar[RecordKind]  # 守信激励 (platform)
+    COMMITMENT: ClassVar[RecordKind]  # 信用承诺 (platform)
+    EVALUATION: ClassVar[RecordKind]  # 信用评价 (platform)
+
+
+RecordKind.ADMIN_PENALTY = RecordKind.declare(
+    "ADMIN_PENALTY", Label("行政处罚（双公示）", "Administrative penalty")
+)
+RecordKind.MARKET_PENALTY = RecordKind.declare(
+    "MARKET_PENALTY", Label("市场监管行政处罚", "Market-regulation penalty")
+)
+RecordKind.PERMIT = RecordKind.declare("PERMIT", Label("行政许可", "Administrative permit"))
+RecordKind.JUDGMENT_DEFAULTER = RecordKind.declare(
+    "JUDGMENT_DEFAULTER", Label("失信被执行人", "Judgment defaulter")
+)
+RecordKind.CONSUMPTION_RESTRICTION = RecordKind.declare(
+    "CONSUMPTION_RESTRICTION", Label("限制消费令", "Consumption restriction order")
+)
+RecordKind.ABNORMAL_OPERATION = RecordKind.declare(
+    "ABNORMAL_OPERATION", Label("经营异常名录", "Abnormal-operations list")
+)
+RecordKind.SERIOUS_VIOLATION = RecordKind.declare(
+    "SERIOUS_VIOLATION", Label("严重违法失信名单", "Serious-violation list")
+)
+RecordKind.SERIOUS_DISHONESTY = RecordKind.declare(
+    "SERIOUS_DISHONESTY", Label("严重失信主体名单（全国）", "National serious-dishonesty list")
+)
+RecordKind.RED_LIST = RecordKind.declare("RED_LIST", Label("守信激励（红名单）", "Red list"))
+RecordKind.COMMITMENT = RecordKind.declare("COMMITMENT", Label("信用承诺", "Credit commitment"))
+RecordKind.EVALUATION = RecordKind.declare("EVALUATION", Label("信用评价", "Credit evaluation"))
+
+
+@dataclass(frozen=True, slots=True)
+class KindTraits:
+    """What a bureau declares about a record kind of its own (see :func:`declare_kind`)."""
+
+    source: Source  # the bureau that records it
+    section: str | None  # its credit-report section (a report.SectionKey name); None: a kind
+    # read only under consent, which never enters the public report
+    basis: str  # the rule that keeps it public, shown while in force (until ``ended_on``)
+
+
+KIND_TRAITS: dict[RecordKind, KindTraits] = {}
+"""The declared kinds' traits; the kinds above are placed by the domain's own tables."""
+
+
+def declare_kind(
+    value: str, label: Label, *, source: Source, section: str | None, basis: str
+) -> RecordKind:
+    """A record kind a bureau brings: named, placed in the report, shown while in force."""
+    kind = RecordKind.declare(value, label)
+    KIND_TRAITS[kind] = KindTraits(source, section, basis)
+    return kind
 
 
 @dataclass(frozen=True, slots=True)

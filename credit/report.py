@@ -47,6 +47,7 @@ from credit.masking import mask_name
 from credit.policy import PublicityPolicy
 from credit.publicity import visible_to_public
 from credit.records import (
+    KIND_TRAITS,
     CreditRecord,
     EntityType,
     OperatingStatus,
@@ -67,6 +68,8 @@ __all__ = [
     "ReportSection",
     "SectionKey",
     "credit_report",
+    "section_of",
+    "section_sources",
 ]
 
 EMPTY_TEXT = "查询期内无相关信息"
@@ -116,7 +119,7 @@ RECORDED_BY: dict[RecordKind, Source] = {
 SECTION_SOURCES: dict[SectionKey, tuple[Source, ...]] = {
     key: tuple(
         source
-        for source in Source
+        for source in Source.members()
         if any(
             RECORDED_BY.get(kind) is source and placed is key
             for kind, placed in _SECTION_OF.items()
@@ -125,6 +128,24 @@ SECTION_SOURCES: dict[SectionKey, tuple[Source, ...]] = {
     )
     for key in SectionKey
 }
+
+
+def section_of(kind: RecordKind) -> SectionKey:
+    """The section a kind of record belongs in: the domain's table, or what its bureau declared
+    (:func:`credit.records.declare_kind`); 其他信息 otherwise."""
+    placed = _SECTION_OF.get(kind)
+    if placed is not None:
+        return placed
+    declared = KIND_TRAITS.get(kind)
+    if declared is None or declared.section is None:
+        return SectionKey.OTHER
+    return SectionKey[declared.section]
+
+
+def section_sources(key: SectionKey) -> tuple[Source, ...]:
+    """The bureaus that feed section ``key``: the domain's and the declared kinds' bureaus."""
+    declared = [t.source for t in KIND_TRAITS.values() if t.section == key.name]
+    return tuple(dict.fromkeys([*SECTION_SOURCES[key], *declared]))
 
 
 class InvalidReportPeriod(DomainError):
@@ -165,7 +186,7 @@ class ReportSection:
 
     @property
     def sources(self) -> tuple[Source, ...]:
-        return SECTION_SOURCES[self.key]
+        return section_sources(self.key)
 
     @property
     def title(self) -> str:
@@ -243,7 +264,7 @@ def credit_report(
             continue
         if not visible_to_public(record, day, policy):
             continue
-        placed[_SECTION_OF.get(record.kind, SectionKey.OTHER)].append(record)
+        placed[section_of(record.kind)].append(record)
     a_grades = tuple(
         g
         for g in sorted(tax_grades, key=lambda g: -g.year)
@@ -255,7 +276,7 @@ def credit_report(
             key,
             tuple(sorted(placed[key], key=lambda r: (r.decided_on, r.id), reverse=True)),
             a_grades if key is SectionKey.HONESTY else (),
-            tuple(s for s in SECTION_SOURCES[key] if s in missing),
+            tuple(s for s in section_sources(key) if s in missing),
         )
         for key in SectionKey
     )

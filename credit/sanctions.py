@@ -91,7 +91,7 @@ def sanctions_for(
     for record in records:
         listed = active_listings(record, day, policy)
         until = publicity_window(record, policy).visible_until
-        for kind in sorted(listed, key=list(RecordKind).index):
+        for kind in sorted(listed, key=RecordKind.members().index):
             for trigger in _triggers(record, kind):
                 found.extend(
                     Sanction(m, trigger, record, None, until)

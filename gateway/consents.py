@@ -48,7 +48,7 @@ from credit.access import (
     local_date,
     may_act_for,
 )
-from credit.authorisation import AuthorisationScope, sign_subject_token
+from credit.authorisation import sign_subject_token
 from credit.errors import DomainError
 
 __all__ = [
@@ -311,7 +311,7 @@ async def live_consents_for(
 def mint_grant(
     consent: Consent,
     *,
-    scope: AuthorisationScope,
+    scope: ConsentScope,
     secret: bytes,
     now: dt.datetime,
     ttl_s: float,
@@ -327,7 +327,7 @@ def mint_grant(
     if not consent_covers(
         consent,
         bank_id=consent.bank_id,
-        scope=ConsentScope(scope.value),
+        scope=scope,
         purpose=consent.purpose,
         now=now,
     ):

@@ -24,14 +24,12 @@ from connectors.http import utc_now
 from connectors.protocol import Grant
 from credit import access as rules
 from credit.access import ConsentScope, Principal
-from credit.authorisation import AuthorisationScope
 from credit.errors import DomainError
 from credit.financing.errors import IdempotencyConflict
-from credit.financing.facts import CONSENT_SCOPE_OF
 from credit.financing.products import Product, ProductChange
 from credit.financing.requests import LoanOutcomeReport
 from gateway import audit, prechecks, products
-from gateway.consents import live_consents_for, mint_grant
+from gateway.grants import ConsentPath
 from gateway.request_tally import current_tally
 from gateway.settings import Settings
 from gateway.state import GatewayState
@@ -45,13 +43,6 @@ from resolvers.financing_service import (
 )
 
 __all__ = ["FinancingAuditFailed", "GatewayFinancing"]
-
-_GATED = frozenset(CONSENT_SCOPE_OF.values())
-_BUREAU_OF = {
-    ConsentScope.TAX: "tax",
-    ConsentScope.HRSS: "hrss",
-    ConsentScope.UTILITIES: "utilities",
-}
 
 
 def _count_decisions(decided: Sequence[StoredPrecheck]) -> None:
@@ -91,6 +82,7 @@ class GatewayFinancing:
         self._principal = principal
         self._request_id = request_id
         self._clock = clock
+        self._path = ConsentPath(pool, settings, clock)
         self._versions: dict[tuple[str, int], Product] = {}  # rows never change: keep them
 
     @classmethod
@@ -131,44 +123,23 @@ class GatewayFinancing:
 
     # --- consents ----------------------------------------------------------------------------
 
-    def _grant(self, consent: rules.Consent, scope: ConsentScope, code: str) -> Grant:
-        bureau = getattr(self._settings.bureaus, _BUREAU_OF[scope])
-        return mint_grant(
-            consent,
-            scope=AuthorisationScope(scope.value),
-            secret=bureau.auth_secret.get_secret_value().encode(),
-            now=self._clock(),
-            ttl_s=self._settings.bureau_token_ttl_s,
-            subject=code,
-        )
-
     async def consents(
         self, purpose: str, subjects: Mapping[str, str]
     ) -> dict[str, SubjectConsents]:
         bank_id = self._caller().bank_id
-        now = self._clock()
-        async with self._pool.acquire() as conn:
-            live = await live_consents_for(
-                conn, bank_id=bank_id, subject_codes=list(subjects), now=now
-            )
+        live = await self._path.live(bank_id, list(subjects))
+        gated = self._path.gated_scopes
         found: dict[str, SubjectConsents] = {}
         for key, code in subjects.items():
             ids: dict[ConsentScope, str] = {}
             grants: dict[ConsentScope, Grant] = {}
-            for scope in ConsentScope:
-                consent = rules.find_live_consent(
-                    live[key],
-                    subject_code=key,
-                    bank_id=bank_id,
-                    scope=scope,
-                    purpose=purpose,
-                    now=now,
-                )
+            for scope in (*gated, ConsentScope.FULL_REPORT):
+                consent = self._path.find(live[key], key, bank_id, scope, purpose)
                 if consent is None:
                     continue
                 ids[scope] = consent.id
-                if scope in _GATED:
-                    grants[scope] = self._grant(consent, scope, code)
+                if scope in gated:
+                    grants[scope] = self._path.mint(consent, scope, subject=code)
             found[key] = SubjectConsents(ids, grants)
         return found
 

@@ -36,6 +36,7 @@ from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
 from gateway.limits.trusted_documents import DocumentRegistry, requested_hash
 from gateway.media_types import MediaType, accepted
+from gateway.precheck_workflow import PrecheckWorkflow
 from gateway.reports import ReportRegistry
 from gateway.request_access import GatewayAccess
 from gateway.request_tally import current_tally
@@ -201,6 +202,7 @@ class GraphQLView(EdgeView[GraphContext, None]):
             reports=ReportRegistry.for_gateway(state, request.state.request_id),
             rights=GatewayRights.for_request(state, access.principal, request.state.request_id),
         )
+        context.prechecks = PrecheckWorkflow.for_context(context)
         return context
 
     async def process_result(

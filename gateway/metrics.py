@@ -188,7 +188,7 @@ class GatewayMetrics:
             self.audit_writes.labels(outcome)
         for decision in Outcome:
             self.precheck_decisions.labels(decision.value)
-        for scope in ConsentScope:
+        for scope in ConsentScope.members():
             self.consent_refusals.labels(scope.value)
 
     # --- recording ---------------------------------------------------------------------------

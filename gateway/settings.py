@@ -18,11 +18,20 @@ import secrets
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from connectors import registry
 from connectors.config import BureauConfig
 from credit.policy import PublicityPolicy
 from credit.regimes import Regime
@@ -32,6 +41,7 @@ from credit.rights.policy import RightsPolicy
 __all__ = [
     "BindingSettings",
     "Bureaus",
+    "BureausBase",
     "CostBudgets",
     "RateLimits",
     "RightsDelivery",
@@ -48,16 +58,28 @@ ENV_PREFIX = "GATEWAY_"
 MIN_SECRET_BYTES = 32  # HS256 subject tokens (gateway.auth.subject_tokens)
 
 
-class Bureaus(BaseModel):
+class BureausBase(BaseModel):
+    """One :class:`BureauConfig` per remote bureau, a field each (``GATEWAY_BUREAUS__TAX__…``)."""
+
     model_config = {"frozen": True}
 
-    court: BureauConfig = BureauConfig()
-    market: BureauConfig = BureauConfig()
-    tax: BureauConfig = BureauConfig()
-    hrss: BureauConfig = BureauConfig()
-    utilities: BureauConfig = BureauConfig()
-    national: BureauConfig = BureauConfig()
-    identity: BureauConfig = BureauConfig()
+    def of(self, source: str) -> BureauConfig:
+        """The settings of the bureau ``source`` (``KeyError`` for one without settings)."""
+        config = getattr(self, source, None)
+        if not isinstance(config, BureauConfig):
+            raise KeyError(source)
+        return config
+
+
+# The fields are the registry's bureaus (connectors.registry): a new bureau needs no edit here.
+if TYPE_CHECKING:
+    Bureaus = BureausBase
+else:
+    Bureaus = create_model(
+        "Bureaus",
+        __base__=BureausBase,
+        **{b.source.value: (BureauConfig, BureauConfig()) for b in registry.bureaus().remote},
+    )
 
 
 class RateLimits(BaseModel):
@@ -419,7 +441,7 @@ def settings_rows() -> list[tuple[str, str, str]]:
         for name, info in model.model_fields.items():
             env = prefix + name.upper()
             annotation = info.annotation
-            if annotation is Bureaus:  # seven identical blocks: one row per knob
+            if annotation is Bureaus:  # one identical block per bureau: one row per knob
                 walk(BureauConfig, env + "__<BUREAU>__")
                 continue
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):

@@ -19,14 +19,14 @@ from connectors.protocol import Grant
 from credit.access import Consent, ConsentScope, Principal
 from credit.errors import DomainError
 
-__all__ = ["AccessLogItem", "AccessLogPage", "ConsentRequired", "Forbidden", "RequestAccess"]
-
-_SCOPE_TEXT = {
-    ConsentScope.TAX: "纳税信息",
-    ConsentScope.HRSS: "社保和公积金信息",
-    ConsentScope.UTILITIES: "水电气缴费信息",
-    ConsentScope.FULL_REPORT: "完整信用报告",
-}
+__all__ = [
+    "AccessLogItem",
+    "AccessLogPage",
+    "ConsentRequired",
+    "Forbidden",
+    "NotConsentGated",
+    "RequestAccess",
+]
 
 
 class Forbidden(DomainError):
@@ -34,6 +34,13 @@ class Forbidden(DomainError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"无权查看：{what}")
+
+
+class NotConsentGated(DomainError):
+    code = "NOT_CONSENT_GATED"
+
+    def __init__(self, bureau: str) -> None:
+        super().__init__(f"{bureau}不提供依授权查询的记录：请在 records 中按来源筛选其公开记录")
 
 
 class ConsentRequired(DomainError):
@@ -47,7 +54,7 @@ class ConsentRequired(DomainError):
             if purpose_missing
             else "需要该主体对本机构、本用途的有效授权"
         )
-        super().__init__(f"查看{_SCOPE_TEXT[scope]}需要授权：{hint}")
+        super().__init__(f"查看{scope.label.zh}需要授权：{hint}")
 
     def extensions(self) -> dict[str, object]:
         return {"code": self.code, "scope": self.scope.name}

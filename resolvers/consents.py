@@ -14,6 +14,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from connectors.registry import bureaus
 from credit.access import ConsentScope, PrincipalKind
 from credit.identifiers import validate_uscc
 from credit.purposes import Purpose
@@ -71,8 +72,25 @@ class GrantConsentInput:
     )
 
 
+@strawberry.type(description="一种授权范围及其名称 / A consent scope and what it covers")
+class ConsentScopeInfo:
+    scope: ConsentScopeEnum = strawberry.field(description="授权范围 / Scope")
+    name: str = strawberry.field(description="中文名称 / What it covers, in Chinese")
+    name_en: str = strawberry.field(description="英文名称 / What it covers, in English")
+
+
 @strawberry.type(description="公民本人的查询 / What a citizen asks about themself")
 class CitizenQueries:
+    @strawberry.field(
+        description="可以授权的范围：每个依授权提供数据的部门一种，另有完整信用报告（公开） / "
+        "Every scope a subject can grant: one per consent-gated bureau, and the full report"
+    )
+    def consent_scopes(self) -> list[ConsentScopeInfo]:
+        return [
+            ConsentScopeInfo(scope=ConsentScopeEnum[s.name], name=s.label.zh, name_en=s.label.en)
+            for s in bureaus().scopes
+        ]
+
     @strawberry.field(description="当前公民本人（须先绑定身份） / The calling citizen")
     def me(self, info: Ctx) -> Me:
         principal = info.context.access.principal
@@ -107,7 +125,7 @@ class ConsentMutations:
         consent = await access.grant_consent(
             subject,
             input.bank_id.strip(),
-            [ConsentScope[s.name] for s in input.scopes],
+            [ConsentScope.of_name(s.name) for s in input.scopes],
             Purpose[input.purpose.name].value,
             input.ends_on,
         )

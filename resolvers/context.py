@@ -21,7 +21,7 @@ from resolvers.source_loader import Deadline
 
 if TYPE_CHECKING:  # resolvers.binding imports this module
     from resolvers.binding import IdentityBinder
-    from resolvers.financing_service import FinancingService
+    from resolvers.financing_service import FinancingService, PrecheckRunner
     from resolvers.reports import ReportIssuer
     from resolvers.rights_service import RightsService
 
@@ -64,6 +64,7 @@ class GraphContext:
     financing: FinancingService | None = None  # products and pre-checks (GatewayFinancing)
     reports: ReportIssuer | None = None  # report numbers and digests (ReportRegistry)
     rights: RightsService | None = None  # objections and repairs (GatewayRights)
+    prechecks: PrecheckRunner | None = None  # the pre-check workflow (PrecheckWorkflow)
 
     @property
     def principal(self) -> Principal:

@@ -32,6 +32,7 @@ from credit.records import (
     CreditRecord,
     Registration,
     SocialInsuranceMonth,
+    Source,
     TaxGrade,
     TaxPayment,
     UtilityBill,
@@ -129,21 +130,24 @@ class SubjectData:
         ) -> SourceLoader[T]:
             return SourceLoader(source, fetch, deadline)
 
-        market, platform = connectors.market, connectors.platform
+        market = connectors.market
         self._market = market
         self._deadline = deadline
         # One call per bureau for a whole profile: market's dossier holds the registration and
         # every market record kind; the tax ledger holds grades and payments.
-        self._dossier = loader("market", market.dossiers)
+        self._dossier = loader(Source.MARKET, market.dossiers)
         # The gated loaders are made on first use: most callers may not read gated data.
         self._connectors = connectors
-        self._court = loader("court", connectors.court.records)
-        # The other sources of records; codes a source does not know answer ().
-        self._record_loaders: tuple[SourceLoader[Records], ...] = (
-            self._court,
-            loader("national", connectors.national.entries),
-            loader("platform", platform.records),  # its three tables in one query
-        )
+        self._gated_records: dict[str, GatedLoader[Records]] = {}
+        # Every other bureau that declares public records (connectors.bureau); codes a source
+        # does not know answer ().
+        self._by_source = {
+            bureau.source: loader(bureau.source, fetch)
+            for bureau in connectors.registry
+            if (fetch := bureau.records_of(connectors.of(bureau.source))) is not None
+        }
+        self._court: SourceLoader[Records] = self._by_source[Source.COURT]
+        self._record_loaders: tuple[SourceLoader[Records], ...] = tuple(self._by_source.values())
 
     @functools.cached_property
     def _tax(self) -> GatedLoader[TaxLedger]:
@@ -183,6 +187,19 @@ class SubjectData:
 
     async def utility_bills(self, code: str, grant: Grant, *, path: str) -> tuple[UtilityBill, ...]:
         return self._note(await self._bills.load(code, grant), path) or ()
+
+    async def gated_records(
+        self, source: str, code: str, grant: Grant, *, path: str
+    ) -> Records | None:
+        """A consent-gated bureau's records on ``code`` (``None``: it does not know it)."""
+        gated = self._gated_records.get(source)
+        if gated is None:
+            bureau = self._connectors.registry.of(source)
+            fetch = bureau.gated_records_of(self._connectors.of(source))
+            if fetch is None:
+                raise KeyError(f"{source} declares no gated records")
+            gated = self._gated_records[source] = GatedLoader(source, fetch, self._deadline)
+        return self._note(await gated.load(code, grant), path)
 
     async def court_records(self, code: str, *, path: str) -> Records:
         """The court's entries alone (e.g. on a legal representative); raises its error."""

@@ -6,8 +6,12 @@ Members are named as in ``credit``; convert with ``GqlEnum[domain_value.name]``.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import strawberry
+
+from connectors.registry import bureaus
+from credit import records
 
 __all__ = [
     "Badge",
@@ -23,34 +27,26 @@ __all__ = [
 ]
 
 
-@strawberry.enum(description="信用记录类别 / Kind of credit record")
-class RecordKind(Enum):
-    ADMIN_PENALTY = strawberry.enum_value(
-        "ADMIN_PENALTY", description="行政处罚（双公示） / Administrative penalty"
+# Derived from the domain's kinds and those the bureaus declare (credit.records.declare_kind),
+# each described by its label; the bureaus are imported first (connectors.registry).
+if TYPE_CHECKING:
+
+    class RecordKind(Enum):
+        """信用记录类别 / Kind of credit record"""
+
+else:
+    bureaus()
+    RecordKind = strawberry.enum(
+        Enum(
+            "RecordKind",
+            [
+                (k.name, strawberry.enum_value(k.value, description=k.label.bilingual()))
+                for k in records.RecordKind.members()
+            ],
+        ),
+        name="RecordKind",
+        description="信用记录类别 / Kind of credit record",
     )
-    MARKET_PENALTY = strawberry.enum_value(
-        "MARKET_PENALTY", description="市场监管行政处罚 / Market-regulation penalty"
-    )
-    PERMIT = strawberry.enum_value("PERMIT", description="行政许可 / Administrative permit")
-    JUDGMENT_DEFAULTER = strawberry.enum_value(
-        "JUDGMENT_DEFAULTER", description="失信被执行人 / Judgment defaulter"
-    )
-    CONSUMPTION_RESTRICTION = strawberry.enum_value(
-        "CONSUMPTION_RESTRICTION", description="限制消费令 / Consumption restriction order"
-    )
-    ABNORMAL_OPERATION = strawberry.enum_value(
-        "ABNORMAL_OPERATION", description="经营异常名录 / Abnormal-operations list"
-    )
-    SERIOUS_VIOLATION = strawberry.enum_value(
-        "SERIOUS_VIOLATION", description="严重违法失信名单 / Serious-violation list"
-    )
-    SERIOUS_DISHONESTY = strawberry.enum_value(
-        "SERIOUS_DISHONESTY",
-        description="严重失信主体名单（全国） / National serious-dishonesty list",
-    )
-    RED_LIST = strawberry.enum_value("RED_LIST", description="守信激励（红名单） / Red list")
-    COMMITMENT = strawberry.enum_value("COMMITMENT", description="信用承诺 / Credit commitment")
-    EVALUATION = strawberry.enum_value("EVALUATION", description="信用评价 / Credit evaluation")
 
 
 @strawberry.enum(description="履行情况（失信被执行人） / How far a judgment debtor has performed")
@@ -74,19 +70,27 @@ class RepairStatus(Enum):
     REPAIRED = strawberry.enum_value("REPAIRED", description="已修复 / Repaired")
 
 
-@strawberry.enum(description="数据来源部门 / Source bureau of a fact")
-class Source(Enum):
-    COURT = strawberry.enum_value("court", description="法院 / Courts")
-    MARKET = strawberry.enum_value("market", description="市场监管 / Market regulation")
-    TAX = strawberry.enum_value("tax", description="税务 / Tax")
-    HRSS = strawberry.enum_value(
-        "hrss", description="人社与公积金 / Social insurance and housing fund"
-    )
-    UTILITIES = strawberry.enum_value("utilities", description="水电气 / Utilities")
-    NATIONAL = strawberry.enum_value("national", description="全国性名单 / National lists")
-    IDENTITY = strawberry.enum_value("identity", description="身份核验 / Identity verification")
-    PLATFORM = strawberry.enum_value(
-        "platform", description="信用平台自有数据 / The platform's own data"
+# Derived from the bureaus' declarations (connectors.registry): one value per bureau, named and
+# described by its source's label.  Values keep their names: COURT is "court", as ever.
+if TYPE_CHECKING:
+
+    class Source(Enum):
+        """数据来源部门 / Source bureau of a fact"""
+
+else:
+    Source = strawberry.enum(
+        Enum(
+            "Source",
+            [
+                (
+                    b.source.name,
+                    strawberry.enum_value(b.source.value, description=b.name.bilingual()),
+                )
+                for b in bureaus()
+            ],
+        ),
+        name="Source",
+        description="数据来源部门 / Source bureau of a fact",
     )
 
 

@@ -9,9 +9,10 @@
     financingApprovalStats(productCode, fromMonth, toMonth)               officers, operators
     setFinancingProduct(input)                                            operators
 
-Resolvers validate, gather the facts (:mod:`resolvers.financing_facts`), decide with
-:func:`credit.financing.evaluate` and hand storing and auditing to the request's
-:class:`~resolvers.financing_service.FinancingService`.  The same idempotency key (per bank)
+Resolvers check who may ask (:mod:`credit.access`), validate the input and hand the workflow
+— replay, offer checks, facts, evaluation, storage with its audit rows — to the request's
+:class:`~resolvers.financing_service.PrecheckRunner` (the gateway's
+:class:`gateway.precheck_workflow.PrecheckWorkflow`).  The same idempotency key (per bank)
 with the same input returns the stored decision; with another input, IDEMPOTENCY_CONFLICT.
 Refusals: FORBIDDEN, UNKNOWN_PRODUCT, PRODUCT_INACTIVE, AMOUNT_OUT_OF_RANGE,
 INVALID_PRECHECK_REQUEST, INVALID_CREDIT_CODE, ENTERPRISE_NOT_FOUND, IDEMPOTENCY_CONFLICT,
@@ -22,42 +23,36 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from credit.access import ClientScope, Principal, PrincipalKind, may_act_for
+from credit import access as rules
+from credit.access import ClientScope, Principal, PrincipalKind
 from credit.calendar import add_months
 from credit.errors import DomainError
 from credit.financing import (
-    EnterpriseNotFound,
     InvalidPrecheckRequest,
     LoanOutcomeKind,
     LoanOutcomeReport,
     PrecheckNotFound,
     PrecheckRequest,
-    Product,
     ProductChange,
     RuleId,
     RuleSpec,
-    UnknownProduct,
     check_idempotency_key,
-    check_offer,
-    evaluate,
 )
-from credit.financing.requests import fingerprint
-from credit.identifiers import InvalidCreditCode, validate_uscc
+from credit.identifiers import validate_uscc
 from credit.purposes import Purpose
 from resolvers.access import Forbidden
 from resolvers.context import GraphContext
-from resolvers.financing_facts import Gathered, Sources, UnknownEnterprise, gather_facts
 from resolvers.financing_inputs import (
     FinancingProductInput,
     PrecheckFinancingBatchInput,
     PrecheckFinancingInput,
 )
-from resolvers.financing_service import FinancingService, NewPrecheck, ReadNote, StoredPrecheck
+from resolvers.financing_service import BatchRequest, FinancingService, PrecheckRunner, ReadNote
 from resolvers.financing_types import (
     FinancingApprovalStats,
     FinancingPrecheck,
@@ -88,37 +83,21 @@ def _principal(info: Ctx) -> Principal:
 
 def _bank(info: Ctx, scope: ClientScope) -> Principal:
     principal = _principal(info)
-    if principal.kind is not PrincipalKind.BANK or not principal.has_scope(scope):
+    if not rules.may_act_as_bank(principal, scope):
         raise Forbidden(f"该操作仅限具有 {scope.value} 权限的银行")
     return principal
 
 
 def _operator(info: Ctx) -> None:
-    if _principal(info).kind is not PrincipalKind.OPERATOR:
+    if not rules.may_manage_products(_principal(info)):
         raise Forbidden("产品管理仅限平台运营方")
 
 
-def _sources(info: Ctx) -> Sources:
-    ctx = info.context
-    return Sources(ctx.data, _service(info), ctx.provenance, ctx.access.person_key)
-
-
-def _new(
-    request: PrecheckRequest, gathered: Gathered, info: Ctx, product: Product, **where: Any
-) -> NewPrecheck:
-    ctx = info.context
-    decision = evaluate(
-        product, gathered.facts, amount_yuan=request.amount_yuan, day=ctx.today, policy=ctx.policy
-    )
-    return NewPrecheck(
-        uscc=request.uscc,
-        purpose=request.purpose,
-        fingerprint=request.fingerprint(),
-        decision=decision,
-        consent_ids=gathered.consent_ids,
-        reads=gathered.reads,
-        **where,
-    )
+def _prechecks(info: Ctx) -> PrecheckRunner:
+    runner = info.context.prechecks
+    if runner is None:
+        raise RuntimeError("the gateway did not provide the pre-check workflow")
+    return runner
 
 
 def _item_error(index: int, uscc: str, error: DomainError) -> PrecheckBatchItem:
@@ -184,7 +163,9 @@ class FinancingQueries:
         principal = _principal(info)
         service = _service(info)
         stored = await service.precheck(str(id))
-        if stored is None or not _may_read(principal, stored):
+        if stored is None or not rules.may_read_precheck(
+            principal, bank_id=stored.bank_id, uscc=stored.uscc
+        ):
             raise PrecheckNotFound
         if principal.kind is PrincipalKind.BANK:
             note = ReadNote(stored.uscc, ("financingPrecheck",), consent_ids=stored.consent_ids)
@@ -212,7 +193,7 @@ class FinancingQueries:
         usccs = sorted(principal.represents)
         if uscc is not None:
             code = validate_uscc(uscc)
-            if code not in principal.represents:
+            if not rules.may_read_prechecks_on(principal, code):
                 raise Forbidden("只能查看本人担任法定代表人的企业")
             usccs = [code]
         check_page_size(first, info.context.limits.max_page_size)
@@ -245,7 +226,7 @@ class FinancingQueries:
             str | None, strawberry.argument(description="产品代码；缺省为全部 / Product")
         ] = None,
     ) -> list[FinancingApprovalStats]:
-        if _principal(info).kind not in (PrincipalKind.OFFICER, PrincipalKind.OPERATOR):
+        if not rules.may_read_approval_stats(_principal(info)):
             raise Forbidden("预审统计仅限监管工作人员和平台运营方")
         since, last = from_month.replace(day=1), to_month.replace(day=1)
         months = (last.year - since.year) * 12 + last.month - since.month + 1
@@ -255,12 +236,6 @@ class FinancingQueries:
         until = add_months(last, 1) if last.year < dt.MAXYEAR or last.month < 12 else dt.date.max
         found = await _service(info).approval_stats(product_code, since, until)
         return [FinancingApprovalStats.from_domain(s) for s in found]
-
-
-def _may_read(principal: Principal, stored: StoredPrecheck) -> bool:
-    if principal.kind is PrincipalKind.BANK:
-        return principal.bank_id == stored.bank_id
-    return principal.kind is PrincipalKind.OPERATOR or may_act_for(principal, stored.uscc)
 
 
 @strawberry.type(description="信易贷融资预审的操作 / Financing pre-check operations")
@@ -280,21 +255,9 @@ class FinancingMutations:
             uscc=input.uscc, product_code=input.product_code, amount=input.amount, purpose=purpose
         )
         key = check_idempotency_key(input.idempotency_key)
-        service = _service(info)
-        replay = await service.replay(key, request.fingerprint())
-        if replay is not None:
-            return FinancingPrecheck.from_stored(replay)
-        product = await service.product(request.product_code)
-        if product is None:
-            raise UnknownProduct(request.product_code)
-        check_offer(product, bank_id=principal.bank_id, amount=request.amount_yuan)
-        found = await gather_facts(
-            _sources(info), product, purpose, [request.uscc], path=path_key(info)
+        stored = await _prechecks(info).precheck(
+            principal.bank_id, request, key, path=path_key(info)
         )
-        gathered = found[request.uscc]
-        if isinstance(gathered, UnknownEnterprise):
-            raise EnterpriseNotFound
-        stored = await service.store(_new(request, gathered, info, product, idempotency_key=key))
         return FinancingPrecheck.from_stored(stored)
 
     @strawberry.mutation(
@@ -314,57 +277,23 @@ class FinancingMutations:
         if not 1 <= len(input.items) <= maximum:
             raise InvalidPrecheckRequest(f"一次批量预审1至{maximum}家企业")
         key = check_idempotency_key(input.idempotency_key)
-        purpose = Purpose[input.purpose.name].value
-        code = input.product_code.strip()
-        batch_print = fingerprint(code, purpose, [[i.uscc, str(i.amount)] for i in input.items])
-        service = _service(info)
-        errors: dict[int, DomainError] = {}
-        requests: dict[int, PrecheckRequest] = {}
-        for index, item in enumerate(input.items):
-            try:
-                requests[index] = PrecheckRequest.of(
-                    uscc=item.uscc, product_code=code, amount=item.amount, purpose=purpose
-                )
-            except (InvalidCreditCode, InvalidPrecheckRequest) as error:
-                errors[index] = error
-        stored = await service.replay_batch(key, batch_print)
-        if stored is None:
-            product = await service.product(code)
-            if product is None:
-                raise UnknownProduct(code)
-            # off or another bank's: the whole batch; an amount out of range: that firm
-            check_offer(
-                product, bank_id=principal.bank_id, amount=product.parameters.min_amount_yuan
-            )
-            for index, request in list(requests.items()):
-                try:
-                    check_offer(product, bank_id=principal.bank_id, amount=request.amount_yuan)
-                except DomainError as refused:
-                    errors[index] = refused
-                    del requests[index]
-            usccs = [r.uscc for r in requests.values()]
-            found = await gather_facts(_sources(info), product, purpose, usccs, path=path_key(info))
-            items: list[NewPrecheck] = []
-            for index, request in requests.items():
-                gathered = found[request.uscc]
-                if isinstance(gathered, UnknownEnterprise):
-                    errors[index] = EnterpriseNotFound()
-                else:
-                    items.append(_new(request, gathered, info, product, position=index))
-            stored = await service.store_batch(key, batch_print, items)
-        by_position = {s.position: s for s in stored}
+        batch = BatchRequest(
+            product_code=input.product_code,
+            purpose=Purpose[input.purpose.name].value,
+            items=[(i.uscc, i.amount) for i in input.items],
+        )
+        found = await _prechecks(info).precheck_batch(
+            principal.bank_id, batch, key, path=path_key(info)
+        )
         result = []
-        for index, item in enumerate(input.items):
-            decision = by_position.get(index)
-            if decision is not None:
-                node = FinancingPrecheck.from_stored(decision)
+        for index, (item, outcome) in enumerate(zip(input.items, found, strict=True)):
+            if isinstance(outcome, DomainError):
+                result.append(_item_error(index, item.uscc, outcome))
+            else:
+                node = FinancingPrecheck.from_stored(outcome)
                 result.append(
                     PrecheckBatchItem(index=index, uscc=item.uscc, precheck=node, error=None)
                 )
-            else:
-                # not stored: refused here, or (on a replay) unknown to the bureaus then
-                refusal = errors.get(index, EnterpriseNotFound())
-                result.append(_item_error(index, item.uscc, refusal))
         return result
 
     @strawberry.mutation(

@@ -23,15 +23,18 @@ from typing import Protocol
 
 from connectors.protocol import Grant
 from credit.access import ConsentScope
+from credit.errors import DomainError
 from credit.financing.engine import Decision
 from credit.financing.products import Product, ProductChange
-from credit.financing.requests import LoanOutcomeReport
+from credit.financing.requests import LoanOutcomeReport, PrecheckRequest
 
 __all__ = [
     "ApprovalStats",
+    "BatchRequest",
     "FinancingService",
     "NewPrecheck",
     "PrecheckPage",
+    "PrecheckRunner",
     "ReadNote",
     "ReportedOutcome",
     "StoredPrecheck",
@@ -171,3 +174,25 @@ class FinancingService(Protocol):
     async def approval_stats(
         self, product_code: str | None, since: dt.date, until: dt.date
     ) -> Sequence[ApprovalStats]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRequest:
+    """One product, one purpose, many firms (USCC and amount asked, as the bank sent them)."""
+
+    product_code: str
+    purpose: str
+    items: Sequence[tuple[str, Decimal]]
+
+
+class PrecheckRunner(Protocol):
+    """The pre-check workflow (the gateway's :class:`gateway.precheck_workflow.PrecheckWorkflow`):
+    replay, offer checks, facts, evaluation and storage for one bank."""
+
+    async def precheck(
+        self, bank_id: str, request: PrecheckRequest, key: str, *, path: str
+    ) -> StoredPrecheck: ...
+
+    async def precheck_batch(
+        self, bank_id: str, batch: BatchRequest, key: str, *, path: str
+    ) -> list[StoredPrecheck | DomainError]: ...

@@ -94,6 +94,14 @@ class FinancingRule(Enum):
         "AMOUNT_WITHIN_LIMIT",
         description="申请金额不超过建议额度 / Amount within the suggested limit",
     )
+    CUSTOMS_NOT_DISHONEST = strawberry.enum_value(
+        "CUSTOMS_NOT_DISHONEST",
+        description="非海关失信企业 / Not rated dishonest by customs",
+    )
+    IP_PLEDGEABLE = strawberry.enum_value(
+        "IP_PLEDGEABLE",
+        description="持有可质押的有效专利或注册商标 / Holds a patent or trademark to pledge",
+    )
 
 
 @strawberry.enum(description="预审结论 / Outcome of a pre-check")

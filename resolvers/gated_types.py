@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import strawberry
 
+from connectors.registry import bureaus
 from credit.access import Consent
 from credit.records import SocialInsuranceMonth, TaxPayment, UtilityBill
 from resolvers.access import AccessLogItem
@@ -24,15 +26,27 @@ __all__ = [
 ]
 
 
-@strawberry.enum(description="授权范围 / What a consent lets a bank read")
-class ConsentScopeEnum(Enum):
-    TAX = strawberry.enum_value("tax", description="纳税信息 / Tax grades and payments")
-    HRSS = strawberry.enum_value(
-        "hrss", description="社保和公积金 / Social insurance and housing fund"
-    )
-    UTILITIES = strawberry.enum_value("utilities", description="水电气 / Utility bills")
-    FULL_REPORT = strawberry.enum_value(
-        "full_report", description="完整信用报告（含以上全部） / Full report (all of the above)"
+# Derived from the bureaus' declarations (connectors.registry): each consent-gated bureau's
+# scope, then FULL_REPORT, described by the scope's label.
+if TYPE_CHECKING:
+
+    class ConsentScopeEnum(Enum):
+        """授权范围 / What a consent lets a bank read"""
+
+else:
+    ConsentScopeEnum = strawberry.enum(
+        Enum(
+            "ConsentScopeEnum",
+            [
+                (
+                    scope.name,
+                    strawberry.enum_value(scope.value, description=scope.label.bilingual()),
+                )
+                for scope in bureaus().scopes
+            ],
+        ),
+        name="ConsentScopeEnum",
+        description="授权范围 / What a consent lets a bank read",
     )
 
 

@@ -95,7 +95,7 @@ async def _own_record(
 
 
 def _source(source: Source) -> str:
-    return RecordSource[source.name].value
+    return RecordSource.of_name(source.name).value
 
 
 def _attachments(given: list[AttachmentInput]) -> tuple[AttachmentIn, ...]:

@@ -17,6 +17,7 @@ from strawberry.types import Info
 
 from connectors.errors import ConnectorError
 from connectors.protocol import Grant
+from connectors.registry import bureaus
 from credit.access import ConsentScope, may_see_record, record_audience
 from credit.classification import classify
 from credit.masking import mask_id_number, mask_name
@@ -24,10 +25,10 @@ from credit.records import CreditRecord, Registration, TaxGrade
 from credit.records import Source as RecordSource
 from credit.report import credit_report
 from credit.sanctions import sanctions_for
-from resolvers.access import ConsentRequired, RequestAccess
+from resolvers.access import ConsentRequired, NotConsentGated, RequestAccess
 from resolvers.assessment_types import ClassificationNode, SanctionNode, TaxGradeNode
 from resolvers.context import GraphContext, PartialFailure
-from resolvers.enums import SubjectKind
+from resolvers.enums import Source, SubjectKind
 from resolvers.gated_types import (
     AccessLogEntryNode,
     SocialInsuranceMonthNode,
@@ -272,6 +273,24 @@ class Enterprise(Subject):
         grant = await self.gated_grant(info, ConsentScope.UTILITIES, path)
         bills = await info.context.data.utility_bills(self.key, grant, path=path)
         return [UtilityBillNode.from_domain(b) for b in bills]
+
+    @strawberry.field(
+        description="依授权提供记录的部门（如不动产登记）所载的记录（需授权） / Records a "
+        "consent-gated bureau serves only under the subject's consent (e.g. real estate)"
+    )
+    async def consented_records(
+        self,
+        info: Ctx,
+        source: Annotated[Source, strawberry.argument(description="来源部门 / Source bureau")],
+    ) -> list[CreditRecordNode] | None:
+        ctx = info.context
+        bureau = bureaus().of(source.value)
+        if bureau.consent is None or bureau.gated_records is None:
+            raise NotConsentGated(bureau.name.zh)
+        path = path_key(info)
+        grant = await self.gated_grant(info, bureau.consent, path)
+        found = await ctx.data.gated_records(bureau.source, self.key, grant, path=path)
+        return [CreditRecordNode.from_domain(r, ctx.today, ctx.policy) for r in found or ()]
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, uscc: str) -> Enterprise | None:

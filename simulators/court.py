@@ -56,7 +56,7 @@ from credit.identifiers import AmbiguousCreditCode, InvalidCreditCode, normalise
 from credit.masking import mask_id_number
 from credit.records import CreditRecord, RecordKind
 from simulators.court_facts import GROUNDS
-from simulators.service import MAX_BATCH, BureauService
+from simulators.service import MAX_BATCH, BureauService, Simulator
 from simulators.world import World
 
 __all__ = ["CourtBureau"]
@@ -223,3 +223,6 @@ class CourtBureau(BureauService):
                 }
             )
         return JSONResponse({"results": results})
+
+
+SIMULATOR = Simulator("court", lambda world, key, _secret: CourtBureau(world, key))

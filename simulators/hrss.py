@@ -45,7 +45,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from credit.records import SocialInsuranceMonth
-from simulators.service import MAX_BATCH, Clock, ConsentGatedService, utc_now
+from simulators.service import MAX_BATCH, Clock, ConsentGatedService, Simulator, utc_now
 from simulators.world import World
 
 __all__ = ["HrssBureau"]
@@ -176,3 +176,6 @@ class HrssBureau(ConsentGatedService):
                 }
             )
         return _ok({"units": found, "denied": denied, "notFound": missing})
+
+
+SIMULATOR = Simulator("hrss", lambda world, key, secret: HrssBureau(world, key, secret), gated=True)

@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from credit.identifiers import InvalidCreditCode, validate_citizen_id
-from simulators.service import BureauService
+from simulators.service import BureauService, Simulator
 from simulators.world import World
 
 __all__ = ["IdentityBureau"]
@@ -105,3 +105,6 @@ class IdentityBureau(BureauService):
         if person.name != name.strip() or person.phone != _PHONE_NOISE.sub("", phone):
             return _verdict("1", "三要素不一致")
         return _verdict("0", "一致")
+
+
+SIMULATOR = Simulator("identity", lambda world, key, _secret: IdentityBureau(world, key))

@@ -75,7 +75,7 @@ from starlette.routing import Route
 from credit.money import WAN
 from credit.records import CreditRecord, RecordKind, Registration, RepairStatus
 from simulators.facts import SubjectFacts
-from simulators.service import MAX_BATCH, BureauService
+from simulators.service import MAX_BATCH, BureauService, Simulator
 from simulators.world import World
 
 __all__ = ["MAX_BATCH", "MarketBureau", "registration_payload"]
@@ -393,3 +393,6 @@ class MarketBureau(BureauService):
         if page < 1 or not 1 <= size <= 50:
             return _bad("参数错误：page 从1开始，size 在1至50之间")
         return page, size
+
+
+SIMULATOR = Simulator("market", lambda world, key, _secret: MarketBureau(world, key))

@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from credit.records import CreditRecord
-from simulators.service import MAX_BATCH, BureauService
+from simulators.service import MAX_BATCH, BureauService, Simulator
 from simulators.world import World
 
 __all__ = ["NationalBureau"]
@@ -127,3 +127,6 @@ class NationalBureau(BureauService):
             return _grid([], 0, code=400, msg=f"参数错误：单次最多查询{MAX_BATCH}个主体")
         rows = [row for code in dict.fromkeys(codes) for row in self._rows(code.strip().upper())]
         return _grid(rows, len(rows))
+
+
+SIMULATOR = Simulator("national", lambda world, key, _secret: NationalBureau(world, key))

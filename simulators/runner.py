@@ -4,7 +4,7 @@
         bureaus["market"].url   # http://127.0.0.1:PORT
 
 ``keys`` maps every name in :data:`BUREAUS` to its API key.  ``secrets`` maps each consent-gated
-bureau (:data:`CONSENT_GATED`: tax, hrss, utilities) to the secret its subject tokens are
+bureau (:data:`CONSENT_GATED`) to the secret its subject tokens are
 signed with (:mod:`credit.authorisation`); omitted, :func:`demo_secrets` is used — fixed,
 public values, good for demos and tests only.
 
@@ -16,21 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import pkgutil
 import socket
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 import uvicorn
 
-from simulators.court import CourtBureau
-from simulators.hrss import HrssBureau
-from simulators.identity import IdentityBureau
-from simulators.market import MarketBureau
-from simulators.national import NationalBureau
-from simulators.service import BureauService
+from simulators.service import BureauService, Simulator
 from simulators.serving import StartedServer, listen
-from simulators.tax import TaxBureau
-from simulators.utilities import UtilitiesBureau
 from simulators.world import World
 
 __all__ = [
@@ -39,16 +34,44 @@ __all__ = [
     "RunningBureau",
     "build_services",
     "demo_secrets",
+    "register",
     "run_bureaus",
+    "simulators",
 ]
 
-BUREAUS = ("court", "market", "tax", "hrss", "utilities", "national", "identity")
-CONSENT_GATED = ("tax", "hrss", "utilities")
+_extra: list[Simulator] = []
+
+
+def simulators() -> dict[str, Simulator]:
+    """Every declared simulator by bureau name, by name: each module of this package that
+    declares one (``SIMULATOR``), and those added by :func:`register`."""
+    import simulators as package
+
+    found: dict[str, Simulator] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        declared = getattr(importlib.import_module(f"simulators.{info.name}"), "SIMULATOR", None)
+        if isinstance(declared, Simulator):
+            found[declared.name] = declared
+    for extra in _extra:
+        found[extra.name] = extra
+    return {name: found[name] for name in sorted(found)}
+
+
+def register(simulator: Simulator) -> None:
+    """Add a simulator declared outside this package (a test's dummy bureau)."""
+    _extra.append(simulator)
+
+
+BUREAUS = tuple(simulators())
+CONSENT_GATED = tuple(name for name, sim in simulators().items() if sim.gated)
 
 
 def demo_secrets() -> dict[str, bytes]:
     """Well-known token secrets for the consent-gated bureaus: demos and tests only."""
-    return {name: f"demo-{name}-token-secret".encode() for name in CONSENT_GATED}
+    names = [name for name, sim in simulators().items() if sim.gated]
+    return {name: f"demo-{name}-token-secret".encode() for name in names}
 
 
 @dataclass
@@ -64,16 +87,10 @@ def build_services(
     world: World, keys: Mapping[str, str], secrets: Mapping[str, bytes] | None = None
 ) -> dict[str, BureauService]:
     tokens = demo_secrets() if secrets is None else secrets
-    services: list[BureauService] = [
-        CourtBureau(world, keys["court"]),
-        MarketBureau(world, keys["market"]),
-        TaxBureau(world, keys["tax"], tokens["tax"]),
-        HrssBureau(world, keys["hrss"], tokens["hrss"]),
-        UtilitiesBureau(world, keys["utilities"], tokens["utilities"]),
-        NationalBureau(world, keys["national"]),
-        IdentityBureau(world, keys["identity"]),
-    ]
-    return {s.name: s for s in services}
+    return {
+        name: sim.build(world, keys[name], tokens[name] if sim.gated else b"")
+        for name, sim in simulators().items()
+    }
 
 
 @contextlib.asynccontextmanager

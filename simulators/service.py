@@ -20,6 +20,8 @@ import datetime as dt
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -30,7 +32,18 @@ from credit.authorisation import verify_subject_token
 from simulators.behaviour import BehaviourState
 from simulators.rights import rights_routes
 
-__all__ = ["MAX_BATCH", "BureauService", "Clock", "ConsentGatedService", "Handler", "utc_now"]
+if TYPE_CHECKING:
+    from simulators.world import World
+
+__all__ = [
+    "MAX_BATCH",
+    "BureauService",
+    "Clock",
+    "ConsentGatedService",
+    "Handler",
+    "Simulator",
+    "utc_now",
+]
 
 log = logging.getLogger("simulators.calls")
 
@@ -128,3 +141,16 @@ class ConsentGatedService(BureauService):
         return verify_subject_token(
             self.secret, token, subject=subject, scope=self.scope, now=self.clock()
         )
+
+
+@dataclass(frozen=True)
+class Simulator:
+    """What a simulator module declares (``SIMULATOR``); :mod:`simulators.runner` finds it.
+
+    ``build(world, api_key, token_secret)`` makes the service; ``gated`` bureaus verify subject
+    tokens signed with ``token_secret`` (the others ignore it).
+    """
+
+    name: str
+    build: Callable[[World, str, bytes], BureauService]
+    gated: bool = False

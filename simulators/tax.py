@@ -57,7 +57,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from credit.records import TaxGrade, TaxPayment
-from simulators.service import MAX_BATCH, Clock, ConsentGatedService, utc_now
+from simulators.service import MAX_BATCH, Clock, ConsentGatedService, Simulator, utc_now
 from simulators.tax_facts import TaxLedger
 from simulators.world import World
 
@@ -249,3 +249,6 @@ class TaxBureau(ConsentGatedService):
             }
 
         return await self._batch(request, shape)
+
+
+SIMULATOR = Simulator("tax", lambda world, key, secret: TaxBureau(world, key, secret), gated=True)

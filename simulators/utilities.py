@@ -45,7 +45,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from credit.records import UtilityBill, UtilityKind
-from simulators.service import MAX_BATCH, Clock, ConsentGatedService, utc_now
+from simulators.service import MAX_BATCH, Clock, ConsentGatedService, Simulator, utc_now
 from simulators.world import World
 
 __all__ = ["CHINA_STANDARD_TIME", "UtilitiesBureau", "epoch_millis"]
@@ -185,3 +185,8 @@ class UtilitiesBureau(ConsentGatedService):
                 {"creditCode": code, "status": "OK", "accountName": name, "bills": shaped}
             )
         return _ok({"results": results})
+
+
+SIMULATOR = Simulator(
+    "utilities", lambda world, key, secret: UtilitiesBureau(world, key, secret), gated=True
+)

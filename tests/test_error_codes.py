@@ -30,7 +30,7 @@ ABSTRACT = {"DOMAIN_ERROR", "SOURCE_ERROR"}  # base classes, never raised as suc
 
 
 def _all_subclasses(cls: type) -> set[type]:
-    found = set(cls.__subclasses__())
+    found: set[type] = set(cls.__subclasses__())
     return found.union(*(_all_subclasses(c) for c in found))
 
 
@@ -69,7 +69,10 @@ def emitted_codes() -> set[str]:
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             if not module.name.endswith("__main__"):
                 importlib.import_module(module.name)
-    codes |= {c.code for c in _all_subclasses(DomainError) | _all_subclasses(ConnectorError)}
+    codes |= {
+        str(getattr(c, "code"))  # noqa: B009 (a class attribute of every error class)
+        for c in _all_subclasses(DomainError) | _all_subclasses(ConnectorError)
+    }
     return codes - ABSTRACT
 
 

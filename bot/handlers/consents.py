@@ -98,8 +98,18 @@ def _choices(step: str, options: list[tuple[str, str]], width: int = 2) -> Inlin
     return kb
 
 
-def _scopes_keyboard(chosen: list[str]) -> InlineKeyboardBuilder:
-    options = [(("✅ " if k in chosen else "") + v, k) for k, v in SCOPES.items()]
+async def scopes_of(gateway: GatewayClient, token: str) -> dict[str, str]:
+    """Every scope a citizen can grant, as the gateway's bureaus declare them (name → text);
+    the bot's own short names where it has one."""
+    if "ConsentScopes" not in gateway.operations:  # a gateway from before the registry
+        return dict(SCOPES)
+    result = await gateway.execute("ConsentScopes", token=token)
+    found = (result.data or {}).get("consentScopes") or []
+    return {s["scope"]: SCOPES.get(s["scope"], s["name"]) for s in found} or dict(SCOPES)
+
+
+def _scopes_keyboard(chosen: list[str], scopes: dict[str, str]) -> InlineKeyboardBuilder:
+    options = [(("✅ " if k in chosen else "") + v, k) for k, v in scopes.items()]
     kb = _choices("scope", options)
     kb.button(text="下一步 ➡️", callback_data=keyboards.Grant(step="next"))
     return kb
@@ -130,7 +140,8 @@ async def _grant_step(
             return
         draft = {"s": int(s), "bank": int(b), "scopes": []}
         await state.update_data(grant=draft)
-        await reply(query, T.GRANT_PICK_SCOPES, _scopes_keyboard([]).as_markup())
+        scopes = await scopes_of(gateway, token)
+        await reply(query, T.GRANT_PICK_SCOPES, _scopes_keyboard([], scopes).as_markup())
     elif step.step == "subj":
         draft["s"] = int(step.v)
         banks = await banks_of(gateway, token)
@@ -140,17 +151,21 @@ async def _grant_step(
     elif step.step == "bank":
         draft["bank"] = int(step.v)
         await state.update_data(grant=draft)
-        await reply(query, T.GRANT_PICK_SCOPES, _scopes_keyboard(draft["scopes"]).as_markup())
-    elif step.step == "scope" and step.v in SCOPES:
+        scopes = await scopes_of(gateway, token)
+        keyboard = _scopes_keyboard(draft["scopes"], scopes)
+        await reply(query, T.GRANT_PICK_SCOPES, keyboard.as_markup())
+    elif step.step == "scope" and step.v in (scopes := await scopes_of(gateway, token)):
         chosen = draft["scopes"]
         draft["scopes"] = (
             [s for s in chosen if s != step.v] if step.v in chosen else [*chosen, step.v]
         )
         await state.update_data(grant=draft)
-        await reply(query, T.GRANT_PICK_SCOPES, _scopes_keyboard(draft["scopes"]).as_markup())
+        keyboard = _scopes_keyboard(draft["scopes"], scopes)
+        await reply(query, T.GRANT_PICK_SCOPES, keyboard.as_markup())
     elif step.step == "next":
         if not draft["scopes"]:
-            await reply(query, T.GRANT_NEED_SCOPE, _scopes_keyboard([]).as_markup())
+            scopes = await scopes_of(gateway, token)
+            await reply(query, T.GRANT_NEED_SCOPE, _scopes_keyboard([], scopes).as_markup())
             return
         kb = _choices("purpose", [(v, k) for k, v in PURPOSES.items()])
         await reply(query, T.GRANT_PICK_PURPOSE, kb.as_markup())
@@ -188,9 +203,9 @@ async def _confirm(
         await reply(query, T.NO_SUBJECT, keyboards.menu(bound=True))
         return
     subject, bank = resolved
-    text = render.grant_summary(
-        subject.name, bank.name, draft["scopes"], draft["purpose"], draft["days"]
-    )
+    scopes = await scopes_of(gateway, token)
+    names = [scopes.get(s, s) for s in draft["scopes"]]
+    text = render.grant_summary(subject.name, bank.name, names, draft["purpose"], draft["days"])
     kb = _choices("ok", [("✔️ 确认授权", "1")], width=1)
     await reply(query, text, kb.as_markup())
 

@@ -46,7 +46,6 @@ from credit.financing.facts import (
     Missing,
     MissingReason,
 )
-from credit.financing.ledger_rules import SCOPE_TEXT
 from credit.financing.products import (
     GRADE_ORDER,
     Product,
@@ -71,7 +70,6 @@ __all__ = [
     "GRADE_ORDER",
     "OUTCOME_TEXT",
     "RULES",
-    "SCOPE_TEXT",
     "SOURCE_OF",
     "AmountOutOfRange",
     "Decision",

@@ -109,6 +109,14 @@ class FactKey(StrEnum):
     UTILITIES = "utilities"
     LEGAL_REP_RECORDS = "legal_rep_records"  # the court's entries on the legal representative
     LEGAL_REP_BIRTH_DATE = "legal_rep_birth_date"  # needs that person's own consent
+    CUSTOMS_RECORDS = "customs_records"  # 海关: registration, 高级认证 or 失信
+    IP_RECORDS = "ip_records"  # 知识产权: patents and trademarks held, pledges
+
+
+# The bureaus that declare their own sources (connectors.customs, connectors.ip), named here
+# because rules read their records.
+CUSTOMS = Source.declare("customs")
+IP = Source.declare("ip")
 
 
 SOURCE_OF = {
@@ -122,6 +130,8 @@ SOURCE_OF = {
     FactKey.UTILITIES: Source.UTILITIES,
     FactKey.LEGAL_REP_RECORDS: Source.COURT,
     FactKey.LEGAL_REP_BIRTH_DATE: Source.MARKET,
+    FactKey.CUSTOMS_RECORDS: CUSTOMS,
+    FactKey.IP_RECORDS: IP,
 }
 """The source each fact comes from (a missing fact is reported against it)."""
 
@@ -150,6 +160,9 @@ class EnterpriseFacts:
     utilities: Fact[tuple[UtilityBill, ...]]
     legal_rep_records: Fact[Records]
     legal_rep_birth_date: Fact[dt.date]
+    # the added bureaus' records: read only by the rules that need them (unread: missing)
+    customs_records: Fact[Records] = Missing(CUSTOMS, MissingReason.SOURCE_UNAVAILABLE)
+    ip_records: Fact[Records] = Missing(IP, MissingReason.SOURCE_UNAVAILABLE)
     consents: Mapping[ConsentScope, str] = field(default_factory=dict)
 
     def get(self, key: FactKey) -> Fact[object]:

@@ -27,7 +27,6 @@ from credit.records import TaxGradeLetter, TaxPayment
 __all__ = [
     "GRADE_QUALITY",
     "LEDGER_RULES",
-    "SCOPE_TEXT",
     "age_on",
     "paid_in_window",
     "window",
@@ -42,12 +41,6 @@ GRADE_QUALITY = {
 }
 """How much an accepted grade adds to the score (D is never accepted)."""
 
-SCOPE_TEXT = {
-    ConsentScope.TAX: "纳税信息",
-    ConsentScope.HRSS: "社保和公积金信息",
-    ConsentScope.UTILITIES: "水电气缴费信息",
-    ConsentScope.FULL_REPORT: "完整信用报告",
-}
 _TAX_RULE = "《纳税缴费信用管理办法》"
 
 
@@ -238,12 +231,12 @@ def _legal_rep_age(data: RuleInput) -> Finding:
 
 def _consent(data: RuleInput) -> Finding:
     needed = sorted(data.needed_scopes)
-    threshold = "、".join(SCOPE_TEXT[s] for s in needed) + "授权" if needed else "无需授权"
+    threshold = "、".join(s.label.zh for s in needed) + "授权" if needed else "无需授权"
     have = data.facts.consents
     full = have.get(ConsentScope.FULL_REPORT)
     lacking = [s for s in needed if s not in have and full is None]
     if lacking:
-        what = "、".join(SCOPE_TEXT[s] for s in lacking)
+        what = "、".join(s.label.zh for s in lacking)
         text = f"未取得企业对本机构、本用途的{what}授权，相关信息无法查询"
         advice = f"请企业法定代表人向申请银行授权查询{what}（用途与本次预审一致）后重新预审"
         return Finding(Verdict.MISSING, text, "未授权", threshold, advice)

@@ -78,6 +78,8 @@ class RuleId(StrEnum):
     SOCIAL_INSURANCE = "SOCIAL_INSURANCE"  # 社保连续缴纳
     UTILITY_ARREARS = "UTILITY_ARREARS"  # 水电气欠费
     AMOUNT_WITHIN_LIMIT = "AMOUNT_WITHIN_LIMIT"  # 申请金额不超过建议额度
+    CUSTOMS_NOT_DISHONEST = "CUSTOMS_NOT_DISHONEST"  # 非海关失信企业 (optional)
+    IP_PLEDGEABLE = "IP_PLEDGEABLE"  # 有可质押的有效知识产权 (optional: IP pledge products)
 
 
 def _money(name: str, value: Any) -> Decimal:

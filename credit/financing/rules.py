@@ -261,6 +261,44 @@ def _operating(reg: Registration, data: RuleInput) -> Finding:
 _SERIOUS_LISTS = frozenset({RecordKind.SERIOUS_VIOLATION, RecordKind.SERIOUS_DISHONESTY})
 _SPC = "《最高人民法院关于公布失信被执行人名单信息的若干规定》"
 
+_CUSTOMS_RULES = "《海关注册登记和备案企业信用管理办法》"
+_CUSTOMS_DISHONEST = "CUSTOMS_DISHONEST"  # declared by the customs connector
+_IP_RIGHTS = frozenset({"PATENT", "TRADEMARK"})  # declared by the IP office's connector
+
+
+def _in_force(record: CreditRecord, day: dt.date) -> bool:
+    return record.decided_on <= day and (record.ended_on is None or record.ended_on > day)
+
+
+def _customs_dishonest(record: CreditRecord, data: RuleInput) -> bool:
+    return record.kind == _CUSTOMS_DISHONEST and _in_force(record, data.day)
+
+
+def _customs_found(records: list[CreditRecord], data: RuleInput) -> tuple[str, str]:
+    text = f"被海关认定为失信企业{_label(records[0])}"
+    advice = f"纠正失信行为、满足{_CUSTOMS_RULES}规定的条件后，可向海关申请信用修复"
+    return text, advice
+
+
+def _ip_pledgeable(data: RuleInput) -> Finding:
+    """At least one patent or registered trademark in force, to pledge (知识产权质押融资)."""
+    threshold = "持有至少一项有效专利或注册商标"
+    values, missing = known_values(data.facts, (FactKey.IP_RECORDS,))
+    if missing:
+        return missing_finding(missing[0], threshold)
+    records = values[FactKey.IP_RECORDS]
+    assert isinstance(records, tuple)
+    rights = [r for r in records if r.kind in _IP_RIGHTS and _in_force(r, data.day)]
+    pledged = [r for r in records if r.kind == "IP_PLEDGE" and _in_force(r, data.day)]
+    observed = f"{len(rights)}项有效专利或商标，{len(pledged)}项质押登记未注销"
+    if not rights:
+        advice = "知识产权质押融资须以有效的专利权或注册商标专用权出质"
+        return Finding(Verdict.FAIL, "未持有有效的专利或注册商标", observed, threshold, advice)
+    ids = tuple(r.id for r in rights)
+    text = f"持有{len(rights)}项有效专利或注册商标，可办理质押登记"
+    return Finding(Verdict.PASS, text, observed, threshold, quality=1.0, record_ids=ids)
+
+
 RECORD_RULES: Mapping[RuleId, RuleDef] = {
     rule.id: rule
     for rule in (
@@ -341,6 +379,30 @@ RECORD_RULES: Mapping[RuleId, RuleDef] = {
                 _abnormal_found,
                 "不在经营异常名录内",
             ),
+        ),
+        RuleDef(
+            RuleId.CUSTOMS_NOT_DISHONEST,
+            "海关信用等级",
+            "可选",
+            _CUSTOMS_RULES,
+            (FactKey.CUSTOMS_RECORDS,),
+            10,
+            listing_check(
+                (FactKey.CUSTOMS_RECORDS,),
+                "不得为海关失信企业",
+                _customs_dishonest,
+                _customs_found,
+                "未被海关认定为失信企业",
+            ),
+        ),
+        RuleDef(
+            RuleId.IP_PLEDGEABLE,
+            "可质押知识产权",
+            "可选",
+            "《专利权质押登记办法》《注册商标专用权质押登记程序规定》",
+            (FactKey.IP_RECORDS,),
+            10,
+            _ip_pledgeable,
         ),
         RuleDef(
             RuleId.NO_SERIOUS_PENALTY,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from gateway.limits.body import BodyLimitMiddleware, JsonContentTypeMiddleware
 from gateway.limits.cost import estimate_cost
-from gateway.limits.edge import GRAPHQL_PATH, Edge
+from gateway.limits.edge import GRAPHQL_PATH, Edge, redis_client
 from gateway.limits.operation import (
     MAX_NESTING,
     OperationLimits,
@@ -60,6 +60,7 @@ __all__ = [
     "measure",
     "operations_in",
     "page_operations",
+    "redis_client",
     "refusal_error",
     "register_document",
     "requested_hash",

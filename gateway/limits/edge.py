@@ -50,11 +50,19 @@ from gateway.limits.trusted_documents import DocumentRegistry, bot_operations, p
 from gateway.request_id import RequestIdMiddleware
 from gateway.settings import Settings
 
-__all__ = ["GRAPHQL_PATH", "Edge"]
+__all__ = ["GRAPHQL_PATH", "Edge", "redis_client"]
 
 log = logging.getLogger(__name__)
 
 GRAPHQL_PATH = "/graphql"
+
+
+def redis_client(url: str) -> Redis:
+    """The Redis client the gateway uses (rate limits, revocations): a blocking pool, which
+    waits for a free connection under bursts instead of failing; the client owns the pool, so
+    ``aclose()`` closes its connections.  An unreachable server fails at once, without retries
+    that would hold a request."""
+    return Redis.from_pool(BlockingConnectionPool.from_url(url, max_connections=64, timeout=2))
 
 
 class Edge:
@@ -69,12 +77,7 @@ class Edge:
         self.settings = settings
         self._pool: asyncpg.Pool | None = None
         self.redis = (
-            # A blocking pool waits for a free connection under bursts instead of failing.
-            Redis.from_pool(  # owns the pool: aclose() closes its connections
-                BlockingConnectionPool.from_url(
-                    settings.redis_url.get_secret_value(), max_connections=64, timeout=2
-                )
-            )
+            redis_client(settings.redis_url.get_secret_value())
             if settings.redis_url is not None
             else None
         )

@@ -41,6 +41,9 @@ def refused(body: dict[str, Any]) -> bool:
 
 
 async def choose_consent(chat: Chat, bank_name: str) -> None:
+    offered = [t for t, _ in chat.last.buttons] if chat.last is not None else []
+    # the scopes are the gateway's bureaus': the added consent-gated ones are offered too
+    assert {"纳税信息", "不动产登记信息", "海关进出口申报信息", "完整信用报告"} <= set(offered)
     scopes = await chat.tap("纳税信息")
     assert "✅ 纳税信息" in [t for t, _ in scopes.buttons]
     await chat.tap("下一步")

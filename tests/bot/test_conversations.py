@@ -14,6 +14,7 @@ from simulators.behaviour import Behaviour
 from simulators.runner import RunningBureau
 from simulators.world import World
 from tests.bot.chat import Chat
+from tests.connectors.cases import added_public_records
 
 
 def firm_of(world: World, person: Person) -> str:
@@ -114,7 +115,7 @@ async def test_status_records_and_a_records_detail(
     firm = world.registrations[firm_of(world, person)]
     facts = world.facts(firm.uscc)
     assert facts is not None
-    total = len(facts.records())
+    total = len(facts.records()) + len(added_public_records(world, firm.uscc))
 
     status = await chat.tap("我的信用", pick=firm.name)
     assert firm.name in status.text

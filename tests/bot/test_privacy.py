@@ -168,7 +168,7 @@ async def test_the_state_store_never_holds_the_id_number(
     async def stored() -> str:
         keys = [k async for k in storage.redis.scan_iter(match=f"{prefix}:*")]
         values = [await storage.redis.get(k) for k in keys]
-        return " ".join(v.decode() for v in values if v)
+        return " ".join(v.decode() if isinstance(v, bytes) else str(v) for v in values if v)
 
     for text in ("/bind", person.name, phone):
         await chat.say(text)

@@ -20,10 +20,12 @@ def test_nested_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GATEWAY_BUREAUS__TAX__API_KEY", "tax-key-1234")
     monkeypatch.setenv("GATEWAY_BUREAUS__MARKET__TTL_BY_KIND_S", '{"penalties": 60}')
     settings = load_settings()
-    assert settings.bureaus.tax.breaker_failures == 3
-    assert settings.bureaus.market.ttl_for("penalties") == 60
-    assert settings.bureaus.market.ttl_for("registration") == settings.bureaus.market.ttl_s
-    assert "tax-key-1234" not in repr(settings.bureaus.tax)
+    assert settings.bureaus.of("tax").breaker_failures == 3
+    assert settings.bureaus.of("market").ttl_for("penalties") == 60
+    assert (
+        settings.bureaus.of("market").ttl_for("registration") == settings.bureaus.of("market").ttl_s
+    )
+    assert "tax-key-1234" not in repr(settings.bureaus.of("tax"))
 
 
 def test_inconsistent_retry_delays_are_refused() -> None:

@@ -91,6 +91,12 @@ def fetch(case: ConnectorCase, bureau_secrets: dict[str, bytes]) -> Fetch:
     return run
 
 
+def _state(connector: Any) -> BreakerState:
+    """Read afresh: the state changes under the calls between two checks."""
+    state: BreakerState = connector.breaker.state
+    return state
+
+
 def assert_clean(error: BaseException, bureau: RunningBureau, *secrets: str) -> None:
     """Messages name the source only: no URL, host, port, key or subject."""
     for text in (str(error), repr(error), *map(str, error.args)):
@@ -301,7 +307,7 @@ async def test_breaker_opens_fails_fast_and_recovers(
     for _ in range(3):
         with pytest.raises(SourceUnavailable):
             await fetch(connector, codes)
-    assert connector.breaker.state is BreakerState.OPEN
+    assert _state(connector) is BreakerState.OPEN
     before = (bureau.service.state.total_calls, len(sent))
 
     with pytest.raises(BreakerOpen) as caught:
@@ -312,9 +318,9 @@ async def test_breaker_opens_fails_fast_and_recovers(
 
     bureau.service.state.behaviour = Behaviour()
     clock.advance(10)
-    assert connector.breaker.state is BreakerState.HALF_OPEN
+    assert _state(connector) is BreakerState.HALF_OPEN
     assert codes[0] in await fetch(connector, codes)  # the probe
-    assert connector.breaker.state is BreakerState.CLOSED
+    assert _state(connector) is BreakerState.CLOSED
     assert bureau.service.state.total_calls == 4
 
 
@@ -334,7 +340,7 @@ async def test_failed_probe_reopens(
     with pytest.raises(SourceUnavailable) as caught:
         await fetch(connector, case.known(world)[:1])
     assert not isinstance(caught.value, BreakerOpen)  # the probe went out, and failed
-    assert connector.breaker.state is BreakerState.OPEN
+    assert _state(connector) is BreakerState.OPEN
     assert bureau.service.state.total_calls == 2
 
 
@@ -466,9 +472,9 @@ async def test_a_waiter_survives_the_first_caller_giving_up(
     connector = build()
     bureau.service.state.behaviour = Behaviour(latency_ms=(30, 30))
     codes = case.known(world)[:1]
-    first = asyncio.create_task(fetch(connector, codes))
+    first = asyncio.ensure_future(fetch(connector, codes))
     await asyncio.sleep(0)  # let it register its fetch
-    second = asyncio.create_task(fetch(connector, codes))
+    second = asyncio.ensure_future(fetch(connector, codes))
     await asyncio.sleep(0)
     first.cancel()
     assert codes[0] in await second

@@ -99,8 +99,8 @@ class HeardCache(PlatformCache):
 @pytest.fixture
 async def cached(seeded: Database) -> AsyncIterator[tuple[PlatformConnector, HeardCache]]:
     platform = PlatformConnector(seeded.pool)
-    cache = platform.use_cache(HeardCache())
-    async with listening(seeded.dsn, cache):
+    cache = HeardCache()
+    async with listening(seeded.dsn, platform.use_cache(cache)):
         yield platform, cache
 
 

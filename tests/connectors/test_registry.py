@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
+from connectors import registry as bureau_registry
 from connectors.config import BureauConfig
 from connectors.errors import SourceTimeout
 from connectors.registry import ConnectorSet, build_connector_set
@@ -24,13 +25,10 @@ from tests.connectors.fake_clock import FakeClock
 
 @dataclass(frozen=True)
 class Configs:
-    court: BureauConfig
-    market: BureauConfig
-    tax: BureauConfig
-    hrss: BureauConfig
-    utilities: BureauConfig
-    national: BureauConfig
-    identity: BureauConfig
+    per_source: dict[str, BureauConfig]
+
+    def of(self, source: str) -> BureauConfig:
+        return self.per_source[source]
 
 
 @pytest.fixture
@@ -39,7 +37,7 @@ def configs(
 ) -> Callable[..., Configs]:
     def make(**per_bureau: dict[str, Any]) -> Configs:
         return Configs(
-            **{
+            {
                 name: BureauConfig(
                     url=bureaus[name].url,
                     api_key=SecretStr(bureau_keys[name]),
@@ -72,7 +70,7 @@ async def connector_set(
 
 
 def _method(connectors: ConnectorSet, case: ConnectorCase) -> Any:
-    return getattr(connectors, case.bureau)
+    return connectors.of(case.bureau)
 
 
 async def _ask(
@@ -91,8 +89,11 @@ def test_one_connector_per_bureau_and_the_platform(
     connector_set: Callable[..., ConnectorSet],
 ) -> None:
     built = connector_set()
-    assert [f.name for f in fields(built)] == [*BUREAUS, "platform"]
-    assert [c.source for c in built.all()] == [*BUREAUS, "platform"]
+    registry = bureau_registry.bureaus()
+    assert list(built.connectors) == [*registry.sources] == [c.source for c in built.all()]
+    assert registry.sources[-1] == "platform"  # the platform's own data comes last
+    # Every remote bureau has a simulator, and every simulator a bureau.
+    assert sorted(b.source for b in registry.remote) == sorted(BUREAUS)
 
 
 async def test_hundred_subjects_make_one_call_per_batch_method(

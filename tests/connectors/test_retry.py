@@ -19,7 +19,7 @@ from connectors.retry import RetryBudget, RetryPolicy, is_retriable
 
 
 def policy(**settings: float) -> RetryPolicy:
-    return RetryPolicy.from_config(BureauConfig(**settings), rng=random.Random(3))  # type: ignore[arg-type]
+    return RetryPolicy.from_config(BureauConfig(**settings), rng=random.Random(3))
 
 
 def test_only_transient_upstream_failures_are_retriable() -> None:

@@ -22,9 +22,14 @@ from credit.access import (
     consent_covers,
     find_live_consent,
     local_date,
+    may_act_as_bank,
     may_act_for,
     may_introspect,
+    may_manage_products,
     may_read_access_log,
+    may_read_approval_stats,
+    may_read_precheck,
+    may_read_prechecks_on,
     may_see_record,
     may_see_unmasked,
     person_subject_key,
@@ -129,7 +134,7 @@ def test_wrong_scope_is_not_covered() -> None:
 
 def test_full_report_covers_every_scope() -> None:
     full = consent(scopes=frozenset({ConsentScope.FULL_REPORT}))
-    assert all(covers(full, scope=s) for s in ConsentScope)
+    assert all(covers(full, scope=s) for s in ConsentScope.members())
 
 
 def test_wrong_purpose_is_not_covered_and_spaces_do_not_matter() -> None:
@@ -335,3 +340,39 @@ def test_the_window_decides_for_the_public_and_sharing_for_banks() -> None:
             record, DAY, POLICY
         )
         assert may_see_record(Audience.SUBJECT, record, DAY, POLICY)
+
+
+def test_bank_operations_need_a_bank_holding_the_scope() -> None:
+    precheck = dataclasses.replace(BANK, scopes=frozenset({ClientScope.PRECHECK.value}))
+    assert may_act_as_bank(precheck, ClientScope.PRECHECK)
+    assert not may_act_as_bank(precheck, ClientScope.OUTCOME_REPORT)
+    assert not may_act_as_bank(BANK, ClientScope.PRECHECK)
+    assert not may_act_as_bank(OPERATOR, ClientScope.PRECHECK)
+
+
+def test_products_are_the_operator_s_and_statistics_officers_too() -> None:
+    assert [may_manage_products(p) for p in (BANK, CITIZEN, OFFICER, OPERATOR)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert [may_read_approval_stats(p) for p in (BANK, CITIZEN, OFFICER, OPERATOR)] == [
+        False,
+        False,
+        True,
+        True,
+    ]
+
+
+def test_a_stored_precheck_is_for_its_bank_the_firm_s_representative_and_operators() -> None:
+    firm = next(iter(CITIZEN.represents))
+    assert may_read_precheck(BANK, bank_id="bank-a", uscc=firm)
+    assert not may_read_precheck(BANK, bank_id="bank-b", uscc=firm)
+    assert may_read_precheck(CITIZEN, bank_id="bank-b", uscc=firm)
+    assert not may_read_precheck(CITIZEN, bank_id="bank-b", uscc="91640000000000000X")
+    assert may_read_precheck(OPERATOR, bank_id="bank-b", uscc=firm)
+    assert not may_read_precheck(OFFICER, bank_id="bank-a", uscc=firm)
+    assert may_read_prechecks_on(CITIZEN, firm)
+    assert not may_read_prechecks_on(CITIZEN, "91640000000000000X")
+    assert not may_read_prechecks_on(BANK, firm)

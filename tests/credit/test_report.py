@@ -9,7 +9,14 @@ import pytest
 from credit.advice import AdviceCode
 from credit.classification import Badge, CreditClass
 from credit.publicity import PublicityPolicy
-from credit.records import OperatingStatus, RecordKind, RepairStatus, Severity, Source
+from credit.records import (
+    KIND_TRAITS,
+    OperatingStatus,
+    RecordKind,
+    RepairStatus,
+    Severity,
+    Source,
+)
 from credit.report import (
     EMPTY_TEXT,
     RECORDED_BY,
@@ -17,6 +24,8 @@ from credit.report import (
     InvalidReportPeriod,
     SectionKey,
     credit_report,
+    section_of,
+    section_sources,
 )
 from tests.credit.factories import SUBJECT, grade, rec, registration
 
@@ -51,7 +60,9 @@ def test_empty_report_says_so_in_every_section() -> None:
         assert section.empty_text == EMPTY_TEXT == "查询期内无相关信息"
     assert report.basic is None
     assert report.basic_empty_text == EMPTY_TEXT
+    assert report.classification is not None
     assert report.classification.credit_class is CreditClass.TRUSTWORTHY
+    assert report.advice is not None
     assert [a.code for a in report.advice] == [AdviceCode.KEEP_GOOD_RECORD]
     assert (report.subject_code, report.generated_on) == (SUBJECT, DAY)
     assert (report.period_from, report.period_to) == (FROM, TO)
@@ -70,6 +81,7 @@ def test_basic_info_masks_the_legal_representative() -> None:
     own = credit_report(SUBJECT, FROM, TO, DAY, POLICY, registration=reg, reveal_personal=True)
     assert own.basic is not None
     assert own.basic.legal_rep_name == "马示例"
+    assert report.classification is not None
     assert report.classification.badges == (Badge.ACTIVE,)
 
 
@@ -153,16 +165,21 @@ def test_a_due_escalation_is_no_serious_listing_in_the_report() -> None:
     report = credit_report(SUBJECT, D(2022, 1, 1), TO, DAY, POLICY, records=[entry])
     assert report.section(SectionKey.ABNORMAL).records == (entry,)
     assert report.section(SectionKey.SERIOUS_LISTS).records == ()
+    assert report.classification is not None
     assert report.classification.credit_class is CreditClass.DISHONEST
     assert Badge.PUNISHMENT not in report.classification.badges
+    assert report.advice is not None
     assert "将被列入严重违法失信名单" in " ".join(a.message for a in report.advice)
 
 
 def test_report_carries_classification_and_advice() -> None:
     penalty = rec(K.ADMIN_PENALTY, D(2025, 6, 1), title="虚假宣传")
     report = credit_report(SUBJECT, FROM, TO, DAY, POLICY, records=[penalty])
+    assert report.classification is not None
     assert report.classification.credit_class is CreditClass.DISHONEST
+    assert report.advice is not None
     assert [a.code for a in report.advice] == [AdviceCode.REPAIR_AVAILABLE]
+    assert report.advice is not None
     assert report.advice[0].record_id == penalty.id
 
 
@@ -171,6 +188,7 @@ def test_advice_covers_visible_records_outside_the_period() -> None:
     older = rec(K.ADMIN_PENALTY, D(2024, 6, 1), severity=Severity.SERIOUS)
     report = credit_report(SUBJECT, FROM, TO, DAY, POLICY, records=[older])
     assert report.section(SectionKey.ADMINISTRATIVE).count == 0
+    assert report.advice is not None
     assert [a.record_id for a in report.advice] == [older.id]
 
 
@@ -188,5 +206,15 @@ def test_a_bureau_that_did_not_answer_marks_its_sections_and_withholds_the_concl
 
 
 def test_every_record_kind_has_a_bureau_and_every_section_but_other_is_fed() -> None:
-    assert set(RECORDED_BY) == set(RecordKind)
+    declared = {k for k in RecordKind.members() if k in KIND_TRAITS}
+    assert set(RECORDED_BY) == set(RecordKind.members()) - declared
     assert {k for k, fed in SECTION_SOURCES.items() if not fed} == {SectionKey.OTHER}
+
+
+def test_a_declared_kind_lands_in_its_section_fed_by_its_bureau() -> None:
+    from connectors.customs import CERTIFIED, CUSTOMS, DISHONEST  # declared by its connector
+
+    assert section_of(DISHONEST) is SectionKey.SERIOUS_LISTS
+    assert section_of(CERTIFIED) is SectionKey.HONESTY
+    assert CUSTOMS in section_sources(SectionKey.SERIOUS_LISTS)
+    assert CUSTOMS not in SECTION_SOURCES[SectionKey.SERIOUS_LISTS]  # the domain's own table

@@ -114,11 +114,19 @@ class Fuzzer:
         return self.pick(weird) if self.rng.random() < 0.35 else good
 
     def variables(self, name: str) -> dict[str, Any]:
-        x, s, i = self.either, self.string, lambda: self.pick(INTS)
+        x, s = self.either, self.string
         firm = self.pick(self.firms)
-        day = lambda: x(self.pick(["2026-01-01", "9999-12-31", "0001-01-01"]), DATES)  # noqa: E731
-        purpose = lambda: x("LOAN_PRECHECK", ENUMS)  # noqa: E731
-        return {
+
+        def i() -> Any:
+            return self.pick(INTS)
+
+        def day() -> Any:
+            return x(self.pick(["2026-01-01", "9999-12-31", "0001-01-01"]), DATES)
+
+        def purpose() -> Any:
+            return x("LOAN_PRECHECK", ENUMS)
+
+        makers: dict[str, Callable[[], dict[str, Any]]] = {
             "search": lambda: {"n": x(self.pick(["宁夏", "a"]), [s()]), "f": x(5, INTS)},
             "subject": lambda: {"c": x(self.pick([firm, self.written_id()]), [s()])},
             "records": lambda: {
@@ -154,7 +162,8 @@ class Fuzzer:
                 "a": x("1000", DECIMALS),
                 "t": x(12, INTS),
             },
-        }[name]()
+        }
+        return makers[name]()
 
     def graphql_case(self) -> Case:
         name = self.pick(list(DOCUMENTS))
@@ -250,19 +259,16 @@ class Fuzzer:
 
     def header_case(self) -> Case:
         case = self.graphql_case() if self.rng.random() < 0.5 else self.document_case()
-        self.rng.choice(
-            [
-                lambda: case.headers.update({"Content-Type": self.pick(CONTENT_TYPES)}),
-                lambda: case.headers.pop("Content-Type"),
-                lambda: case.headers.update({"X-Request-Id": self.written_id().replace(" ", "")}),
-                lambda: case.headers.update({"Authorization": self.pick(AUTHORIZATIONS)}),
-                lambda: case.headers.update(
-                    {"X-Purpose": self.pick(["", "NOPE", "loan_precheck"])}
-                ),
-                lambda: case.headers.update({"X-Subject-Token": "x.y.z"}),
-                lambda: case.headers.update({"Accept": "text/html"}),
-            ]
-        )()
+        changes: list[Callable[[], object]] = [
+            lambda: case.headers.update({"Content-Type": self.pick(CONTENT_TYPES)}),
+            lambda: case.headers.pop("Content-Type"),
+            lambda: case.headers.update({"X-Request-Id": self.written_id().replace(" ", "")}),
+            lambda: case.headers.update({"Authorization": self.pick(AUTHORIZATIONS)}),
+            lambda: case.headers.update({"X-Purpose": self.pick(["", "NOPE", "loan_precheck"])}),
+            lambda: case.headers.update({"X-Subject-Token": "x.y.z"}),
+            lambda: case.headers.update({"Accept": "text/html"}),
+        ]
+        self.rng.choice(changes)()
         if self.rng.random() < 0.1:
             case.method = self.pick(["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])
         return case

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -15,7 +16,9 @@ __all__ = ["serve_app"]
 
 
 @contextlib.asynccontextmanager
-async def serve_app(app: ASGIApp, *, lifespan: str = "on") -> AsyncIterator[str]:
+async def serve_app(
+    app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "on"
+) -> AsyncIterator[str]:
     """Yield the base URL while uvicorn serves ``app``; lifespan errors surface here."""
     sock = listen("127.0.0.1")
     server = StartedServer(

@@ -303,7 +303,9 @@ async def impatient_bot(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The bot on a gateway whose requests wait 0.5 s for bureaus, while its identity
     connector, left alone, would wait a minute for a bureau that does not answer."""
-    identity = settings.bureaus.identity.model_copy(update={"timeout_s": 60.0, "retry_attempts": 1})
+    identity = settings.bureaus.of("identity").model_copy(
+        update={"timeout_s": 60.0, "retry_attempts": 1}
+    )
     bureaus = settings.bureaus.model_copy(update={"identity": identity})
     tuned = settings.model_copy(update={"request_deadline_s": 0.5, "bureaus": bureaus})
     app = create_app(tuned, database=seeded_database, today=lambda: TEST_WORLD.today)

@@ -60,7 +60,10 @@ def observed_app(
 ) -> Starlette:
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    court = settings.bureaus.court.model_copy(update={"ttl_s": 0.0})  # always stale: see below
+    # always stale: see below
+    court = settings.bureaus.of("court").model_copy(
+        update={"ttl_s": 0.0}
+    )  # always stale: see below
     tuned = settings.model_copy(
         update={
             "metrics_key": SecretStr(METRICS_KEY),

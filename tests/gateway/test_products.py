@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import secrets
-import sys
 from collections.abc import AsyncIterator
 from decimal import Decimal
 
@@ -25,6 +23,7 @@ from gateway.products import (
     product_versions,
     set_product,
 )
+from tests.cli import creditgw as run_cli
 
 
 @pytest.fixture
@@ -144,20 +143,7 @@ async def test_concurrent_changes_each_get_their_own_version(database: Database)
 
 
 async def creditgw(dsn: str, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, "DATABASE_URL": dsn}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "gateway",
-        "products",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
+    return await run_cli(dsn, "products", *args)
 
 
 async def test_the_products_command(conn: asyncpg.Connection, database: Database) -> None:

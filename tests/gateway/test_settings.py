@@ -27,7 +27,7 @@ def test_environment_with_prefix_and_nesting(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("GATEWAY_BUREAUS__COURT__TIMEOUT_S", "0.5")
     settings = load_settings()
     assert settings.port == 9123
-    assert settings.bureaus.court.timeout_s == 0.5
+    assert settings.bureaus.of("court").timeout_s == 0.5
 
 
 _REGIME = (

@@ -206,7 +206,10 @@ async def test_products_are_public(client: httpx.AsyncClient) -> None:
         products
     )
     limits = products["BANK_TAX_LOAN"]["parameters"]["limitsByGrade"]
-    assert [(x["grade"], Decimal(x["limit"]["yuan"])) for x in limits] == [
+    found: list[tuple[str, Decimal | int]] = [
+        (x["grade"], Decimal(x["limit"]["yuan"])) for x in limits
+    ]
+    assert found == [
         ("A", 1_000_000),
         ("B", 800_000),
         ("C", 300_000),
@@ -307,6 +310,9 @@ async def test_a_consented_precheck_matches_the_engine_on_the_worlds_facts(
         "utilities": 1,
         "national": 1,
         "identity": 0,
+        "customs": 1,  # public records: part of every firm's records
+        "ip": 1,
+        "realestate": 0,
     }
     rows = await seeded_database.pool.fetch(
         "SELECT subject_key, consent_id, purpose, scopes, fields FROM audit_log "
@@ -447,6 +453,9 @@ async def test_a_batch_of_100_makes_one_call_per_bureau(
         "utilities": 1,
         "national": 1,
         "identity": 0,
+        "customs": 1,  # public records: part of every firm's records
+        "ip": 1,
+        "realestate": 0,
     }
     assert (
         bureaus["court"].service.state.calls == {"subjects.batchGet": 2}
@@ -493,6 +502,9 @@ async def test_a_batch_of_50_makes_exactly_one_call_per_bureau(
         "utilities": 1,
         "national": 1,
         "identity": 0,
+        "customs": 1,  # public records: part of every firm's records
+        "ip": 1,
+        "realestate": 0,
     }
 
 

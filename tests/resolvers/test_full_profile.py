@@ -20,6 +20,7 @@ from simulators.behaviour import Behaviour
 from simulators.runner import RunningBureau
 from simulators.world import World
 from tests.conftest import TEST_WORLD
+from tests.connectors.cases import added_public_records
 from tests.fakes.servers import serve_app
 from tests.resolvers.conftest import CitizenFactory
 from tests.resolvers.test_access import gated_enterprise, gql, grant
@@ -95,13 +96,15 @@ async def test_full_profile_from_every_bureau(
     assert len(subject["taxGrades"]) == len(facts.tax.grades)
     assert subject["socialInsurance"]
     assert subject["utilities"]
-    assert subject["records"]["totalCount"] == len(facts.records())
+    assert subject["records"]["totalCount"] == len(facts.records()) + len(
+        added_public_records(world, consented)
+    )
     fed = {
         s["key"]: {p["source"] for p in s["provenance"]}
         for s in subject["creditReport"]["sections"]
     }
-    assert fed["HONESTY"] == {"TAX", "PLATFORM"}  # its A grades come from the tax bureau
-    assert fed["SERIOUS_LISTS"] == {"COURT", "MARKET", "NATIONAL"}
+    assert fed["HONESTY"] == {"TAX", "PLATFORM", "CUSTOMS"}  # A grades, 高级认证
+    assert fed["SERIOUS_LISTS"] == {"COURT", "MARKET", "NATIONAL", "CUSTOMS"}  # 海关失信
     assert fed["OTHER"] == set()
     sources = {p["source"] for p in body["extensions"]["provenance"]}
     assert {"market", "court", "national", "tax", "hrss", "utilities", "platform"} <= sources
@@ -115,6 +118,9 @@ async def test_full_profile_from_every_bureau(
         "hrss": 1,
         "utilities": 1,
         "identity": 0,
+        "customs": 1,  # its public rating: every profile reads every record source
+        "ip": 1,
+        "realestate": 0,  # consent-gated, and this profile does not ask for it
     }
 
 

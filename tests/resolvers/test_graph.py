@@ -14,6 +14,7 @@ from simulators.behaviour import Behaviour
 from simulators.runner import RunningBureau
 from simulators.world import World
 from tests.conftest import TEST_WORLD
+from tests.connectors.cases import added_public_records
 
 PROFILE = """
 query Profile($code: String!) {
@@ -59,7 +60,9 @@ async def test_full_enterprise_profile(
     assert facts is not None
     # an officer sees what the public sees: the records inside their publicity window
     public = [
-        r for r in facts.records() if visible_to_public(r, TEST_WORLD.today, settings.publicity)
+        r
+        for r in (*facts.records(), *added_public_records(world, code))
+        if visible_to_public(r, TEST_WORLD.today, settings.publicity)
     ]
     assert subject["records"]["totalCount"] == len(public) < len(facts.records())
     assert subject["classification"]["creditClass"] == "SERIOUSLY_DISHONEST"

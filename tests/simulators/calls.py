@@ -1,6 +1,6 @@
 """How to call each bureau simulator: its auth style, one single and one batch data request.
 
-The contract tests (``test_bureaus.py``) run the same checks over all seven through this table;
+The contract tests (``test_bureaus.py``) run the same checks over every bureau through this table;
 the per-bureau test modules check each API's own shapes.
 """
 
@@ -137,5 +137,42 @@ BUREAU_CALLS: dict[str, BureauCall] = {
             json={"name": "测试", "idNumber": code, "phone": "13900000000"},
         ),
         None,
+    ),
+    # The bureaus added as data: batch interfaces only; a single subject is a batch of one.
+    "customs": BureauCall(
+        "customs",
+        lambda key: {"X-Customs-Key": key},
+        lambda code, tok: Call(
+            "POST",
+            "/customs/v2/declarations.csv",
+            json={"requests": [{"uscc": code, "token": tok(code)}]},
+        ),
+        lambda codes, tok: Call(
+            "POST",
+            "/customs/v2/declarations.csv",
+            json={"requests": [{"uscc": c, "token": tok(c)} for c in codes]},
+        ),
+        scope="customs",
+    ),
+    "ip": BureauCall(
+        "ip",
+        lambda key: {"Authorization": f"Token {key}"},
+        lambda code, _: Call("POST", "/ip/v1/holdings:search", json={"filter": {"uscc": [code]}}),
+        lambda codes, _: Call(
+            "POST", "/ip/v1/holdings:search", json={"filter": {"uscc": list(codes)}}
+        ),
+    ),
+    "realestate": BureauCall(
+        "realestate",
+        lambda key: {"X-BDC-Key": key},
+        lambda code, tok: Call(
+            "POST", "/bdc/v1/djxx/cx", json={"sqrs": [{"tyshxydm": code, "sqm": tok(code)}]}
+        ),
+        lambda codes, tok: Call(
+            "POST",
+            "/bdc/v1/djxx/cx",
+            json={"sqrs": [{"tyshxydm": c, "sqm": tok(c)} for c in codes]},
+        ),
+        scope="realestate",
     ),
 }

@@ -1,4 +1,4 @@
-"""Tax, hrss and utilities serve a subject only with a valid token for that subject and scope."""
+"""Consent-gated bureaus serve a subject only with a valid token for that subject and scope."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.simulators.calls import BUREAU_CALLS, token_for
 
 Api = Callable[[str], httpx.AsyncClient]
 REFUSED = {"tax": 403, "hrss": 403, "utilities": 403}
+LEDGERS = tuple(REFUSED)  # single-subject interfaces; the newer bureaus: test_new_bureaus.py
 
 
 def _bad_tokens(secrets: dict[str, bytes], name: str, code: str, other: str) -> dict[str, str]:
@@ -27,7 +28,7 @@ def _bad_tokens(secrets: dict[str, bytes], name: str, code: str, other: str) -> 
     }
 
 
-@pytest.mark.parametrize("name", CONSENT_GATED)
+@pytest.mark.parametrize("name", LEDGERS)
 async def test_refused_without_a_valid_token_served_with_one(
     api: Api, world: World, bureau_secrets: dict[str, bytes], name: str
 ) -> None:
@@ -44,7 +45,7 @@ async def test_refused_without_a_valid_token_served_with_one(
     assert (await single(token_for(bureau_secrets[name], code, name))).status_code == 200
 
 
-@pytest.mark.parametrize("name", CONSENT_GATED)
+@pytest.mark.parametrize("name", LEDGERS)
 async def test_batches_refuse_per_subject(
     api: Api, world: World, bureau_secrets: dict[str, bytes], name: str
 ) -> None:
@@ -79,7 +80,7 @@ def _no_ledger(world: World, name: str) -> str:
     return "91640104MA00000000"  # utilities serve every organisation: an unknown code instead
 
 
-@pytest.mark.parametrize("name", CONSENT_GATED)
+@pytest.mark.parametrize("name", LEDGERS)
 async def test_not_found_only_after_consent(
     api: Api, world: World, bureau_secrets: dict[str, bytes], name: str
 ) -> None:

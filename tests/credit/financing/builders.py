@@ -114,9 +114,14 @@ def clean(
     )
 
 
+ADDED_RULES = (RuleId.CUSTOMS_NOT_DISHONEST, RuleId.IP_PLEDGEABLE)
+DOMAIN_RULES = tuple(r for r in RuleId if r not in ADDED_RULES)
+
+
 def product(rules: Mapping[RuleId, bool] | None = None, **params: Any) -> Product:
-    """A product applying ``rules`` (id → hard; default: every rule, hard)."""
-    chosen = rules if rules is not None else dict.fromkeys(RuleId, True)
+    """A product applying ``rules`` (id → hard; default: every rule of DOMAIN.md §5, hard —
+    not the optional rules on the added bureaus' records)."""
+    chosen = rules if rules is not None else dict.fromkeys(DOMAIN_RULES, True)
     return Product(
         code="TEST_LOAN",
         version=1,
@@ -150,11 +155,11 @@ def record(kind: RecordKind, source: Source, **fields: Any) -> CreditRecord:
 
 def _add(facts: EnterpriseFacts, key: FactKey, entry: CreditRecord) -> EnterpriseFacts:
     fact = facts.get(key)
-    if not isinstance(fact, Known):
+    if not isinstance(fact, Known) or not isinstance(fact.value, tuple):
         return facts
     # ids by position, so that building the same facts twice gives equal facts
     entry = dataclasses.replace(entry, id=f"{key.value}-{len(fact.value)}")
-    return facts.with_fact(key, Known((*fact.value, entry), fact.provenance))  # type: ignore[misc]
+    return facts.with_fact(key, Known((*fact.value, entry), fact.provenance))
 
 
 def add_defaulter(facts: EnterpriseFacts) -> EnterpriseFacts:

@@ -17,7 +17,14 @@ from credit.financing import (
 from credit.financing.engine import DECLINE_SCORE_CAP, REFER_SCORE_CAP
 from credit.policy import PublicityPolicy
 from credit.records import TaxGradeLetter
-from tests.credit.financing.builders import DAY, add_defaulter, clean, product
+from tests.credit.financing.builders import (
+    ADDED_RULES,
+    DAY,
+    DOMAIN_RULES,
+    add_defaulter,
+    clean,
+    product,
+)
 
 POLICY = PublicityPolicy()
 AMOUNT = Decimal(100_000)
@@ -28,7 +35,7 @@ def test_a_clean_enterprise_passes_with_full_marks() -> None:
     assert decision.outcome is Outcome.PASS
     assert decision.score == 100
     assert decision.suggested_limit_yuan == Decimal(1_000_000)
-    assert [r.rule for r in decision.reasons] == list(RuleId)  # one per rule, product order
+    assert [r.rule for r in decision.reasons] == list(DOMAIN_RULES)  # one per rule, in order
     assert all(r.verdict is Verdict.PASS and r.advice == "" for r in decision.reasons)
     assert (decision.product_code, decision.product_version, decision.day) == ("TEST_LOAN", 1, DAY)
 
@@ -46,7 +53,7 @@ def test_a_hard_failure_declines_with_no_limit_and_a_low_score() -> None:
 
 
 def test_a_soft_failure_refers_and_keeps_the_limit() -> None:
-    rules = dict.fromkeys(RuleId, True) | {RuleId.NOT_DEFAULTER: False}
+    rules = dict.fromkeys(DOMAIN_RULES, True) | {RuleId.NOT_DEFAULTER: False}
     decision = evaluate(
         product(rules), add_defaulter(clean()), amount_yuan=AMOUNT, day=DAY, policy=POLICY
     )
@@ -123,4 +130,6 @@ def test_facts_read_follow_the_products_rules() -> None:
     assert facts_read(tax_only) == {FactKey.TAX_GRADES}
     with_multiple = product({RuleId.AMOUNT_WITHIN_LIMIT: False}, tax_paid_multiple="5")
     assert facts_read(with_multiple) == {FactKey.TAX_PAYMENTS}
-    assert facts_read(product()) == set(FactKey)
+    added = {FactKey.CUSTOMS_RECORDS, FactKey.IP_RECORDS}  # read by the optional rules only
+    assert facts_read(product()) == set(FactKey) - added
+    assert facts_read(product(dict.fromkeys(ADDED_RULES, True))) >= added

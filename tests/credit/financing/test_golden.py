@@ -23,6 +23,7 @@ from credit.financing import (
     CONSENT_SCOPE_OF,
     EnterpriseFacts,
     FactKey,
+    Known,
     Missing,
     MissingReason,
     Outcome,
@@ -296,9 +297,9 @@ def test_both_sides_of_every_rule(
         if rule is RuleId.CONSENT and not passes:  # no consent: the gated bureaus not asked
             facts = dataclasses.replace(facts, consents={})
             for key, scope in CONSENT_SCOPE_OF.items():
-                facts = facts.with_fact(
-                    key, Missing(facts.get(key).provenance.source, MissingReason.NO_CONSENT, scope)
-                )  # type: ignore[union-attr]
+                fact = facts.get(key)
+                source = fact.provenance.source if isinstance(fact, Known) else fact.source
+                facts = facts.with_fact(key, Missing(source, MissingReason.NO_CONSENT, scope))
             unknown = _GATED_RULES | {RuleId.CONSENT, RuleId.AMOUNT_WITHIN_LIMIT}
             want = {r: (M if r in unknown else v) for r, v in want.items()}
         decision = evaluate(p, facts, amount_yuan=amount, day=firm.today, policy=POLICY)

@@ -126,7 +126,7 @@ def test_codes_and_names_are_checked() -> None:
             **changes,
         }
         with pytest.raises(InvalidProduct):
-            Product(**fields)
+            Product(**fields)  # type: ignore[arg-type]
 
 
 def test_a_change_merges_onto_the_current_version() -> None:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import os
 import re
-import sys
 
 import pytest
 from pydantic import SecretStr
@@ -21,25 +18,13 @@ from gateway.auth import (
 )
 from gateway.database import Database
 from gateway.settings import SettingsError, load_settings
+from tests.cli import creditgw as run_cli
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
 
 
 async def creditgw(dsn: str, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, "DATABASE_URL": dsn}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "gateway",
-        "clients",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
+    return await run_cli(dsn, "clients", *args)
 
 
 async def test_add_list_revoke(migrated: Database) -> None:

@@ -19,7 +19,7 @@ from credit.access import (
     PrincipalKind,
     find_live_consent,
 )
-from credit.authorisation import AuthorisationScope, verify_subject_token
+from credit.authorisation import verify_subject_token
 from gateway.consents import (
     ConsentForbidden,
     ConsentNotFound,
@@ -253,7 +253,7 @@ def consent(**changes: object) -> Consent:
 
 def test_minted_token_is_what_the_bureau_verifies() -> None:
     c = consent()
-    minted = mint_grant(c, scope=AuthorisationScope.TAX, secret=b"tax-secret", now=NOW, ttl_s=300)
+    minted = mint_grant(c, scope=ConsentScope.TAX, secret=b"tax-secret", now=NOW, ttl_s=300)
     assert minted.consent_id == c.id
     args = {"subject": c.subject_code, "scope": "tax"}
     assert verify_subject_token(b"tax-secret", minted.token, now=NOW, **args)
@@ -265,7 +265,7 @@ def test_minted_token_is_what_the_bureau_verifies() -> None:
 def test_token_for_a_person_names_the_bureaus_code_and_never_outlives_the_term() -> None:
     c = consent(subject_code="p:key", ends_on=dt.date(2026, 11, 20))
     minted = mint_grant(
-        c, scope=AuthorisationScope.TAX, secret=b"s", now=NOW, ttl_s=86_400, subject="ID-CODE"
+        c, scope=ConsentScope.TAX, secret=b"s", now=NOW, ttl_s=86_400, subject="ID-CODE"
     )
     midnight_cst = dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.UTC)
     ok = {"subject": "ID-CODE", "scope": "tax"}
@@ -277,7 +277,7 @@ def test_token_for_a_person_names_the_bureaus_code_and_never_outlives_the_term()
 
 def test_full_report_mints_any_scope_but_nothing_uncovered_is_minted() -> None:
     full = consent(scopes=frozenset({ConsentScope.FULL_REPORT}))
-    assert mint_grant(full, scope=AuthorisationScope.HRSS, secret=b"s", now=NOW, ttl_s=60)
+    assert mint_grant(full, scope=ConsentScope.HRSS, secret=b"s", now=NOW, ttl_s=60)
     for bad in (consent(), consent(revoked_at=NOW), consent(ends_on=dt.date(2026, 11, 19))):
         with pytest.raises(ValueError, match="does not cover"):
-            mint_grant(bad, scope=AuthorisationScope.HRSS, secret=b"s", now=NOW, ttl_s=60)
+            mint_grant(bad, scope=ConsentScope.HRSS, secret=b"s", now=NOW, ttl_s=60)

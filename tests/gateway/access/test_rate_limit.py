@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import redis.asyncio as aioredis
 from pydantic import SecretStr
 
 from credit.access import ANONYMOUS, Principal, PrincipalKind
@@ -22,6 +21,7 @@ from gateway.limits import (
     RedisRateLimiter,
     bucket_for,
 )
+from gateway.limits.edge import redis_client
 from gateway.settings import RateLimits, load_settings
 from tests.fakes.servers import serve_app
 from tests.gateway.access.conftest import open_test_redis
@@ -109,7 +109,7 @@ async def test_a_clock_behind_the_last_take_does_not_refill(
 
 
 async def test_redis_down_falls_back_to_in_process(clock: FakeClock) -> None:
-    dead = aioredis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=1)
+    dead = redis_client("redis://127.0.0.1:1/0")  # as production builds it: fails at once
     try:
         limiter = FallbackRateLimiter(RedisRateLimiter(dead), MemoryRateLimiter(clock=clock))
         assert await takes(limiter, "k", 3, per_minute=2) == [True, True, False]

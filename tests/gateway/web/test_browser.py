@@ -14,7 +14,15 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright, expect
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Route,
+    ViewportSize,
+    async_playwright,
+    expect,
+)
 from starlette.applications import Starlette
 
 from credit.records import OperatingStatus
@@ -32,7 +40,7 @@ from tests.fakes.servers import serve_app
 CHROMIUM = "/usr/bin/chromium"  # Debian's; `make test` installs it (Playwright's own cannot)
 AXE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"  # from tools/node (npm ci)
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
