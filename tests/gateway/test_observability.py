@@ -61,9 +61,7 @@ def observed_app(
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     # always stale: see below
-    court = settings.bureaus.of("court").model_copy(
-        update={"ttl_s": 0.0}
-    )  # always stale: see below
+    court = settings.bureaus.of("court").model_copy(update={"ttl_s": 0.0})
     tuned = settings.model_copy(
         update={
             "metrics_key": SecretStr(METRICS_KEY),
