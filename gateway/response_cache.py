@@ -54,6 +54,7 @@ from redis.exceptions import RedisError
 
 from connectors.platform import PlatformCache
 from connectors.provenance import Provenance
+from connectors.registry import bureaus
 from credit.access import Principal, PrincipalKind
 from credit.identifiers import InvalidCreditCode, validate_uscc
 from credit.masking import mask_numbers_in
@@ -69,8 +70,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PUBLIC_SOURCES = frozenset({"market", "court", "national", "platform"})
-"""Sources whose answers anyone may read; an answer fed by any other is never kept."""
+PUBLIC_SOURCES = frozenset(
+    {"market"}  # its public answers (registration, penalties, lists) have loaders of their own
+    | {b.source.value for b in bureaus() if b.records is not None}  # court, national, platform…
+)
+"""Sources whose answers anyone may read (from the registry: every bureau declaring public
+records, e.g. customs' rating and IP rights too); an answer fed by any other is never kept."""
 
 _PREFIX = "creditgw:response:"
 

@@ -17,7 +17,7 @@ import yaml
 
 from gateway.metrics import MULTIPROC_ENV
 from gateway.settings import settings_rows
-from simulators.runner import BUREAUS
+from simulators.runner import BUREAUS, CONSENT_GATED
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER = ROOT / "docker"
@@ -25,8 +25,9 @@ INTERPOLATED = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?:(:?[-?])([^}]*))?\}")
 # Read by the gateway besides its GATEWAY_* settings (DATABASE_URL, REDIS_URL are aliases).
 ALSO_READ = {"DATABASE_URL", "REDIS_URL", MULTIPROC_ENV}
 _BUREAU = "|".join(b.upper() for b in BUREAUS)
+_GATED = "|".join(b.upper() for b in CONSENT_GATED)
 SIMULATOR_VARIABLES = re.compile(
-    rf"^SIM_(KEY_|PORT_)({_BUREAU})$|^SIM_TOKEN_SECRET_(TAX|HRSS|UTILITIES)$|^SIM_LOG_LEVEL$"
+    rf"^SIM_(KEY_|PORT_)({_BUREAU})$|^SIM_TOKEN_SECRET_({_GATED})$|^SIM_LOG_LEVEL$"
 )
 
 

@@ -5,7 +5,7 @@ connectors   credit — the bureaus' clients; no graph, no web framework
 simulators   credit — the bureaus' side: never the gateway's code
 resolvers    credit, connectors — the graph; no SQL, no HTTP of its own
 gateway      credit, connectors, resolvers — and the demo and CLI start the bot and the
-             simulators (gateway.cli, gateway.demo, gateway.seed only)
+             simulators (gateway.cli, gateway.demo, gateway.demo_bot, gateway.seed only)
 bot          nothing of ours — it speaks to the gateway over GraphQL alone
 """
 
@@ -29,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
 EXCEPTIONS: dict[str, set[str]] = {
     "gateway.cli": {"bot"},  # `creditgw bot` runs the bot
     "gateway.demo": {"bot", "simulators"},  # `make demo` starts everything
+    "gateway.demo_bot": {"bot", "simulators"},  # the demo's bot and fake Telegram, own process
     "gateway.seed": {"simulators"},  # the demo's platform rows come from the synthetic world
 }
 FORBIDDEN_LIBRARIES: dict[str, set[str]] = {

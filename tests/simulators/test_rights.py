@@ -7,15 +7,14 @@ import datetime as dt
 import httpx
 
 from credit.records import RepairStatus
-from simulators.runner import build_services
+from simulators.runner import BUREAUS, build_services
 from simulators.world import World, WorldConfig
 from tests.conftest import TEST_WORLD
 
 
 async def test_a_decision_is_applied_once_and_served_by_every_answer() -> None:
     world = World.generate(WorldConfig(seed=TEST_WORLD.seed, enterprises=TEST_WORLD.enterprises))
-    keys = {n: f"k-{n}" for n in ("court", "market", "tax", "hrss", "utilities", "national",
-                                   "identity")}  # fmt: skip
+    keys = {n: f"k-{n}" for n in BUREAUS}
     market = build_services(world, keys)["market"]
     code, record = next(
         (c, r)
