@@ -33,7 +33,8 @@ __all__ = [
 
 
 class Nav(CallbackData, prefix="n"):
-    to: str  # menu, status, records, log, consents, precheck, bind, unbind, grant, repair
+    to: str  # menu, status, records, log, consents, precheck, bind, unbind, grant, repair,
+    # objection, apply_repair, my_cases
 
 
 class Pick(CallbackData, prefix="s"):
@@ -72,25 +73,26 @@ class Pre(CallbackData, prefix="f"):
     product: int = -1  # index into the products offered; -1: choose one
 
 
-MENU_ITEMS = (
-    ("📊 我的信用", "status"),
-    ("📄 我的记录", "records"),
-    ("🛠 怎么修复", "repair"),
-    ("👀 谁查了我", "log"),
-    ("🔐 我的授权", "consents"),
-    ("💰 信易贷预检", "precheck"),
+MENU_ROWS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("📊 我的信用", "status"), ("📄 我的记录", "records")),  # look
+    (("🛠 怎么修复", "repair"), ("👀 谁查了我", "log")),
+    (("⚖️ 我要异议", "objection"), ("📝 申请信用修复", "apply_repair")),  # act on a record
+    (("📮 我的申请", "my_cases"),),  # …and follow it
+    (("🔐 我的授权", "consents"), ("💰 信易贷预检", "precheck")),  # banks
 )
+"""The main menu, row by row: (label, ``Nav.to``); binding or unbinding is the last row."""
 
 
 def menu(*, bound: bool) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for text, to in MENU_ITEMS:
-        kb.button(text=text, callback_data=Nav(to=to))
+    for row in MENU_ROWS:
+        for text, to in row:
+            kb.button(text=text, callback_data=Nav(to=to))
     kb.button(
         text="🔓 解除绑定" if bound else "🪪 验证身份",
         callback_data=Nav(to="unbind" if bound else "bind"),
     )
-    kb.adjust(2, 2, 2, 1)
+    kb.adjust(*(len(row) for row in MENU_ROWS), 1)
     return kb.as_markup()
 
 

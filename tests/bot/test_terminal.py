@@ -58,10 +58,11 @@ async def test_chat_binds_and_asks_in_a_terminal(
         return await screen.shows(then, since=since)
 
     await screen.shows("已连接")
-    menu = await say("/start", "[#7] 🪪 验证身份")
+    menu = await say("/start", "[#10] 🪪 验证身份")
     assert "个人信息说明" in "\n".join(screen.lines)
-    assert "#1" in menu
-    await say("#7", "真实姓名")
+    assert "[#1] 📊 我的信用" in menu
+    assert "[#7] 📮 我的申请" in menu
+    await say("#10", "真实姓名")
     await say(person.name, "手机号")
     await say(phone, "身份号码")
     await say(person.id_number, "验证码已发送")

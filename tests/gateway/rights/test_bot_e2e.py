@@ -68,6 +68,23 @@ async def open_record(chat: Chat, phrase: str, firm: str, record: CreditRecord) 
     await chat.press(data)
 
 
+async def test_the_menu_has_a_button_for_each_rights_flow(
+    chat: Chat, firms: Pick, rights_world: World
+) -> None:
+    uscc, rep, record = firms(repairable_today)
+    firm = rights_world.registrations[uscc].name
+    await chat.bind(rights_world.persons[rep])
+    for button, started in (("我要异议", "提出异议"), ("申请信用修复", "申请修复")):
+        await chat.say("/menu")
+        chooser = await chat.tap(button)
+        assert chooser.text == f"请选择要{started}的对象：", chooser.text
+        listed = await chat.tap(firm)
+        assert f"{firm}：请选择要{started}的记录" in listed.text
+        assert any(record.id in data for _, data in listed.buttons), listed.buttons
+    await chat.say("/menu")
+    assert "还没有提交过异议或信用修复申请" in (await chat.tap("我的申请")).text
+
+
 def officer_for(record: CreditRecord) -> str:
     return "officer" if record.source.value == "market" else "national_officer"
 
