@@ -28,6 +28,8 @@ from typing import Any
 
 import httpx
 
+from bot.names import Names
+
 __all__ = [
     "GatewayClient",
     "GatewayError",
@@ -118,10 +120,18 @@ class GatewayClient:
         self._key = key
         self._path = path
         self._operations = load_operations()
+        self._names = Names()
 
     @property
     def operations(self) -> Mapping[str, tuple[str, str]]:
         return self._operations
+
+    async def names(self) -> Names:
+        """The names of the gateway's sources and record kinds; asked once, kept once known
+        (they change only when the gateway's bureaus do, with a restart)."""
+        if not self._names:
+            self._names = Names.of((await self.execute("Names")).data)
+        return self._names
 
     async def execute(
         self,

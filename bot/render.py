@@ -1,9 +1,10 @@
 """GraphQL answers → the bot's short Chinese replies (pure functions over the response dicts).
 
+Sources and record kinds are named as the gateway names them (:class:`~bot.names.Names`).
 A reply never shows a citizen's ID number (the documents never ask for a person's ``code``);
 when a bureau did not answer, the reply says which data is missing and shows the rest.
 
-    status_text("某某公司", subject, missing={"court"})
+    status_text("某某公司", subject, names, missing={"court"})
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from bot.names import Names
 from bot.texts import (
     BADGES,
     CLASSES,
-    KINDS,
     PERFORMANCE,
     PURPOSES,
     REPAIR,
     SCOPES,
     SEVERITY,
-    SOURCES,
     T,
 )
 
@@ -41,13 +41,13 @@ __all__ = [
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
-def missing_note(sources: Iterable[str]) -> str:
-    names = "、".join(SOURCES.get(s, s) for s in sorted(set(sources)))
-    return f"⚠️ {names}暂时无法访问，以下缺少其数据，其余照常显示。" if names else ""
+def missing_note(sources: Iterable[str], names: Names) -> str:
+    which = "、".join(names.source(s) for s in sorted(set(sources)))
+    return f"⚠️ {which}暂时无法访问，以下缺少其数据，其余照常显示。" if which else ""
 
 
-def _with_note(text: str, missing: Iterable[str]) -> str:
-    note = missing_note(missing)
+def _with_note(text: str, missing: Iterable[str], names: Names) -> str:
+    note = missing_note(missing, names)
     return f"{note}\n\n{text}" if note else text
 
 
@@ -58,7 +58,9 @@ def when(iso: str | None) -> str:
     return dt.datetime.fromisoformat(iso).astimezone(CST).strftime("%Y-%m-%d %H:%M")
 
 
-def status_text(name: str, subject: Mapping[str, Any], missing: Iterable[str] = ()) -> str:
+def status_text(
+    name: str, subject: Mapping[str, Any], names: Names, missing: Iterable[str] = ()
+) -> str:
     lines = [f"📊 {name} 的信用状况"]
     classification = subject.get("classification")
     if classification:
@@ -77,7 +79,7 @@ def status_text(name: str, subject: Mapping[str, Any], missing: Iterable[str] = 
     if report:
         counts = [f"{s['title']} {s['count']}" for s in report.get("sections", [])]
         lines.append("报告各栏目：" + " · ".join(counts))
-    return _with_note("\n".join(lines), missing)
+    return _with_note("\n".join(lines), missing, names)
 
 
 def _publicity_state(node: Mapping[str, Any]) -> str:
@@ -89,8 +91,8 @@ def _publicity_state(node: Mapping[str, Any]) -> str:
     return "已停止公示" if publicity.get("published", True) else "不公示"
 
 
-def record_line(index: int, node: Mapping[str, Any]) -> str:
-    kind = KINDS.get(node["kind"], node["kind"])
+def record_line(index: int, node: Mapping[str, Any], names: Names) -> str:
+    kind = names.kind(node["kind"])
     severity = SEVERITY.get(node.get("severity") or "", "")
     label = f"{kind}·{severity}" if severity else kind
     return f"{index}. [{label}] {node['title']} — {node['decidedOn']} · {_publicity_state(node)}"
@@ -99,6 +101,7 @@ def record_line(index: int, node: Mapping[str, Any]) -> str:
 def records_text(
     name: str,
     connection: Mapping[str, Any],
+    names: Names,
     *,
     page: int,
     first_index: int,
@@ -112,11 +115,11 @@ def records_text(
     head = f"{'🛠' if repair_tip else '📄'} {name} 的{what}（共 {total} 条，第 {page + 1} 页）"
     if not nodes:
         empty = T.NO_NEGATIVE_RECORDS if repair_tip else T.NO_RECORDS
-        return _with_note(f"{head}\n{empty}", missing)
-    lines = [head, *(record_line(first_index + i, n) for i, n in enumerate(nodes))]
+        return _with_note(f"{head}\n{empty}", missing, names)
+    lines = [head, *(record_line(first_index + i, n, names) for i, n in enumerate(nodes))]
     lines.append("")
     lines.append(T.REPAIR_TIP if repair_tip else "点数字查看详情。")
-    return _with_note("\n".join(lines), missing)
+    return _with_note("\n".join(lines), missing, names)
 
 
 POSITIVE_KINDS = frozenset({"RED_LIST", "PERMIT", "COMMITMENT", "EVALUATION"})
@@ -141,11 +144,12 @@ def _repair_line(node: Mapping[str, Any], today: dt.date) -> str:
 def record_detail_text(
     node: Mapping[str, Any],
     advice: Sequence[Mapping[str, Any]] | None,
+    names: Names,
     *,
     today: dt.date,
 ) -> str:
     publicity = node.get("publicity") or {}
-    kind = KINDS.get(node["kind"], node["kind"])
+    kind = names.kind(node["kind"])
     severity = SEVERITY.get(node.get("severity") or "")
     authority = node["authority"]
     if node.get("authorityCode"):
@@ -180,7 +184,12 @@ def record_detail_text(
 
 
 def access_log_text(
-    name: str, connection: Mapping[str, Any], *, page: int, missing: Iterable[str] = ()
+    name: str,
+    connection: Mapping[str, Any],
+    names: Names,
+    *,
+    page: int,
+    missing: Iterable[str] = (),
 ) -> str:
     nodes = [e["node"] for e in connection.get("edges", [])]
     if not nodes and page == 0:
@@ -199,7 +208,7 @@ def access_log_text(
             line += "（依据您的授权）"
         lines.append(line)
     lines.append("依据征信业管理条例第二十二条，查询记录至少保存5年。")
-    return _with_note("\n".join(lines), missing)
+    return _with_note("\n".join(lines), missing, names)
 
 
 def consent_state(consent: Mapping[str, Any], today: dt.date) -> str:

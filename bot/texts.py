@@ -1,4 +1,5 @@
-"""Every fixed sentence the bot says, in Chinese, and the Chinese names of the graph's codes.
+"""Every fixed sentence the bot says, in Chinese, and the Chinese names of the graph's
+codes the gateway does not name itself (sources and record kinds: :mod:`bot.names`).
 
 Replies are short: one idea per message, a keyboard for what can follow.  Nothing here is
 built from what a person typed; personal numbers are never echoed (only masked phones).
@@ -9,25 +10,13 @@ from __future__ import annotations
 __all__ = [
     "BADGES",
     "CLASSES",
-    "KINDS",
     "PERFORMANCE",
     "REPAIR",
     "SCOPES",
     "SEVERITY",
-    "SOURCES",
     "T",
 ]
 
-SOURCES = {
-    "court": "法院",
-    "market": "市场监管部门",
-    "tax": "税务部门",
-    "hrss": "人社和公积金部门",
-    "utilities": "水电气单位",
-    "national": "全国信用信息共享平台",
-    "identity": "公安身份核验",
-    "platform": "信用平台",
-}
 CLASSES = {
     "TRUSTWORTHY": "守信",
     "WARNING": "警示",
@@ -40,19 +29,6 @@ BADGES = {
     "REVOKED": "吊销",
     "INCENTIVE": "守信激励对象",
     "PUNISHMENT": "失信惩戒对象",
-}
-KINDS = {
-    "ADMIN_PENALTY": "行政处罚",
-    "MARKET_PENALTY": "市场监管处罚",
-    "PERMIT": "行政许可",
-    "JUDGMENT_DEFAULTER": "失信被执行人",
-    "CONSUMPTION_RESTRICTION": "限制消费",
-    "ABNORMAL_OPERATION": "经营异常名录",
-    "SERIOUS_VIOLATION": "严重违法失信名单",
-    "SERIOUS_DISHONESTY": "严重失信主体名单",
-    "RED_LIST": "红名单",
-    "COMMITMENT": "信用承诺",
-    "EVALUATION": "信用评价",
 }
 SEVERITY = {"MINOR": "轻微", "GENERAL": "一般", "SERIOUS": "严重"}
 PERFORMANCE = {"NONE": "全部未履行", "PARTIAL": "部分履行", "FULL": "全部履行"}

@@ -22,10 +22,17 @@ from resolvers.query import Query
 from resolvers.rights import RightsMutations, RightsQueries
 from resolvers.scalars import SCALARS
 from resolvers.subjects import Enterprise, Person
+from resolvers.vocabulary import VocabularyQueries
 
 __all__ = ["MUTATIONS", "QUERIES", "build_schema", "schema_sdl"]
 
-QUERIES: tuple[type, ...] = (Query, CitizenQueries, FinancingQueries, RightsQueries)
+QUERIES: tuple[type, ...] = (
+    Query,
+    CitizenQueries,
+    FinancingQueries,
+    RightsQueries,
+    VocabularyQueries,
+)
 MUTATIONS: tuple[type, ...] = (
     ConsentMutations,
     BindingMutations,

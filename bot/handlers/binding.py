@@ -112,7 +112,9 @@ def router() -> Router:
             if refusal is not None:
                 text = refusal.message
             elif result.missing_sources():
-                text = missing_note(result.missing_sources()).split("，")[0] + "，请稍后再试。"
+                names = await gateway.names()
+                text = missing_note(result.missing_sources(), names).split("，")[0]
+                text += "，请稍后再试。"
             else:
                 text = T.GATEWAY_DOWN
             await state.set_state(None)

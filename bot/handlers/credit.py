@@ -131,7 +131,8 @@ async def _status(
     kb.button(text="📄 记录", callback_data=keyboards.Pick(view="records", s=s))
     kb.button(text="👀 谁查了我", callback_data=keyboards.Pick(view="log", s=s))
     keyboards.back_row(kb)
-    text = render.status_text(subject.name, found, result.missing_sources())
+    names = await gateway.names()
+    text = render.status_text(subject.name, found, names, result.missing_sources())
     await reply(event, text, kb.as_markup())
 
 
@@ -168,6 +169,7 @@ async def _records(
     text = render.records_text(
         subject.name,
         connection,
+        await gateway.names(),
         page=page,
         first_index=first_index,
         missing=result.missing_sources(),
@@ -202,8 +204,9 @@ async def _detail(
     advice = report.get("advice")
     # "Today" is the gateway's (the report's day), not this process's calendar.
     today = dt.date.fromisoformat(report["generatedOn"]) if report else clock().date()
-    text = render.record_detail_text(edges[ref.i]["node"], advice, today=today)
-    note = render.missing_note(result.missing_sources()) if advice is None else ""
+    names = await gateway.names()
+    text = render.record_detail_text(edges[ref.i]["node"], advice, names, today=today)
+    note = render.missing_note(result.missing_sources(), names) if advice is None else ""
     kb = InlineKeyboardBuilder()
     kb.button(text="📄 返回列表", callback_data=keyboards.Page(view=view, s=ref.s, p=page))
     keyboards.back_row(kb)
@@ -228,7 +231,7 @@ async def _log(
     info = connection["pageInfo"]
     if info["hasNextPage"] and info["endCursor"]:
         await keep_cursor(state, "log", s, page, info["endCursor"])
-    text = render.access_log_text(subject.name, connection, page=page)
+    text = render.access_log_text(subject.name, connection, await gateway.names(), page=page)
     await reply(event, text, keyboards.pager("log", s, page, has_next=info["hasNextPage"]))
 
 

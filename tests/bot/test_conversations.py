@@ -232,7 +232,7 @@ async def test_how_to_repair_lists_negative_records_and_cites_the_rule(
     await chat.bind(person)
     listed = await chat.say("怎么修复", pick=firm.name)
     assert "的失信记录（共 1 条" in listed.text
-    assert "1. [行政处罚·一般]" in listed.text
+    assert "1. [行政处罚（双公示）·一般]" in listed.text  # the gateway's name for the kind
     assert "A级纳税人" not in listed.text  # a red list needs no repair
     detail = await chat.tap("1")
     assert "起可申请信用修复" in detail.text

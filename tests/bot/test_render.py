@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from bot.names import Names
 from bot.render import record_detail_text
 
 TODAY = dt.date(2026, 11, 22)
@@ -32,7 +33,7 @@ def _node(**fields: Any) -> dict[str, Any]:
 
 
 def test_a_court_record_shows_case_number_court_code_and_performance() -> None:
-    text = record_detail_text(_node(), None, today=TODAY)
+    text = record_detail_text(_node(), None, Names(), today=TODAY)
     assert "决定：银川市西夏区人民法院（统一社会信用代码 11640105079761485E），2025-06-01" in text
     assert "案号：(2025)宁0105执173号；执行法院：银川市西夏区人民法院" in text
     assert "履行情况：部分履行" in text
@@ -48,7 +49,7 @@ def test_a_penalty_shows_its_decision_number_and_nothing_a_bureau_did_not_state(
         executingCourt=None,
         performance=None,
     )
-    text = record_detail_text(penalty, None, today=TODAY)
+    text = record_detail_text(penalty, None, Names(), today=TODAY)
     assert "决定：银川市兴庆区市场监督管理局，2025-06-01" in text
     assert "决定书文号：兴市监处罚〔2025〕12号" in text
     assert "执行法院" not in text
