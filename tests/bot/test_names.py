@@ -5,13 +5,17 @@ name, read from the real gateway — the bot keeps no table of its own."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 
 from bot.app import BotApp
 from bot.render import missing_note, record_detail_text, record_line
 from connectors.registry import bureaus
-from credit.records import KIND_TRAITS
+from credit.records import KIND_TRAITS, Person
+from simulators.world import World
+from tests.bot.chat import Chat
+from tests.connectors.cases import added_public_records
 
 NEW = ("realestate", "ip", "customs")  # the bureaus added as data (issue 12)
 TODAY_ISO = "2026-11-22"
@@ -55,3 +59,27 @@ async def test_the_names_are_asked_once(bot: BotApp) -> None:
     first = await bot.gateway.names()
     assert first
     assert await bot.gateway.names() is first
+
+
+@pytest.mark.parametrize("storage", ["memory"], indirect=True)
+async def test_a_citizens_records_list_names_the_new_bureaus_kinds(
+    chat: Chat, world: World, people: Iterator[Person]
+) -> None:
+    """Through the chat: a firm's records from customs and the IP office, paged to the end."""
+    for person in people:
+        firms = world.represented_by(person.id_number)
+        added = added_public_records(world, firms[0]) if len(firms) == 1 else ()
+        if {str(r.source) for r in added} >= {"ip", "customs"}:
+            break
+    else:
+        raise AssertionError("the test world has no firm with customs and IP records left")
+    firm = world.registrations[firms[0]]
+    await chat.bind(person)
+    pages = [(await chat.tap("我的记录", pick=firm.name)).text]
+    while any("下一页" in text for text, _ in chat.last.buttons):  # type: ignore[union-attr]
+        pages.append((await chat.tap("下一页")).text)
+    lines = "\n".join(pages).splitlines()
+    for record in added:  # "3. [海关失信企业·严重] 海关失信企业 — …": its kind's name, its severity
+        line = next(line for line in lines if f"] {record.title} — " in line)
+        assert f". [{record.kind.label.zh}" in line, line
+        assert str(record.kind) not in line
