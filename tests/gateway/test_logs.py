@@ -103,3 +103,20 @@ def test_json_lines_with_request_id_and_redacted_exceptions() -> None:
     assert lines[0]["msg"] == "lookup of [id-number]"
     assert SYNTHETIC_ID not in stream.getvalue()
     assert "ValueError" in lines[1]["exc"]
+
+
+@pytest.mark.usefixtures("restore_root_logging")
+def test_httpx_does_not_repeat_each_bureau_call_at_info() -> None:
+    """The access log and the bureau spans record each call; httpx's own INFO line would say
+    it a second time (and with the bureau's full URL).  Its warnings still show."""
+    stream = io.StringIO()
+    httpx_log = logging.getLogger("httpx")
+    before = httpx_log.level
+    try:
+        configure_logging("INFO", stream=stream)
+        httpx_log.info("HTTP Request: GET http://bureau/v1/x")
+        httpx_log.warning("a warning")
+    finally:
+        httpx_log.setLevel(before)
+    lines = [orjson.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["msg"] for line in lines] == ["a warning"]

@@ -1,7 +1,8 @@
 // 信用查询: the reference page on the published schema.  No framework, no build step, nothing
 // from outside: it sends only its own trusted documents (by hash, from /page/documents.json)
 // and shows what the graph returns — sections, counts, records, provenance, a bureau that is
-// down — without deciding anything itself.
+// down, the report's number and digest and its 报告说明 — without deciding anything itself; and
+// anyone can verify a report's number and digest (核验报告).
 
 const $ = (sel) => document.querySelector(sel);
 const PAGE_SIZE = 10;
@@ -33,7 +34,9 @@ async function run(operation, variables) {
   });
   const body = await response.json().catch(() => ({}));
   if (!('data' in body)) {
-    throw new Error(body.errors?.[0]?.message ?? `服务暂时不可用（${response.status}）`);
+    const error = new Error(body.errors?.[0]?.message ?? `服务暂时不可用（${response.status}）`);
+    error.code = body.errors?.[0]?.extensions?.code;
+    throw error;
   }
   return body;
 }
@@ -59,6 +62,8 @@ function say(text, isError = false) {
   status.classList.toggle('error', isError);
 }
 const yuan = (money) => (money ? `${Number(money.yuan).toLocaleString('zh-CN')} 元` : null);
+// An instant as people in China read it (the graph sends RFC 3339 with an offset).
+const when = (iso) => `${new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}（北京时间）`;
 function ago(iso) {
   const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
   if (seconds < 60) return '刚刚';
@@ -116,6 +121,7 @@ function reportView(rep, errorAt) {
   return el('article', { class: 'card', 'aria-labelledby': 'report-title' },
     el('h2', { id: 'report-title' }, '公共信用报告'),
     el('p', { class: 'meta' }, `报告日 ${rep.generatedOn}，查询期 ${rep.periodFrom} 至 ${rep.periodTo}`),
+    sealView(rep.seal, errorAt('seal')),
     el('h3', {}, '综合评价'),
     cls
       ? [el('p', {}, el('span', { class: `class ${cls.creditClass}` }, label('creditClass', cls.creditClass))),
@@ -129,7 +135,40 @@ function reportView(rep, errorAt) {
         ? el('p', { class: 'down' }, '有部门未能提供数据，暂不给出建议')
         : rep.advice.length
           ? el('ul', {}, rep.advice.map((a) => el('li', {}, a.message)))
-          : el('p', { class: 'empty' }, '暂无建议')));
+          : el('p', { class: 'empty' }, '暂无建议')),
+    notesView(rep.notes, Object.fromEntries(rep.sections.map((s) => [s.key, s.title]))));
+}
+
+// The number and digest are printed as issued: the verify form below takes them back as typed.
+function sealView(seal, error) {
+  return el('section', { class: 'seal', 'aria-labelledby': 'seal-title' },
+    el('h3', { id: 'seal-title' }, '报告编号与数字摘要'),
+    seal
+      ? [facts([
+        ['报告编号', el('code', { class: 'seal-number' }, seal.number)],
+        ['数字摘要', el('code', { class: 'seal-digest' }, seal.digest)],
+        ['出具时间', el('span', { class: 'seal-issued' }, when(seal.issuedAt))],
+      ]),
+      el('p', { class: 'hint' }, '持有本报告的任何人都可以在本页“核验报告”处输入编号和数字摘要，核验报告是否由本平台出具、内容是否被改动。')]
+      : el('p', { class: 'down' }, `本报告暂未编号：${error?.message ?? '报告登记库暂时不可用'}（报告其余内容照常显示）`));
+}
+
+function notesView(notes, titles) {
+  return el('section', { class: 'sec notes', 'aria-labelledby': 'notes-title' },
+    el('h3', { id: 'notes-title' }, '报告说明'),
+    facts([['数据截止时间', notes.dataCutoff ? when(notes.dataCutoff) : '无（没有部门提供数据）']]),
+    el('h4', {}, '各栏目数据来源'),
+    el('ul', { class: 'sources' }, notes.sections.map((s) =>
+      el('li', { 'data-key': s.key }, `${titles[s.key] ?? s.key}：${s.bureaus.length ? s.bureaus.join('、') : '无供数部门'}`))),
+    el('h4', {}, '如何提出异议'),
+    el('ul', { class: 'objections' }, notes.objections.map((o) =>
+      el('li', { 'data-source': o.source },
+        el('div', { class: 'rec-title' }, o.bureau),
+        el('div', {}, o.channel),
+        el('div', { class: 'meta' }, `依据：${o.instrument}`)))),
+    notes.statements.length
+      ? [el('h4', {}, '说明事项'), el('ul', { class: 'statements' }, notes.statements.map((t) => el('li', {}, t)))]
+      : null);
 }
 
 function sectionView(sec) {
@@ -163,6 +202,46 @@ function recordView(r) {
     el('p', {}, window, el('br'), el('span', { class: 'meta' }, `依据：${p.legalBasis}`)),
     POSITIVE.has(r.kind) ? null : el('p', { class: 'repair' }, `修复状态：${repair}`));
 }
+
+// --- 核验报告: a number and digest → VALID / INVALID / UNKNOWN (never the report's content) -----
+function verdict(kind, title, detail) {
+  const out = $('#verify-result');
+  out.dataset.verdict = kind;
+  out.replaceChildren(el('strong', {}, title), ...(detail ? [el('span', {}, detail)] : []));
+}
+async function verify(number, digest) {
+  const field = $('#vn');
+  field.removeAttribute('aria-invalid');
+  verdict('PENDING', '正在核验…');
+  let found;
+  let error;
+  try {
+    const { data, errors = [] } = await run('VerifyCreditReport', { number, digest });
+    found = data?.verifyCreditReport;
+    error = errors[0] && { message: errors[0].message, code: errors[0].extensions?.code };
+  } catch (thrown) {
+    error = thrown;
+  }
+  if (found?.verdict === 'VALID') {
+    verdict('VALID', '核验通过：这份报告由本平台出具，内容未被改动。', `出具时间：${when(found.issuedAt)}`);
+  } else if (found?.verdict === 'INVALID') {
+    verdict('INVALID', '核验不符：本平台出具过这个编号的报告，但数字摘要对不上。',
+      '报告可能被改动过，或摘要抄错了。请逐字核对摘要（64位，只含数字0-9和字母a-f），或向报告提供方索取原件。');
+  } else if (found?.verdict === 'UNKNOWN') {
+    verdict('UNKNOWN', '未找到：本平台没有出具过这个编号的报告。',
+      '请核对编号；编号无误的，该报告不是本平台出具的。');
+  } else if (error?.code === 'INVALID_REPORT_NUMBER') {
+    field.setAttribute('aria-invalid', 'true');
+    verdict('MALFORMED', '无法核验：请检查报告编号。', error.message);
+    field.focus();
+  } else {
+    verdict('ERROR', '暂时无法核验。', error?.message ?? '服务暂时不可用，请稍后再试');
+  }
+}
+$('#verify-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  verify($('#vn').value.trim(), $('#vd').value.trim());
+});
 
 // --- routing: #/q/<name> searches, #/e/<uscc> opens a firm --------------------------------------
 async function show(action) {

@@ -7,6 +7,7 @@ Screenshots go to ``test-artifacts/web/`` (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -176,6 +177,86 @@ async def test_search_open_a_firm_and_read_its_report(
     assert any("/graphql" in url for url in offline.served)
 
 
+async def public_notes(web_url: str, uscc: str) -> dict[str, object]:
+    """The report's 报告说明 as the graph gives it to the public (no seal: nothing issued)."""
+    query = """query($u: String!) { enterprise(uscc: $u) { creditReport { notes {
+      sections { key bureaus } objections { source bureau instrument } } } } }"""
+    async with httpx.AsyncClient(base_url=web_url) as http:
+        body = (await http.post("/graphql", json={"query": query, "variables": {"u": uscc}})).json()
+    found: dict[str, object] = body["data"]["enterprise"]["creditReport"]["notes"]
+    return found
+
+
+async def test_a_report_shows_its_number_digest_and_notes_and_the_page_verifies_them(
+    offline: Offline, web_url: str, world: World
+) -> None:
+    uscc = world.boundary["every_kind"]
+    notes = await public_notes(web_url, uscc)
+    page = await offline.context.new_page()
+    await page.goto(f"{web_url}/#/e/{uscc}")
+    number = page.locator(".seal-number")
+    await expect(number).to_have_text(re.compile(rf"^XYBG{TEST_WORLD.today:%Y%m%d}\d{{6}}$"))
+    shown_number = await number.inner_text()
+    shown_digest = await page.locator(".seal-digest").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{64}", shown_digest)
+    issued = await page.locator(".seal-issued").inner_text()
+
+    # 报告说明: the cut-off, every section's bureaus, every bureau's channel with its instrument.
+    shown = page.locator("section.notes")
+    await expect(shown.get_by_role("heading", name="报告说明")).to_be_visible()
+    await expect(shown).to_contain_text("数据截止时间")
+    assert isinstance(notes["sections"], list)
+    assert isinstance(notes["objections"], list)
+    await expect(shown.locator(".sources li")).to_have_count(len(notes["sections"]))
+    for section in notes["sections"]:
+        line = shown.locator(f'.sources li[data-key="{section["key"]}"]')
+        await expect(line).to_contain_text("、".join(section["bureaus"]))
+    await expect(shown.locator(".objections li")).to_have_count(len(notes["objections"]))
+    for objection in notes["objections"]:
+        channel = shown.locator(f'.objections li[data-source="{objection["source"]}"]')
+        await expect(channel).to_contain_text(objection["bureau"])
+        await expect(channel).to_contain_text(objection["instrument"])
+    await expect(shown.locator('.objections li[data-source="COURT"]')).to_contain_text("执行法院")
+    assert await accessibility_violations(page) == []
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await shot(page, "5-report-seal")
+
+    # 核验报告: what was read off the page, typed into the form, is genuine ...
+    result = page.locator("#verify-result")
+    number_field = page.get_by_role("textbox", name="报告编号", exact=True)
+    digest_field = page.get_by_role("textbox", name="数字摘要", exact=True)
+    await number_field.fill(shown_number)
+    await digest_field.fill(shown_digest)
+    await page.get_by_role("button", name="核验", exact=True).click()
+    await expect(result).to_have_attribute("data-verdict", "VALID")
+    await expect(result).to_contain_text("核验通过")
+    await expect(result).to_contain_text(issued)  # the moment the report itself printed
+    await result.scroll_into_view_if_needed()
+    await shot(page, "6-verify-valid")
+    # ... one character changed is not ...
+    altered = shown_digest[:-1] + ("0" if shown_digest[-1] != "0" else "1")
+    await digest_field.fill(altered)
+    await digest_field.press("Enter")  # the form works from the keyboard
+    await expect(result).to_have_attribute("data-verdict", "INVALID")
+    await expect(result).to_contain_text("核验不符")
+    await expect(result).not_to_contain_text("出具时间")
+    # ... a number never issued is unknown, a malformed one is refused with the format.
+    await number_field.fill("XYBG19990101000001")
+    await number_field.press("Enter")
+    await expect(result).to_have_attribute("data-verdict", "UNKNOWN")
+    await expect(result).to_contain_text("本平台没有出具过这个编号的报告")
+    assert await accessibility_violations(page) == []
+    await number_field.fill("XYBG-1")
+    await number_field.press("Enter")
+    await expect(result).to_have_attribute("data-verdict", "MALFORMED")
+    await expect(result).to_contain_text("报告编号格式不正确")
+    await expect(result).to_contain_text("8位日期")  # the gateway's INVALID_REPORT_NUMBER message
+    await expect(number_field).to_have_attribute("aria-invalid", "true")
+    await expect(number_field).to_be_focused()
+    assert await accessibility_violations(page) == []
+    await shot(page, "7-verify-malformed")
+
+
 async def test_a_bureau_that_is_down_is_shown_for_its_sections_only(
     offline: Offline, web_url: str, world: World, bureaus: dict[str, RunningBureau]
 ) -> None:
@@ -219,5 +300,5 @@ async def test_the_page_sends_only_its_trusted_documents(web_url: str) -> None:
         manifest = (await http.get("/page/documents.json")).json()
         page = await http.get("/")
     assert manifest == page_documents()
-    assert set(manifest) == {"SearchEnterprises", "EnterpriseReport"}
+    assert set(manifest) == {"SearchEnterprises", "EnterpriseReport", "VerifyCreditReport"}
     assert "default-src 'self'" in page.headers["content-security-policy"]
