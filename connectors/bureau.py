@@ -20,6 +20,10 @@ what a consent of its scope covers is the scope's label.
 then join every subject's records list, the report and the pre-check's facts);
 ``gated_records`` one giving records only under a grant of the bureau's consent scope.
 ``rank`` orders the bureaus in enums and lists (the first seven keep their historical order).
+``rights`` says the bureau decides objections to and repairs of the records it keeps
+(谁认定、谁修复), and by which rules (:class:`~credit.rights.desks.RightsDesk`): the gateway
+accepts cases about its records only then, delivers its decisions to it and lets officers
+scoped ``bureau:<source>`` decide them.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from connectors.protocol import Connector, Grant
 from connectors.provenance import Sourced
 from credit.access import ConsentScope
 from credit.records import CreditRecord, Source
+from credit.rights.desks import RightsDesk
 from credit.vocabulary import Label
 
 __all__ = [
@@ -47,6 +52,7 @@ __all__ = [
     "GatedRecordsFetch",
     "Label",
     "RecordsFetch",
+    "RightsDesk",
 ]
 
 Records = tuple[CreditRecord, ...]
@@ -88,6 +94,7 @@ class Bureau:
     records: str | None = None  # the connector's batch method giving public records
     gated_records: str | None = None  # its batch method giving records under a grant
     remote: bool = True  # an HTTP bureau with settings; False: the platform's own database
+    rights: RightsDesk | None = None  # it decides objections and repairs about its records
 
     @classmethod
     def http(
@@ -100,6 +107,7 @@ class Bureau:
         feeds: tuple[str, ...] = (),
         records: str | None = None,
         gated_records: str | None = None,
+        rights: RightsDesk | None = None,
     ) -> Bureau:
         """A bureau reached over HTTP by ``connector(client, config, clock=…)``."""
         return cls(
@@ -110,6 +118,7 @@ class Bureau:
             feeds=feeds,
             records=records,
             gated_records=gated_records,
+            rights=rights,
         )
 
     def records_of(self, connector: Connector) -> RecordsFetch | None:

@@ -24,12 +24,13 @@ from typing import Any
 
 import httpx
 
-from connectors.bureau import Bureau
+from connectors.bureau import Bureau, RightsDesk
 from connectors.errors import SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
 from credit.money import yuan
 from credit.records import CreditRecord, Performance, RecordKind, Severity, Source
+from credit.rights.desks import ObjectionRule
 from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "CourtConnector"]
@@ -144,4 +145,6 @@ BUREAU = Bureau.http(
     rank=10,
     feeds=("JUDGMENT_DEFAULTER", "CONSUMPTION_RESTRICTION", "court_records", "legal_rep_records"),
     records="records",
+    # 最高法2017年规定 第十二条: a correction reviewed in 15 days, made within 3 working days
+    rights=RightsDesk(objection=ObjectionRule.COURT_LIST),
 )

@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 import httpx
 
-from connectors.bureau import Bureau
+from connectors.bureau import Bureau, RightsDesk
 from connectors.errors import ConnectorError, ConsentRejected, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.protocol import Grant
@@ -220,4 +220,8 @@ BUREAU = Bureau.http(
     feeds=("CUSTOMS_REGISTRATION", "CUSTOMS_CERTIFIED", "CUSTOMS_DISHONEST", "CUSTOMS_DECLARATION"),
     records="credit",
     gated_records="declarations",
+    # Customs decide objections to the credit information they publish (its rating included).
+    # DOMAIN.md states no deadline for customs [U]: the general rule, a setting per bureau
+    # (GATEWAY_RIGHTS__OBJECTION_WORKING_DAYS_BY_SOURCE, default 15 working days).
+    rights=RightsDesk(),
 )

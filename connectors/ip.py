@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from connectors.bureau import Bureau
+from connectors.bureau import Bureau, RightsDesk
 from connectors.errors import ConnectorError, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
@@ -164,4 +164,5 @@ BUREAU = Bureau.http(
     rank=85,
     feeds=("PATENT", "TRADEMARK", "IP_PLEDGE"),
     records="rights",
+    rights=RightsDesk(),  # objections to its public records: the general rule [U], a setting
 )

@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from connectors.bureau import Bureau
+from connectors.bureau import Bureau, RightsDesk
 from connectors.errors import ConnectorError, NotFound, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.market_mapping import (
@@ -45,6 +45,7 @@ from connectors.market_mapping import (
 from connectors.provenance import Sourced
 from credit.publicity import never_published
 from credit.records import CreditRecord, Registration, Shareholding, Source
+from credit.rights.desks import RepairRule
 from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "MarketConnector", "MarketDossier", "RegistrationPage"]
@@ -271,4 +272,6 @@ BUREAU = Bureau.http(
         "market_records",
         "legal_rep_birth_date",
     ),
+    # objections: no statutory deadline found (a setting); repairs: 市场监管总局令第107号
+    rights=RightsDesk(repair=RepairRule.SAMR),
 )

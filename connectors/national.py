@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from connectors.bureau import Bureau
+from connectors.bureau import Bureau, RightsDesk
 from connectors.errors import ConnectorError, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
@@ -101,4 +101,5 @@ BUREAU = Bureau.http(
     rank=60,
     feeds=("SERIOUS_DISHONESTY", "national_records"),
     records="entries",
+    rights=RightsDesk(),  # the listing department decides; no statutory objection deadline found
 )

@@ -7,6 +7,7 @@ its connector set, its loaders, the schema's enums and the consent scope → bur
     registry = bureaus()                      # ordered by rank: court, market, tax, …
     registry.of(Source.TAX).consent           # ConsentScope.TAX
     registry.for_scope(ConsentScope.HRSS)     # the hrss Bureau
+    registry.deciding                         # the bureaus taking objections and repairs
     connectors = build_connector_set(settings.bureaus, http_client, pool)
     await connectors.market.registrations(codes)
     connectors.of("customs")                  # any bureau's connector by its source
@@ -103,6 +104,11 @@ class Registry:
     def gated(self) -> tuple[Bureau, ...]:
         """The consent-gated bureaus."""
         return tuple(self._by_scope.values())
+
+    @property
+    def deciding(self) -> tuple[Bureau, ...]:
+        """The bureaus that decide objections and repairs about their records (``rights``)."""
+        return tuple(b for b in self if b.rights is not None)
 
     def for_scope(self, scope: ConsentScope) -> Bureau:
         """The bureau whose data a consent of ``scope`` opens (``KeyError``: full_report)."""

@@ -1,10 +1,11 @@
 """The bureaus' decision desks: where the gateway delivers objection and repair decisions.
 
-Every bureau that records information (court, market, national) accepts a decision that
-changes one of its records (``POST /rights/v1/decisions``, key in ``X-Api-Key``; the bureau's
-side is :mod:`simulators.rights`).  Delivery is a write: one attempt per call, never retried
-here — the gateway's outbox retries with backoff and keeps the decision until it is in — and
-idempotent at the bureau (by ``decisionId``), so a redelivery after a crash is harmless.
+Every bureau that decides objections and repairs (its registry entry's ``rights``) accepts a
+decision that changes one of its records (``POST /rights/v1/decisions``, key in
+``X-Api-Key``; the bureau's side is :mod:`simulators.rights`).  Delivery is a write: one
+attempt per call, never retried here — the gateway's outbox retries with backoff and keeps the
+decision until it is in — and idempotent at the bureau (by ``decisionId``), so a redelivery
+after a crash is harmless.
 
     desk = DecisionDesk(http_client, settings.bureaus.court, source="court")
     await desk.deliver({"decisionId": case_id, "recordId": "JD-…", "action": "WITHDRAW", …})

@@ -48,6 +48,7 @@ from credit.vocabulary import Label, OpenEnum
 
 __all__ = [
     "ANONYMOUS",
+    "BUREAU_SCOPE",
     "CONSENT_TZ",
     "Audience",
     "ClientScope",
@@ -57,6 +58,7 @@ __all__ = [
     "InvalidConsent",
     "Principal",
     "PrincipalKind",
+    "bureau_scope",
     "check_consent_request",
     "consent_covers",
     "find_live_consent",
@@ -100,13 +102,17 @@ class ClientScope(StrEnum):
     DISCIPLINE_CHECK = "discipline:check"
     OBJECTION_REVIEW = "objection:review"
     REPAIR_REVIEW = "repair:review"
-    # The bureau an officer decides objections and repairs for (谁认定、谁修复): one per bureau
-    # that records information.
-    BUREAU_COURT = "bureau:court"
-    BUREAU_MARKET = "bureau:market"
-    BUREAU_TAX = "bureau:tax"
-    BUREAU_NATIONAL = "bureau:national"
-    BUREAU_PLATFORM = "bureau:platform"
+
+
+BUREAU_SCOPE = "bureau:"
+"""An officer's ``bureau:<source>`` scope names the bureau they decide objections and repairs
+for (谁认定、谁修复): one per bureau whose registry entry declares a rights desk."""
+
+
+def bureau_scope(source: str) -> str:
+    """The scope of an officer deciding for ``source``: ``bureau_scope("court")`` →
+    ``"bureau:court"``."""
+    return BUREAU_SCOPE + source
 
 
 class ConsentScope(OpenEnum):

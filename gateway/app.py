@@ -45,7 +45,7 @@ from gateway.migrations import apply_migrations
 from gateway.request_id import RequestIdMiddleware
 from gateway.response_cache import ResponseCache
 from gateway.rights.outbox import Outbox, holds_record
-from gateway.rights.service import DECIDING_SOURCES, open_case_counts
+from gateway.rights.service import open_case_counts
 from gateway.settings import Settings, person_key_secret, report_signing_key
 from gateway.state import GatewayState, gateway_state
 from gateway.tracing import app_tracer, shutdown, trace_provider
@@ -86,11 +86,12 @@ def bureau_client(settings: Settings) -> httpx.AsyncClient:
 def rights_outbox(
     settings: Settings, http: httpx.AsyncClient, db: Database, connectors: ConnectorSet
 ) -> Outbox:
-    """The outbox delivering decisions to the bureaus that decide (court, market, national);
-    a delivered decision drops every cached answer holding the changed record."""
+    """The outbox delivering decisions to the bureaus that decide (the registry's ``rights``
+    desks); a delivered decision drops every cached answer holding the changed record."""
     desks = {
-        source: DecisionDesk(http, getattr(settings.bureaus, source), source=source)
-        for source in sorted(DECIDING_SOURCES)
+        b.source.value: DecisionDesk(http, settings.bureaus.of(b.source), source=b.source)
+        for b in connectors.registry.deciding
+        if b.remote
     }
 
     def forget(source: str, record_id: str) -> None:

@@ -335,21 +335,38 @@ class Settings(BaseSettings):
         "(shared through Redis when REDIS_URL is set; 0: none; needs the platform cache)",
     )
 
-    @field_validator("publicity", mode="before")
+    @field_validator("publicity", "rights", mode="before")
     @classmethod
     def _decode_lists(cls, value: object) -> object:
-        """``GATEWAY_PUBLICITY__REGIMES='[...]'`` and the other list-valued periods arrive as
-        JSON text (pydantic-settings decodes JSON only one level down); decode them here."""
+        """``GATEWAY_PUBLICITY__REGIMES='[...]'``, ``GATEWAY_RIGHTS__…_BY_SOURCE='{...}'`` and
+        the other list- or map-valued periods arrive as JSON text (pydantic-settings decodes
+        JSON only one level down); decode them here."""
         if not isinstance(value, dict):
             return value
         decoded = dict(value)
         for key, item in value.items():
-            if isinstance(item, str) and item.lstrip().startswith("["):
+            shape = (
+                {"[": "列表", "{": "对象"}.get(item.lstrip()[:1]) if isinstance(item, str) else None
+            )
+            if shape is not None:
                 try:
                     decoded[key] = json.loads(item)
                 except json.JSONDecodeError:
-                    raise ValueError(f"{key.upper()} 不是有效的 JSON 列表") from None
+                    raise ValueError(f"{key.upper()} 不是有效的 JSON {shape}") from None
         return decoded
+
+    @field_validator("rights")
+    @classmethod
+    def _deciding_bureaus_only(cls, value: RightsPolicy) -> RightsPolicy:
+        """A per-bureau objection period names a bureau that decides objections."""
+        deciding = {b.source.value for b in registry.bureaus().deciding}
+        unknown = sorted(set(value.objection_working_days_by_source) - deciding)
+        if unknown:
+            raise ValueError(
+                f"OBJECTION_WORKING_DAYS_BY_SOURCE: {', '.join(unknown)} 不是受理异议的部门"
+                f"（{', '.join(sorted(deciding))}）"
+            )
+        return value
 
 
 DEMO_SUBJECT_KEY_SECRET = b"creditgw-demo-subject-key (synthetic data only)"
@@ -424,10 +441,17 @@ def _shown_default(value: object) -> str:
     return str(value)
 
 
+def _default(f: dataclasses.Field[object]) -> object:
+    """A dataclass field's default, made by its factory if it has one (``{}``)."""
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
+
+
 def _dataclass_rows(cls: type, prefix: str) -> list[tuple[str, str, str]]:
     docs = _attribute_docs(cls)
     return [
-        (prefix + f.name.upper(), _shown_default(f.default), docs.get(f.name, ""))
+        (prefix + f.name.upper(), _shown_default(_default(f)), docs.get(f.name, ""))
         for f in dataclasses.fields(cls)
         if f.init  # derived fields are not settings
     ]

@@ -1,9 +1,10 @@
 """Citizens' and firms' rights over their records: objection (异议) and credit repair (信用修复).
 
 Pure, like the rest of :mod:`credit`: the state machines (:mod:`~credit.rights.cases`), the
-deadlines (:mod:`~credit.rights.deadlines`, on the project's one working-day calendar), who may
-file what (:mod:`~credit.rights.eligibility`), the 信用承诺书 (:mod:`~credit.rights.commitment`)
-and what a decision does to a record (:mod:`~credit.rights.marks`).  The gateway stores the
+deciding bureaus' rules (:mod:`~credit.rights.desks`), the deadlines
+(:mod:`~credit.rights.deadlines`, on the project's one working-day calendar), who may file
+what (:mod:`~credit.rights.eligibility`), the 信用承诺书 (:mod:`~credit.rights.commitment`) and
+what a decision does to a record (:mod:`~credit.rights.marks`).  The gateway stores the
 events and delivers decisions; the bureaus apply them.
 """
 
@@ -31,6 +32,7 @@ from credit.rights.deadlines import (
     decided_in_time,
     overdue,
 )
+from credit.rights.desks import ObjectionRule, RepairRule, RightsDesk
 from credit.rights.eligibility import (
     RepairRoute,
     check_attachment,
@@ -54,10 +56,13 @@ __all__ = [
     "Deadline",
     "Event",
     "EventType",
+    "ObjectionRule",
     "ObjectionTarget",
     "Outcome",
     "RecordMark",
     "RepairRoute",
+    "RepairRule",
+    "RightsDesk",
     "RightsError",
     "RightsPolicy",
     "RightsState",

@@ -1,13 +1,15 @@
 """When a case must be decided, and whether it was: deadlines in working days.
 
-One rule per (case kind, bureau), citing its source (:class:`~credit.rights.policy.RightsPolicy`):
-working-day periods count on the project's one calendar (statutory holidays and 调休 working
-days); the court's 15-day review counts calendar days, and a period whose last day is a holiday
+One rule per case kind and the bureau's :class:`~credit.rights.desks.RightsDesk`, citing its
+source (the periods are :class:`~credit.rights.policy.RightsPolicy` settings): working-day
+periods count on the project's one calendar (statutory holidays and 调休 working days); the
+court's 15-day review counts calendar days, and a period whose last day is a holiday
 ends on the next working day (民法典 第二百零三条).  The day of filing is not counted
 (民法典 第二百零一条).
 
     >>> from credit.calendar import STATUTORY
-    >>> d = case_deadline(CaseKind.REPAIR, Source.MARKET, dt.date(2025, 9, 26), STATUTORY,
+    >>> market = RightsDesk(repair=RepairRule.SAMR)
+    >>> d = case_deadline(CaseKind.REPAIR, "market", market, dt.date(2025, 9, 26), STATUTORY,
     ...                   RightsPolicy())
     >>> d.due_on  # 10-01..08 off; Sunday 09-28 and Saturday 10-11 worked (调休)
     datetime.date(2025, 10, 13)
@@ -21,8 +23,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from credit.calendar import WorkingCalendar
-from credit.records import Source
 from credit.rights.cases import CaseKind, CaseState, CaseStatus
+from credit.rights.desks import ObjectionRule, RepairRule, RightsDesk
 from credit.rights.policy import RightsPolicy
 
 __all__ = ["Deadline", "case_deadline", "correction_due", "decided_in_time", "overdue"]
@@ -49,42 +51,41 @@ def _calendar_days(start: dt.date, days: int, calendar: WorkingCalendar) -> dt.d
 
 def case_deadline(
     kind: CaseKind,
-    source: Source,
+    source: str,
+    desk: RightsDesk,
     filed_on: dt.date,
     calendar: WorkingCalendar,
     policy: RightsPolicy,
 ) -> Deadline:
-    """The deadline of a case of ``kind`` about a record of ``source`` filed on ``filed_on``."""
+    """The deadline of a case of ``kind`` about a record of ``source`` (deciding at ``desk``)
+    filed on ``filed_on``."""
     wd = calendar.add_working_days
     if kind is CaseKind.REPAIR:
-        if source is Source.MARKET:
+        if desk.repair is RepairRule.SAMR:
             n = policy.market_repair_working_days
             return Deadline(wd(filed_on, n), f"{_SAMR}：{n}个工作日内办结")
         n = policy.repair_answer_working_days
         return Deadline(wd(filed_on, n), f"{_STATE_COUNCIL}：{n}个工作日内答复申请人")
-    if source is Source.COURT:
+    if desk.objection is ObjectionRule.COURT_LIST:
         n = policy.court_review_days
         return Deadline(
             _calendar_days(filed_on, n, calendar),
             f"{_SPC}：收到纠正申请之日起{n}日内审查"
             f"（理由成立的，{policy.court_correction_working_days}个工作日内纠正）",
         )
-    if source is Source.TAX:
+    if desk.objection is ObjectionRule.TAX_REEVALUATION:
         n = policy.tax_reevaluation_working_days
         return Deadline(wd(filed_on, n), f"{_TAX}：{n}个工作日内完成复评")
-    n = {
-        Source.MARKET: policy.market_objection_working_days,
-        Source.NATIONAL: policy.national_objection_working_days,
-    }.get(source, policy.platform_objection_working_days)
+    n = policy.objection_days(source)
     return Deadline(wd(filed_on, n), f"{_UNKNOWN}：{n}个工作日内处理")
 
 
 def correction_due(
-    source: Source, decided_on: dt.date, calendar: WorkingCalendar, policy: RightsPolicy
+    desk: RightsDesk, decided_on: dt.date, calendar: WorkingCalendar, policy: RightsPolicy
 ) -> dt.date | None:
     """The court corrects an upheld entry within 3 working days of the decision; ``None``
     where no separate correction period applies (the correction is part of the decision)."""
-    if source is not Source.COURT:
+    if not desk.corrects_separately:
         return None
     return calendar.add_working_days(decided_on, policy.court_correction_working_days)
 

@@ -8,8 +8,8 @@ their own.  Sources (DOMAIN.md §4):
   well founded, the entry is corrected within **3 working days**; a reconsideration is decided
   within 15 days (最高法2017年规定 第十二条);
 * tax grades: re-evaluation within **15 working days** (纳税信用评价 复评规则, 2015);
-* other public credit information: no statutory deadline was found, so a setting per bureau
-  (default 15 working days);
+* other public credit information: no statutory deadline was found [U], so a setting per
+  bureau (``objection_working_days_by_source``, else 15 working days);
 * repair: the applicant has an answer within **10 working days** (国办发〔2025〕22号); market
   regulation handles its own within **7 working days** (市场监管总局令第107号).
 
@@ -19,7 +19,7 @@ their own.  Sources (DOMAIN.md §4):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 __all__ = ["ALLOWED_MEDIA_TYPES", "RightsPolicy"]
 
@@ -38,12 +38,11 @@ class RightsPolicy:
     """…and a well-founded one corrected within 3 working days (最高法2017年规定 第十二条)."""
     tax_reevaluation_working_days: int = 15
     """Tax credit grade: re-evaluation within 15 working days (纳税信用复评, 2015 rule)."""
-    market_objection_working_days: int = 15
-    """Market regulation's records: no statutory deadline found; a setting (DOMAIN.md §4)."""
-    national_objection_working_days: int = 15
-    """National lists' records: no statutory deadline found; a setting (DOMAIN.md §4)."""
-    platform_objection_working_days: int = 15
-    """The platform's own records: no statutory deadline found; a setting (DOMAIN.md §4)."""
+    objection_working_days: int = 15
+    """Objections where no statutory deadline was found (DOMAIN.md §4 [U]): working days, for
+    every bureau of that rule not named in objection_working_days_by_source."""
+    objection_working_days_by_source: dict[str, int] = field(default_factory=dict)
+    """The same per bureau (JSON, e.g. {"customs": 20}), overriding objection_working_days."""
     repair_answer_working_days: int = 10
     """Repair: the applicant has an answer within 10 working days (国办发〔2025〕22号)."""
     market_repair_working_days: int = 7
@@ -60,5 +59,11 @@ class RightsPolicy:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            if getattr(self, f.name) < 1:
+            value = getattr(self, f.name)
+            numbers = value.values() if isinstance(value, dict) else (value,)
+            if any(n < 1 for n in numbers):
                 raise ValueError(f"{f.name} 应为正整数")
+
+    def objection_days(self, source: str) -> int:
+        """Working days a bureau without a statutory objection deadline has to decide."""
+        return self.objection_working_days_by_source.get(source, self.objection_working_days)

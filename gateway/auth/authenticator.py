@@ -25,10 +25,16 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 
 import asyncpg
 
-from credit.access import ANONYMOUS, ClientScope, Principal, PrincipalKind
+from credit.access import ANONYMOUS, Principal, PrincipalKind
 from gateway.auth.api_keys import KEY_PREFIX, digest
 from gateway.auth.client_cache import BindingCache, ClientCache
-from gateway.auth.clients import ClientKind, ensure_usable, principal_for, verify_api_key
+from gateway.auth.clients import (
+    ClientKind,
+    ensure_usable,
+    known_scopes,
+    principal_for,
+    verify_api_key,
+)
 from gateway.auth.errors import AuthUnavailable, CredentialsRevoked, Unauthenticated
 from gateway.auth.jwt_tokens import JwtVerifier
 from gateway.auth.subject_tokens import SubjectClaims, issue_subject_token, verify_subject_token
@@ -39,7 +45,6 @@ __all__ = ["SUBJECT_TOKEN_HEADER", "Authenticator", "utc_now"]
 log = logging.getLogger(__name__)
 
 SUBJECT_TOKEN_HEADER = "x-subject-token"  # noqa: S105 (a header name, not a secret)
-_OPERATOR_SCOPES = frozenset(s.value for s in ClientScope)
 
 
 def utc_now() -> dt.datetime:
@@ -112,7 +117,7 @@ class Authenticator:
                 PrincipalKind.OPERATOR,
                 client_id="operator",
                 display_name="平台运营方",
-                scopes=_OPERATOR_SCOPES,
+                scopes=known_scopes(),
                 rate_limit_class="operator",
             )
         elif credential.startswith(KEY_PREFIX):

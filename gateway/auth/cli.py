@@ -20,7 +20,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from credit.access import CONSENT_TZ, ClientScope
+from credit.access import CONSENT_TZ
 
 __all__ = ["add_clients_parser", "run_clients"]
 
@@ -36,8 +36,10 @@ def _expiry(text: str) -> dt.datetime | str:
 
 
 def _scopes(text: str) -> list[str]:
+    from gateway.auth.clients import known_scopes
+
     chosen = [s.strip() for s in text.split(",") if s.strip()]
-    known = {s.value for s in ClientScope}
+    known = known_scopes()
     unknown = sorted(set(chosen) - known)
     if unknown:
         raise argparse.ArgumentTypeError(

@@ -21,7 +21,8 @@ from typing import Any
 
 import asyncpg
 
-from credit.access import ClientScope, Principal, PrincipalKind
+from connectors.registry import bureaus
+from credit.access import ClientScope, Principal, PrincipalKind, bureau_scope
 from gateway.auth.api_keys import client_id_of, digest, matches, new_api_key
 from gateway.auth.errors import CredentialsExpired, CredentialsRevoked, Unauthenticated
 
@@ -31,6 +32,7 @@ __all__ = [
     "ClientKind",
     "add_client",
     "ensure_usable",
+    "known_scopes",
     "list_clients",
     "principal_for",
     "revoke_client",
@@ -82,6 +84,14 @@ def _client(row: Mapping[str, Any]) -> Client:
     )
 
 
+def known_scopes() -> frozenset[str]:
+    """Every scope a client may hold: the :class:`ClientScope` values, and ``bureau:<source>``
+    for each bureau that decides objections and repairs (the registry's rights desks)."""
+    return frozenset(
+        {*(s.value for s in ClientScope), *(bureau_scope(b.source) for b in bureaus().deciding)}
+    )
+
+
 async def add_client(
     conn: asyncpg.Connection,
     *,
@@ -93,7 +103,11 @@ async def add_client(
     rate_limit_per_minute: int | None = None,
 ) -> tuple[Client, str]:
     """Store a new client; returns it and its key (the only time the key exists in clear)."""
-    chosen = sorted({ClientScope(s).value for s in scopes})  # ValueError for unknown scopes
+    known = known_scopes()
+    chosen = sorted(set(scopes))
+    unknown = [s for s in chosen if s not in known]
+    if unknown:
+        raise ValueError(f"unknown scope(s) {', '.join(unknown)}")
     if (kind is ClientKind.BANK) != (bank_id is not None):
         raise ValueError("a bank client needs a bank id, other clients have none")
     key = new_api_key()

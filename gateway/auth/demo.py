@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncpg
 from pydantic import SecretStr
 
-from credit.access import ClientScope
+from credit.access import ClientScope, bureau_scope
+from credit.records import Source
 from gateway.auth.api_keys import client_id_of, digest, new_api_key
 from gateway.auth.clients import CLIENTS_CHANNEL
 from gateway.settings import Settings, SettingsError
@@ -18,7 +19,7 @@ from gateway.settings import Settings, SettingsError
 __all__ = ["DEMO_BANK_ID", "ensure_demo_clients"]
 
 DEMO_BANK_ID = "demo-bank"
-_DEMO = {
+_DEMO: dict[str, tuple[str, str, str | None, list[str]]] = {
     "bank": (
         "demobank0001",
         "演示银行（合成数据）",
@@ -40,7 +41,7 @@ _DEMO = {
             ClientScope.DISCIPLINE_CHECK,
             ClientScope.OBJECTION_REVIEW,
             ClientScope.REPAIR_REVIEW,
-            ClientScope.BUREAU_MARKET,  # decides for the market bureau (谁认定、谁修复)
+            bureau_scope(Source.MARKET),  # decides for the market bureau (谁认定、谁修复)
         ],
     ),
 }
@@ -77,7 +78,7 @@ async def ensure_demo_clients(conn: asyncpg.Connection, settings: Settings) -> d
                 role,
                 name,
                 bank_id,
-                [s.value for s in scopes],
+                [str(s) for s in scopes],
                 digest(key),
             )
             # A gateway still holding the old key verified drops it (revocation's channel).

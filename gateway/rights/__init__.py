@@ -4,6 +4,6 @@ the outbox that delivers decisions to the bureaus (see credit.rights for the rul
 from __future__ import annotations
 
 from gateway.rights.outbox import Outbox
-from gateway.rights.service import DECIDING_SOURCES, GatewayRights
+from gateway.rights.service import GatewayRights, desk_of
 
-__all__ = ["DECIDING_SOURCES", "GatewayRights", "Outbox"]
+__all__ = ["GatewayRights", "Outbox", "desk_of"]

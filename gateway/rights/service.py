@@ -9,8 +9,10 @@ Every write is one transaction holding its audit row (if the audit cannot be wri
 is kept: ``AUDIT_UNAVAILABLE``); every read of cases writes audit rows for the subjects read.
 Citizens act for themselves and the enterprises they represent; officers decide only for the
 bureau their client is scoped to (``bureau:<source>``, 谁认定、谁修复) and need
-``objection:review`` / ``repair:review`` for the kind.  A decision that changes the record is
-queued in the outbox in its own transaction and delivered by :mod:`gateway.rights.outbox`.
+``objection:review`` / ``repair:review`` for the kind.  Which bureaus decide, and by which
+rules, is their registry entry's :class:`~credit.rights.desks.RightsDesk` (:func:`desk_of`).
+A decision that changes the record is queued in the outbox in its own transaction and
+delivered by :mod:`gateway.rights.outbox`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from collections.abc import Callable, Mapping, Sequence
 import asyncpg
 
 from connectors.http import utc_now
+from connectors.registry import bureaus
 from credit.access import (
+    BUREAU_SCOPE,
     ClientScope,
     Principal,
     PrincipalKind,
@@ -30,7 +34,6 @@ from credit.access import (
 )
 from credit.errors import DomainError
 from credit.financing.errors import IdempotencyConflict
-from credit.records import Source
 from credit.rights import (
     COMMITMENT_VERSION,
     CaseKind,
@@ -39,6 +42,7 @@ from credit.rights import (
     EventType,
     Outcome,
     RecordMark,
+    RightsDesk,
     apply,
     case_deadline,
     check_attachment,
@@ -65,10 +69,9 @@ from gateway.state import GatewayState
 from resolvers.access import Forbidden
 from resolvers.rights_service import BureauStats, CaseView, NewCase
 
-__all__ = ["DECIDING_SOURCES", "GatewayRights", "RightsAuditFailed", "officer_bureaus"]
+__all__ = ["GatewayRights", "RightsAuditFailed", "desk_of", "officer_bureaus"]
 
-DECIDING_SOURCES = frozenset({Source.COURT.value, Source.MARKET.value, Source.NATIONAL.value})
-"""Bureaus that record information and decide objections and repairs about it."""
+_GENERAL = RightsDesk()
 
 _REVIEW_SCOPE = {
     CaseKind.OBJECTION: ClientScope.OBJECTION_REVIEW,
@@ -88,9 +91,22 @@ class RightsAuditFailed(DomainError):
         super().__init__("查询记录写入失败，为保护信息主体权益，本次申请或决定未保存，请稍后重试")
 
 
+def desk_of(source: str) -> RightsDesk | None:
+    """The desk deciding cases about ``source``'s records (``None``: it decides none)."""
+    return next((b.rights for b in bureaus().deciding if b.source == source), None)
+
+
+def _rules(source: str) -> RightsDesk:
+    """The rules of a stored case: its bureau's desk, or the general rules should the bureau
+    have stopped declaring one since the case was filed."""
+    return desk_of(source) or _GENERAL
+
+
 def officer_bureaus(principal: Principal) -> frozenset[str]:
     """The bureaus an officer decides for (their ``bureau:<source>`` scopes)."""
-    return frozenset(s.removeprefix("bureau:") for s in principal.scopes if s.startswith("bureau:"))
+    return frozenset(
+        s.removeprefix(BUREAU_SCOPE) for s in principal.scopes if s.startswith(BUREAU_SCOPE)
+    )
 
 
 def _fingerprint(new: NewCase) -> str:
@@ -149,8 +165,9 @@ class GatewayRights:
     def _view(self, case: StoredCase, *, statement: bool) -> CaseView:
         state = case.state
         calendar = self._settings.publicity.working_calendar()
+        desk = _rules(case.source)
         deadline = case_deadline(
-            case.kind, Source(case.source), case.filed_on, calendar, self._policy
+            case.kind, case.source, desk, case.filed_on, calendar, self._policy
         )
         decided_on = decided_day(case)
         fixes = state.correction is not None and case.kind is CaseKind.OBJECTION
@@ -176,7 +193,7 @@ class GatewayRights:
             commitment=case.filed_body.get("commitment") if statement else None,
             attachments=case.attachments if statement else (),
             delivered_at=case.delivered_at,
-            correction_due=correction_due(Source(case.source), decided_on, calendar, self._policy)
+            correction_due=correction_due(desk, decided_on, calendar, self._policy)
             if fixes and decided_on
             else None,
         )
@@ -208,7 +225,7 @@ class GatewayRights:
             raise Forbidden("请先通过机器人完成身份绑定")
         return key
 
-    def _check_new(self, new: NewCase) -> str:
+    def _check_new(self, new: NewCase) -> tuple[str, RightsDesk]:
         policy = self._policy
         statement = check_text(
             new.statement,
@@ -224,17 +241,18 @@ class GatewayRights:
             raise CommitmentRequired
         if (new.kind is CaseKind.OBJECTION) != (new.target is not None):
             raise InvalidCaseInput("异议须说明针对记录内容、公示期限还是修复决定", "target")
-        if new.record.source.value not in DECIDING_SOURCES:
+        desk = desk_of(new.record.source.value)
+        if desk is None:
             raise InvalidCaseInput(
                 "该记录不是由认定部门记录的失信信息，不适用异议或修复", "recordId"
             )
-        return statement
+        return statement, desk
 
     async def file(self, new: NewCase) -> CaseView:
         filer = self._citizen()
         if not may_act_for(self._principal, new.subject_key):
             raise Forbidden("只能为本人或本人担任法定代表人的企业提出申请")
-        statement = self._check_new(new)
+        statement, desk = self._check_new(new)
         fingerprint = _fingerprint(new)
         record = new.record
         now = self._clock()
@@ -267,6 +285,7 @@ class GatewayRights:
             deadline = case_deadline(
                 new.kind,
                 record.source,
+                desk,
                 today,
                 self._settings.publicity.working_calendar(),
                 self._policy,
@@ -501,7 +520,12 @@ async def open_case_counts(state: GatewayState) -> tuple[int, int]:
         if overdue(
             case.state,
             case_deadline(
-                case.kind, Source(case.source), case.filed_on, calendar, state.settings.rights
+                case.kind,
+                case.source,
+                _rules(case.source),
+                case.filed_on,
+                calendar,
+                state.settings.rights,
             ),
             today,
         )

@@ -61,6 +61,16 @@ def test_a_regime_clashing_with_the_table_names_the_variable(
         load_settings()
 
 
+def test_a_deciding_bureau_gets_its_own_objection_period(monkeypatch: pytest.MonkeyPatch) -> None:
+    variable = "GATEWAY_RIGHTS__OBJECTION_WORKING_DAYS_BY_SOURCE"
+    monkeypatch.setenv(variable, '{"customs": 20}')
+    policy = load_settings().rights
+    assert (policy.objection_days("customs"), policy.objection_days("market")) == (20, 15)
+    monkeypatch.setenv(variable, '{"tax": 20}')  # the tax bureau decides no objections here
+    with pytest.raises(SettingsError, match=r"GATEWAY_RIGHTS: .*tax 不是受理异议的部门"):
+        load_settings()
+
+
 def test_wrong_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GATEWAY_PORT", "eighty")
     with pytest.raises(SettingsError, match="GATEWAY_PORT"):

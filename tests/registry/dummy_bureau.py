@@ -1,8 +1,10 @@
 """A dummy bureau, declared the way a real one is: one connector, one simulator, nothing else.
 
 Its public records are one 行政许可 per enterprise; its consent-gated records one more, served
-only with a subject token of scope ``dummy``.  :func:`install` registers both before the gateway
-derives anything (``tests.registry.run_dummy`` does so in a fresh interpreter).
+only with a subject token of scope ``dummy``.  It decides objections to its records (a rights
+desk of the general rules) and receives the decisions as every simulator does.
+:func:`install` registers both before the gateway derives anything
+(``tests.registry.run_dummy`` does so in a fresh interpreter).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from connectors import registry
-from connectors.bureau import Bureau
+from connectors.bureau import Bureau, RightsDesk
 from connectors.errors import ConnectorError, ConsentRejected, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.protocol import Grant
@@ -93,6 +95,7 @@ BUREAU = Bureau.http(
     feeds=("PERMIT",),
     records="public",
     gated_records="private",
+    rights=RightsDesk(),
 )
 
 

@@ -22,15 +22,23 @@ install()  # before the gateway is imported: its settings, enums and loaders are
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
-from credit.access import ConsentScope, Principal, PrincipalKind  # noqa: E402
+from credit.access import (  # noqa: E402
+    ClientScope,
+    ConsentScope,
+    Principal,
+    PrincipalKind,
+    bureau_scope,
+    person_subject_key,
+)
 from gateway import consents  # noqa: E402
 from gateway.app import create_app  # noqa: E402
 from gateway.auth.clients import ClientKind, add_client  # noqa: E402
 from gateway.database import Database  # noqa: E402
-from gateway.demo import with_bureaus  # noqa: E402
-from gateway.settings import load_settings  # noqa: E402
+from gateway.demo import ensure_demo_bot, with_bureaus  # noqa: E402
+from gateway.settings import DEMO_SUBJECT_KEY_SECRET, load_settings  # noqa: E402
 from simulators.runner import run_bureaus, simulators  # noqa: E402
 from simulators.world import World, WorldConfig  # noqa: E402
+from tests.conftest import live_binding  # noqa: E402
 from tests.fakes.servers import serve_app  # noqa: E402
 
 RECORDS = "{ e: enterprise(uscc: $u) { records(filter: {sources: [DUMMY]}) { edges { node { id source kind } } } } }"  # noqa: E501
@@ -40,7 +48,30 @@ TWO = """query($a: String!, $b: String!) {
 GATED = (
     "query($u: String!) { enterprise(uscc: $u) { consentedRecords(source: DUMMY) { id source } } }"
 )
+OBJECT = """mutation($i: FileObjectionInput!) {
+  fileObjection(input: $i) { id status deadline deadlineBasis } }"""
+DECIDE = """mutation($i: DecideCaseInput!) { decideCase(input: $i) {
+  status decision { correction } } }"""
 ENUMS = '{ s: __type(name: "Source") { enumValues { name } } c: __type(name: "ConsentScopeEnum") { enumValues { name } } }'  # noqa: E501
+
+
+async def objection(gateway: Any, ask: Any, uscc: str, rep: str, bot: str, officer: str) -> Any:
+    """The firm's legal representative ``rep`` objects to its DP- record; the dummy bureau's
+    officer upholds it; the outbox delivers the decision to the dummy simulator."""
+    key = person_subject_key(rep, DEMO_SUBJECT_KEY_SECRET)
+    binding = await live_binding(gateway.database.pool, key, rep)
+    token = gateway.edge.authenticator.issue_subject_token(key, binding, (uscc,))
+    citizen = {"Authorization": f"Bearer {bot}", "X-Subject-Token": token}
+    objection = {"subjectCode": uscc, "source": "DUMMY", "recordId": f"DP-{uscc}",
+                 "target": "CONTENT", "reason": "许可内容有误"}  # fmt: skip
+    filed = await ask(OBJECT, citizen, i=objection)
+    case = (filed.get("data") or {}).get("fileObjection") or {}
+    upheld = {"caseId": case.get("id", ""), "outcome": "UPHELD", "reasons": ["经核查属实"],
+              "correction": {"action": "WITHDRAW"}}  # fmt: skip
+    decided = await ask(DECIDE, {"Authorization": f"Bearer {officer}"}, i=upheld)
+    await gateway.rights_outbox.deliver_due()
+    after = await ask("query($u: String!) " + RECORDS, u=uscc)
+    return {"filed": filed, "decided": decided, "after": after}
 
 
 async def main() -> dict[str, Any]:
@@ -69,6 +100,14 @@ async def main() -> dict[str, Any]:
                 expires_at=None,
                 bank_id=bank_id,
             )
+            bot_key = await ensure_demo_bot(conn)
+            _, officer_key = await add_client(  # bureau:dummy is a scope because it decides
+                conn,
+                kind=ClientKind.OFFICER,
+                name="演示部门审核员",
+                scopes=[ClientScope.OBJECTION_REVIEW, bureau_scope("dummy")],
+                expires_at=None,
+            )
             consent = await consents.grant(
                 conn,
                 by=Principal(
@@ -90,7 +129,7 @@ async def main() -> dict[str, Any]:
         dummy = running["dummy"].service.state
         async with serve_app(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
 
-            async def ask(query: str, headers: dict[str, str] | None = None, **v: str) -> Any:
+            async def ask(query: str, headers: dict[str, str] | None = None, **v: Any) -> Any:
                 body = {"query": query, "variables": v}
                 answer = await http.post("/graphql", json=body, headers=headers or {})
                 return answer.json()
@@ -106,6 +145,11 @@ async def main() -> dict[str, Any]:
             seen["consented"] = await ask(GATED, bank, u=first)
             seen["consented_calls"] = dict(dummy.calls)
             seen["public"] = await ask("query($u: String!) " + RECORDS, u=first)
+            rep = world.registrations[first].legal_rep_id
+            gateway = app.state.gateway
+            seen["rights"] = await objection(gateway, ask, first, rep, bot_key, officer_key)
+            seen["rights_calls"] = dict(dummy.calls)
+            seen["received"] = sorted(world.amendments.decisions)
         async with pool.acquire() as conn:
             rows = await conn.fetch(
                 "SELECT scopes, consent_id AS cid FROM audit_log WHERE client_id = $1",

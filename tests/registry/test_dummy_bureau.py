@@ -26,6 +26,8 @@ def seen(seeded_database: Database) -> dict[str, Any]:
         **os.environ,
         "DATABASE_URL": seeded_database.dsn,
         "GATEWAY_BUREAUS__DUMMY__TIMEOUT_S": "1.5",
+        # a deciding bureau's own objection period (DOMAIN.md §4: a setting per bureau)
+        "GATEWAY_RIGHTS__OBJECTION_WORKING_DAYS_BY_SOURCE": '{"dummy": 5}',
     }
     done = subprocess.run(
         [sys.executable, "-m", "tests.registry.run_dummy"],
@@ -87,3 +89,24 @@ def test_under_consent_the_bureau_accepts_the_minted_grant(seen: dict[str, Any])
     assert seen["consented_calls"] == {"private": 1}
     assert "dummy" in _provenance(consented)
     assert {"scopes": ["dummy"], "consent": seen["consent_id"]} in seen["audit"]
+
+
+def test_its_rights_desk_takes_objections_by_its_own_period(seen: dict[str, Any]) -> None:
+    filed = seen["rights"]["filed"]
+    assert "errors" not in filed, filed
+    case = filed["data"]["fileObjection"]
+    assert case["status"] == "OPEN"
+    # Filed on 2025-07-01 (a Tuesday): five working days, its own setting, not the default 15.
+    assert case["deadline"] == "2025-07-08"
+    assert case["deadlineBasis"] == "未见法定时限，按本平台配置：5个工作日内处理"
+
+
+def test_its_officer_decides_and_the_decision_reaches_its_simulator(seen: dict[str, Any]) -> None:
+    decided = seen["rights"]["decided"]
+    assert "errors" not in decided, decided  # an officer scoped bureau:dummy may decide
+    assert decided["data"]["decideCase"]["decision"]["correction"] == "WITHDRAW"
+    case_id = seen["rights"]["filed"]["data"]["fileObjection"]["id"]
+    assert seen["rights_calls"].get("rights.decisions") == 1  # the outbox knows its desk
+    assert seen["received"] == [case_id]
+    after = seen["rights"]["after"]["data"]["e"]["records"]["edges"]
+    assert after == []  # the withdrawn permit is no longer shown

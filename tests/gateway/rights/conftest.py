@@ -18,7 +18,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from credit.access import ClientScope, person_subject_key
+from credit.access import ClientScope, bureau_scope, person_subject_key
 from credit.policy import PublicityPolicy
 from credit.publicity import publicity_window, visible_to_public
 from credit.records import CreditRecord, OperatingStatus
@@ -103,17 +103,22 @@ async def rights_url(rights_app: Starlette) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="package")
 async def rights_keys(rights_db: Database, rights_settings: Settings) -> dict[str, str]:
-    """The demo bank and officer (market bureau), a court officer, and the bot."""
+    """The demo bank and officer (market bureau), court, national and customs officers, and
+    the bot."""
     async with rights_db.pool.acquire() as conn:
         keys = await ensure_demo_clients(conn, rights_settings)
         review = [ClientScope.OBJECTION_REVIEW, ClientScope.REPAIR_REVIEW]
         _, keys["court_officer"] = await add_client(
             conn, kind=ClientKind.OFFICER, name="法院审核员", expires_at=None,
-            scopes=[*review, ClientScope.BUREAU_COURT],
+            scopes=[*review, bureau_scope("court")],
         )  # fmt: skip
         _, keys["national_officer"] = await add_client(
             conn, kind=ClientKind.OFFICER, name="信用中国审核员", expires_at=None,
-            scopes=[*review, ClientScope.BUREAU_NATIONAL],
+            scopes=[*review, bureau_scope("national")],
+        )  # fmt: skip
+        _, keys["customs_officer"] = await add_client(
+            conn, kind=ClientKind.OFFICER, name="海关审核员", expires_at=None,
+            scopes=[*review, bureau_scope("customs")],
         )  # fmt: skip
         keys["bot"] = await ensure_demo_bot(conn)
     return keys
@@ -201,17 +206,22 @@ def never_repairable(record: CreditRecord) -> bool:
 
 
 @pytest.fixture(scope="package")
+def used_firms() -> set[str]:
+    """The firms a test of this package has taken (each is handed out once)."""
+    return set()
+
+
+@pytest.fixture(scope="package")
 def firms(
-    rights_world: World,
+    rights_world: World, used_firms: set[str]
 ) -> Callable[[Callable[[CreditRecord], bool]], tuple[str, str, CreditRecord]]:
     """``firms(repairable_today)`` → (USCC, its legal representative's ID number, a record);
     each record handed out once per package, so tests never share one."""
-    used: set[str] = set()
 
     def pick(wanted: Callable[[CreditRecord], bool]) -> tuple[str, str, CreditRecord]:
         for code, record in _penalties(rights_world, wanted):
-            if code not in used:
-                used.add(code)
+            if code not in used_firms:
+                used_firms.add(code)
                 return code, rights_world.registrations[code].legal_rep_id, record
         raise AssertionError("the test world has no more such records")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from credit.access import ClientScope, Principal, PrincipalKind
+from credit.access import ClientScope, Principal, PrincipalKind, bureau_scope
 from credit.rights import Outcome
 from gateway.rights import service as rights_service
 from gateway.rights import store
@@ -27,8 +27,8 @@ OFFICER = Principal(
     PrincipalKind.OFFICER,
     client_id="crashtest001",
     display_name="审核员",
-    scopes=frozenset({ClientScope.REPAIR_REVIEW, ClientScope.BUREAU_MARKET,
-                      ClientScope.BUREAU_NATIONAL}),
+    scopes=frozenset({ClientScope.REPAIR_REVIEW, bureau_scope("market"),
+                      bureau_scope("national")}),
 )  # fmt: skip
 
 

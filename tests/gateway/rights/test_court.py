@@ -9,6 +9,7 @@ from credit.calendar import STATUTORY
 from credit.publicity import visible_to_public
 from credit.records import RecordKind, Source
 from credit.rights import CaseKind, RightsPolicy, case_deadline
+from gateway.rights import desk_of
 from simulators.world import World
 from tests.gateway.rights.conftest import POLICY, TODAY, Caller, codes, gql
 from tests.gateway.rights.test_workflows import DECIDE, OBJECT, delivered
@@ -39,7 +40,9 @@ async def test_an_objection_to_my_own_court_entry(
     assert {e["node"]["id"]: e["node"]["rightsState"] for e in edges}[record.id] == (
         "OBJECTION_PENDING"
     )
-    due = case_deadline(CaseKind.OBJECTION, Source.COURT, TODAY, STATUTORY, RightsPolicy())
+    rules = desk_of(Source.COURT)
+    assert rules is not None
+    due = case_deadline(CaseKind.OBJECTION, Source.COURT, rules, TODAY, STATUTORY, RightsPolicy())
     assert case["deadline"] == due.due_on.isoformat()
     assert "最高人民法院" in case["deadlineBasis"]
     upheld = {"caseId": case["id"], "outcome": "UPHELD", "reasons": ["已执行完毕，依法删除"],

@@ -13,6 +13,7 @@ from credit.calendar import STATUTORY
 from credit.records import CreditRecord
 from credit.rights import CaseKind, RightsPolicy, case_deadline
 from gateway.database import Database
+from gateway.rights import desk_of
 from gateway.settings import Settings
 from tests.fakes.servers import serve_app
 from tests.gateway.rights.conftest import (
@@ -39,7 +40,11 @@ async def test_overdue_cases_are_flagged_and_counted(
     uscc, rep, record = firms(repairable_today)
     async with rights_as(citizen=rep, represents=(uscc,)) as me:
         case = (await gql(me, APPLY, i=repair_input(uscc, record)))["data"]["applyCreditRepair"]
-    due = case_deadline(CaseKind.REPAIR, record.source, TODAY, STATUTORY, RightsPolicy()).due_on
+    rules = desk_of(record.source)
+    assert rules is not None
+    due = case_deadline(
+        CaseKind.REPAIR, record.source, rules, TODAY, STATUTORY, RightsPolicy()
+    ).due_on
     assert case["deadline"] == due.isoformat()
     assert case["overdue"] is False
     bureau = record.source.name
