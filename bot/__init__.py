@@ -4,7 +4,7 @@
     webhook.py    webhook mode: a Starlette route checking Telegram's secret-token header
     run.py        ``creditgw bot``;  terminal.py  ``creditgw chat`` (the demo's fake server)
     graphql.py    the gateway client: bot/operations/*.graphql sent by hash
-    names.py      the gateway's names for sources and record kinds (the bureaus' labels)
+    names.py      the gateway's names for sources and record kinds, and the kinds' polarity
     handlers/     the flows, one router each (built by factories): binding, credit, consents,
                   pre-check, rights (objections, repairs, my cases), start (menu, free text)
     intents.py, render.py, texts.py, keyboards.py, state.py, settings.py

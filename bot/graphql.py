@@ -133,6 +133,14 @@ class GatewayClient:
             self._names = Names.of((await self.execute("Names")).data)
         return self._names
 
+    async def negative_kinds(self) -> list[str]:
+        """The record kinds offered for repair and objection: those the gateway declares
+        ``NEGATIVE`` (never an empty filter, which would mean every kind)."""
+        negative = (await self.names()).negative
+        if not negative:
+            raise GatewayUnavailable("the gateway named no negative record kinds")
+        return list(negative)
+
     async def execute(
         self,
         operation: str,

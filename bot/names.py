@@ -1,10 +1,14 @@
-"""The Chinese names of the gateway's sources and record kinds, read from the gateway.
+"""The Chinese names of the gateway's sources and record kinds, and each kind's polarity,
+read from the gateway.
 
 The bureaus declare them (a bureau added to the gateway's registry is named at once); the bot
-keeps no table of its own.  A code the names do not know is shown as it is.
+keeps no table of its own.  A code the names do not know is shown as it is.  A kind's
+polarity (``NEGATIVE``, ``POSITIVE``, ``NEUTRAL``) says whether its records count against their
+subject: the negative kinds are the ones offered for repair and objection.
 
     names = Names.of(result.data)      # from the ``Names`` operation
     names.source("court"), names.kind("PATENT")   # "法院", "专利权"
+    names.negative                     # ("ADMIN_PENALTY", …, "CUSTOMS_DISHONEST")
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ __all__ = ["Names"]
 class Names:
     sources: Mapping[str, str] = field(default_factory=dict)  # "court" → "法院"
     kinds: Mapping[str, str] = field(default_factory=dict)  # "PATENT" → "专利权"
+    polarities: Mapping[str, str] = field(default_factory=dict)  # "PATENT" → "POSITIVE"
 
     @classmethod
     def of(cls, data: Mapping[str, Any] | None) -> Names:
@@ -28,6 +33,7 @@ class Names:
         return cls(
             sources={s["source"].lower(): s["name"] for s in data.get("sources") or ()},
             kinds={k["kind"]: k["name"] for k in data.get("recordKinds") or ()},
+            polarities={k["kind"]: k["polarity"] for k in data.get("recordKinds") or ()},
         )
 
     def __bool__(self) -> bool:
@@ -40,3 +46,12 @@ class Names:
 
     def kind(self, code: str) -> str:
         return self.kinds.get(code, code)
+
+    def polarity(self, code: str) -> str | None:
+        """``NEGATIVE``, ``POSITIVE`` or ``NEUTRAL``; ``None`` for a kind it does not know."""
+        return self.polarities.get(code)
+
+    @property
+    def negative(self) -> tuple[str, ...]:
+        """The kinds whose records count against their subject, in the gateway's order."""
+        return tuple(k for k, p in self.polarities.items() if p == "NEGATIVE")

@@ -122,12 +122,12 @@ def records_text(
     return _with_note("\n".join(lines), missing, names)
 
 
-POSITIVE_KINDS = frozenset({"RED_LIST", "PERMIT", "COMMITMENT", "EVALUATION"})
-
-
-def _repair_line(node: Mapping[str, Any], today: dt.date) -> str:
-    if node["kind"] in POSITIVE_KINDS:
+def _repair_line(node: Mapping[str, Any], names: Names, today: dt.date) -> str:
+    polarity = names.polarity(node["kind"])  # as the gateway's record kinds declare it
+    if polarity == "POSITIVE":
         return "修复：这是守信、许可或评价类信息，不是失信记录，无需修复。"
+    if polarity == "NEUTRAL":
+        return "修复：这是登记、申报类信息，不是失信记录，无需修复。"
     status = node.get("repairStatus", "NONE")
     if status == "REPAIRED":
         return f"修复：已于 {node.get('repairedOn') or '—'} 修复，不再公示、不再向金融机构共享。"
@@ -174,7 +174,7 @@ def record_detail_text(
         end = f"公示至 {until}" if until else "公示至履行义务或移出为止"
         now = "，今日公示中" if publicity.get("visibleNow") else "，已停止公示"
         lines.append(f"公示：{end}{now}（{publicity.get('legalBasis', '')}）")
-    lines.append(_repair_line(node, today))
+    lines.append(_repair_line(node, names, today))
     mine = [a["message"] for a in advice or () if a.get("recordId") == node["id"]]
     if mine:
         lines += ["怎么办：", *(f"· {m}" for m in mine)]

@@ -32,7 +32,7 @@ from connectors.protocol import Grant
 from connectors.provenance import Sourced
 from credit.access import ConsentScope
 from credit.money import yuan
-from credit.records import CreditRecord, Severity, Source, declare_kind
+from credit.records import CreditRecord, Polarity, Severity, Source, declare_kind
 from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "CUSTOMS", "CustomsConnector"]
@@ -48,6 +48,7 @@ SCOPE = ConsentScope.declare("customs", Label("海关进出口申报信息", "De
 REGISTRATION = declare_kind(
     "CUSTOMS_REGISTRATION",
     Label("海关备案（进出口货物收发货人）", "Customs registration as a trader"),
+    polarity=Polarity.NEUTRAL,
     source=CUSTOMS,
     section="ADMINISTRATIVE",
     basis=f"海关进出口货物收发货人备案信息在备案有效期内公示；信用等级依{RULES}认定",
@@ -55,6 +56,7 @@ REGISTRATION = declare_kind(
 CERTIFIED = declare_kind(
     "CUSTOMS_CERTIFIED",
     Label("海关高级认证企业", "Customs AEO-certified enterprise"),
+    polarity=Polarity.POSITIVE,
     source=CUSTOMS,
     section="HONESTY",
     basis=f"{RULES}：高级认证企业在认证有效期内公示",
@@ -62,6 +64,7 @@ CERTIFIED = declare_kind(
 DISHONEST = declare_kind(
     "CUSTOMS_DISHONEST",
     Label("海关失信企业", "Enterprise rated dishonest by customs"),
+    polarity=Polarity.NEGATIVE,
     source=CUSTOMS,
     section="SERIOUS_LISTS",
     basis=f"{RULES}：失信企业在认定期间公示，信用修复或重新认定后不再公示",
@@ -69,6 +72,7 @@ DISHONEST = declare_kind(
 DECLARED = declare_kind(
     "CUSTOMS_DECLARATION",
     Label("海关月度进出口申报", "Monthly declared imports and exports"),
+    polarity=Polarity.NEUTRAL,
     source=CUSTOMS,
     section=None,
     basis="进出口申报数据不公示，经企业授权向金融机构提供",

@@ -27,7 +27,7 @@ from connectors.errors import ConnectorError, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
 from credit.money import yuan
-from credit.records import CreditRecord, Source, declare_kind
+from credit.records import CreditRecord, Polarity, Source, declare_kind
 from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "IP", "IpConnector"]
@@ -42,6 +42,7 @@ IP = Source.declare("ip", Label("知识产权", "Intellectual property"))
 PATENT = declare_kind(
     "PATENT",
     Label("专利权", "Patent"),
+    polarity=Polarity.POSITIVE,
     source=IP,
     section="ADMINISTRATIVE",
     basis="专利权经国家知识产权局授权公告，在专利权有效期内公示",
@@ -49,6 +50,7 @@ PATENT = declare_kind(
 TRADEMARK = declare_kind(
     "TRADEMARK",
     Label("注册商标专用权", "Registered trademark"),
+    polarity=Polarity.POSITIVE,
     source=IP,
     section="ADMINISTRATIVE",
     basis="注册商标经核准注册公告，在注册有效期内公示",
@@ -56,6 +58,7 @@ TRADEMARK = declare_kind(
 PLEDGE = declare_kind(
     "IP_PLEDGE",
     Label("知识产权质押登记", "Pledge of intellectual property"),
+    polarity=Polarity.NEUTRAL,
     source=IP,
     section="ADMINISTRATIVE",
     basis="专利权、注册商标专用权质押登记信息在质押期间公示，注销登记后不再公示",

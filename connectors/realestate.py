@@ -30,7 +30,7 @@ from connectors.protocol import Grant
 from connectors.provenance import Sourced
 from credit.access import ConsentScope
 from credit.money import yuan
-from credit.records import CreditRecord, Source, declare_kind
+from credit.records import CreditRecord, Polarity, Source, declare_kind
 from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "REAL_ESTATE", "RealEstateConnector"]
@@ -47,6 +47,7 @@ SCOPE = ConsentScope.declare(
 HELD = declare_kind(
     "REAL_ESTATE",
     Label("不动产权利", "Real estate held"),
+    polarity=Polarity.NEUTRAL,
     source=REAL_ESTATE,
     section=None,
     basis=GATED,
@@ -54,6 +55,7 @@ HELD = declare_kind(
 MORTGAGE = declare_kind(
     "MORTGAGE",
     Label("不动产抵押登记", "Mortgage on real estate"),
+    polarity=Polarity.NEUTRAL,
     source=REAL_ESTATE,
     section=None,
     basis=GATED,
@@ -61,6 +63,7 @@ MORTGAGE = declare_kind(
 SEIZURE = declare_kind(
     "SEIZURE",
     Label("不动产查封登记", "Court seizure of real estate"),
+    polarity=Polarity.NEUTRAL,
     source=REAL_ESTATE,
     section=None,
     basis=GATED,

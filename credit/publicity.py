@@ -47,7 +47,6 @@ from credit.regimes import Regime
 
 __all__ = [
     "LISTING_KINDS",
-    "POSITIVE_KINDS",
     "Escalation",
     "PublicityPolicy",
     "PublicityWindow",
@@ -62,11 +61,6 @@ __all__ = [
     "shareable_with_bank",
     "visible_to_public",
 ]
-
-POSITIVE_KINDS = frozenset(
-    {RecordKind.PERMIT, RecordKind.RED_LIST, RecordKind.COMMITMENT, RecordKind.EVALUATION}
-)
-"""Records shown while valid (from ``publish_from`` through ``ended_on``)."""
 
 LISTING_KINDS = frozenset(
     {

@@ -26,6 +26,7 @@ __all__ = [
     "OperatingStatus",
     "Performance",
     "Person",
+    "Polarity",
     "RecordKind",
     "Registration",
     "RepairStatus",
@@ -148,11 +149,24 @@ class Performance(StrEnum):
     FULL = "全部履行"
 
 
+class Polarity(StrEnum):
+    """Whether records of a kind count against their subject: what repair and objection
+    offers are about (the bot's 怎么修复 / 我要异议 / 申请信用修复 lists)."""
+
+    NEGATIVE = "NEGATIVE"  # 失信、警示 information (DOMAIN.md §2 "negative record")
+    POSITIVE = "POSITIVE"  # 守信激励, permits and rights granted, commitments, evaluations
+    NEUTRAL = "NEUTRAL"  # facts that are neither: registrations, declarations, holdings
+
+
+_POLARITY: dict[str, Polarity] = {}
+
+
 class RecordKind(OpenEnum):
     """Each kind is one publicity regime of DOMAIN.md §2 (or a positive record).
 
     An open set: a bureau bringing records of a new kind declares it with
-    :func:`declare_kind` (its label, its report section and the rule that keeps it public).
+    :func:`declare_kind` (its label, its polarity, its report section and the rule that keeps
+    it public).
     """
 
     ADMIN_PENALTY: ClassVar[RecordKind]  # 行政处罚 (双公示), NDRC Order 36
@@ -167,32 +181,51 @@ class RecordKind(OpenEnum):
     COMMITMENT: ClassVar[RecordKind]  # 信用承诺 (platform)
     EVALUATION: ClassVar[RecordKind]  # 信用评价 (platform)
 
+    @property
+    def polarity(self) -> Polarity:
+        """Whether its records count against their subject (as declared with the kind)."""
+        return _POLARITY[self]
 
-RecordKind.ADMIN_PENALTY = RecordKind.declare(
-    "ADMIN_PENALTY", Label("行政处罚（双公示）", "Administrative penalty")
+
+def _kind(value: str, label: Label, polarity: Polarity) -> RecordKind:
+    kind = RecordKind.declare(value, label)
+    _POLARITY[kind] = polarity
+    return kind
+
+
+RecordKind.ADMIN_PENALTY = _kind(
+    "ADMIN_PENALTY", Label("行政处罚（双公示）", "Administrative penalty"), Polarity.NEGATIVE
 )
-RecordKind.MARKET_PENALTY = RecordKind.declare(
-    "MARKET_PENALTY", Label("市场监管行政处罚", "Market-regulation penalty")
+RecordKind.MARKET_PENALTY = _kind(
+    "MARKET_PENALTY", Label("市场监管行政处罚", "Market-regulation penalty"), Polarity.NEGATIVE
 )
-RecordKind.PERMIT = RecordKind.declare("PERMIT", Label("行政许可", "Administrative permit"))
-RecordKind.JUDGMENT_DEFAULTER = RecordKind.declare(
-    "JUDGMENT_DEFAULTER", Label("失信被执行人", "Judgment defaulter")
+RecordKind.PERMIT = _kind("PERMIT", Label("行政许可", "Administrative permit"), Polarity.POSITIVE)
+RecordKind.JUDGMENT_DEFAULTER = _kind(
+    "JUDGMENT_DEFAULTER", Label("失信被执行人", "Judgment defaulter"), Polarity.NEGATIVE
 )
-RecordKind.CONSUMPTION_RESTRICTION = RecordKind.declare(
-    "CONSUMPTION_RESTRICTION", Label("限制消费令", "Consumption restriction order")
+RecordKind.CONSUMPTION_RESTRICTION = _kind(
+    "CONSUMPTION_RESTRICTION",
+    Label("限制消费令", "Consumption restriction order"),
+    Polarity.NEGATIVE,
 )
-RecordKind.ABNORMAL_OPERATION = RecordKind.declare(
-    "ABNORMAL_OPERATION", Label("经营异常名录", "Abnormal-operations list")
+RecordKind.ABNORMAL_OPERATION = _kind(
+    "ABNORMAL_OPERATION", Label("经营异常名录", "Abnormal-operations list"), Polarity.NEGATIVE
 )
-RecordKind.SERIOUS_VIOLATION = RecordKind.declare(
-    "SERIOUS_VIOLATION", Label("严重违法失信名单", "Serious-violation list")
+RecordKind.SERIOUS_VIOLATION = _kind(
+    "SERIOUS_VIOLATION", Label("严重违法失信名单", "Serious-violation list"), Polarity.NEGATIVE
 )
-RecordKind.SERIOUS_DISHONESTY = RecordKind.declare(
-    "SERIOUS_DISHONESTY", Label("严重失信主体名单（全国）", "National serious-dishonesty list")
+RecordKind.SERIOUS_DISHONESTY = _kind(
+    "SERIOUS_DISHONESTY",
+    Label("严重失信主体名单（全国）", "National serious-dishonesty list"),
+    Polarity.NEGATIVE,
 )
-RecordKind.RED_LIST = RecordKind.declare("RED_LIST", Label("守信激励（红名单）", "Red list"))
-RecordKind.COMMITMENT = RecordKind.declare("COMMITMENT", Label("信用承诺", "Credit commitment"))
-RecordKind.EVALUATION = RecordKind.declare("EVALUATION", Label("信用评价", "Credit evaluation"))
+RecordKind.RED_LIST = _kind("RED_LIST", Label("守信激励（红名单）", "Red list"), Polarity.POSITIVE)
+RecordKind.COMMITMENT = _kind(
+    "COMMITMENT", Label("信用承诺", "Credit commitment"), Polarity.POSITIVE
+)
+RecordKind.EVALUATION = _kind(
+    "EVALUATION", Label("信用评价", "Credit evaluation"), Polarity.POSITIVE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +243,17 @@ KIND_TRAITS: dict[RecordKind, KindTraits] = {}
 
 
 def declare_kind(
-    value: str, label: Label, *, source: Source, section: str | None, basis: str
+    value: str,
+    label: Label,
+    *,
+    polarity: Polarity,
+    source: Source,
+    section: str | None,
+    basis: str,
 ) -> RecordKind:
-    """A record kind a bureau brings: named, placed in the report, shown while in force."""
-    kind = RecordKind.declare(value, label)
+    """A record kind a bureau brings: named, negative or not, placed in the report, shown
+    while in force."""
+    kind = _kind(value, label, polarity)
     KIND_TRAITS[kind] = KindTraits(source, section, basis)
     return kind
 

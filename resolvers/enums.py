@@ -18,6 +18,7 @@ __all__ = [
     "CreditClass",
     "Matter",
     "Performance",
+    "Polarity",
     "RecordKind",
     "RepairStatus",
     "ReportSectionKey",
@@ -46,6 +47,19 @@ else:
         ),
         name="RecordKind",
         description="信用记录类别 / Kind of credit record",
+    )
+
+
+@strawberry.enum(description="记录性质 / Whether records of a kind count against their subject")
+class Polarity(Enum):
+    NEGATIVE = strawberry.enum_value(
+        "NEGATIVE", description="失信、警示类（可申请修复或提出异议） / Negative (dishonesty)"
+    )
+    POSITIVE = strawberry.enum_value(
+        "POSITIVE", description="守信、许可、承诺或评价类 / Positive (incentives, permits)"
+    )
+    NEUTRAL = strawberry.enum_value(
+        "NEUTRAL", description="登记、申报等事实 / Neither (registrations, declarations)"
     )
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from credit.policy import PublicityPolicy
 from credit.records import (
     CreditRecord,
+    Polarity,
     RecordKind,
     Severity,
     SocialInsuranceMonth,
@@ -43,19 +44,7 @@ from simulators.penalty_facts import penalty_records
 from simulators.subject import Subject, subject_rng
 from simulators.tax_facts import TaxLedger, tax_ledger
 
-__all__ = ["NEGATIVE_KINDS", "SubjectFacts", "derive_facts"]
-
-NEGATIVE_KINDS = frozenset(
-    {
-        RecordKind.ADMIN_PENALTY,
-        RecordKind.MARKET_PENALTY,
-        RecordKind.JUDGMENT_DEFAULTER,
-        RecordKind.CONSUMPTION_RESTRICTION,
-        RecordKind.ABNORMAL_OPERATION,
-        RecordKind.SERIOUS_VIOLATION,
-        RecordKind.SERIOUS_DISHONESTY,
-    }
-)
+__all__ = ["SubjectFacts", "derive_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +84,7 @@ class SubjectFacts:
 
     @property
     def has_negative(self) -> bool:
-        return any(r.kind in NEGATIVE_KINDS for r in self.records())
+        return any(r.kind.polarity is Polarity.NEGATIVE for r in self.records())
 
 
 def derive_facts(

@@ -34,20 +34,11 @@ __all__ = ["open_view", "router"]
 RECORDS_PAGE = 5
 LOG_PAGE = 8
 VIEWS = frozenset({"status", "records", "repair", "log"})
-# What can need repairing: the negative kinds (red lists, permits, commitments are not).
-NEGATIVE_KINDS = [
-    "ADMIN_PENALTY",
-    "MARKET_PENALTY",
-    "JUDGMENT_DEFAULTER",
-    "CONSUMPTION_RESTRICTION",
-    "ABNORMAL_OPERATION",
-    "SERIOUS_VIOLATION",
-    "SERIOUS_DISHONESTY",
-]
 
 
-def _filter(view: str) -> dict[str, Any] | None:
-    return {"kinds": NEGATIVE_KINDS} if view == "repair" else None
+async def _filter(gateway: GatewayClient, view: str) -> dict[str, Any] | None:
+    """What can need repairing: the kinds the gateway declares negative."""
+    return {"kinds": await gateway.negative_kinds()} if view == "repair" else None
 
 
 _OPERATIONS = {  # view → (for myself, for a firm)
@@ -150,7 +141,7 @@ async def _records(
     variables = {
         "first": RECORDS_PAGE,
         "after": after,
-        "filter": _filter(view),
+        "filter": await _filter(gateway, view),
         "withAdvice": False,
     }
     found, result = await _ask(gateway, token, "records", subject, **variables)
@@ -194,7 +185,12 @@ async def _detail(
         return
     view = ref.v if ref.v in ("records", "repair") else "records"
     page, after = await cursor_for(state, view, ref.s, ref.p)
-    variables = {"first": RECORDS_PAGE, "after": after, "filter": _filter(view), "withAdvice": True}
+    variables = {
+        "first": RECORDS_PAGE,
+        "after": after,
+        "filter": await _filter(gateway, view),
+        "withAdvice": True,
+    }
     found, result = await _ask(gateway, token, "records", subject, **variables)
     edges = (found or {}).get("records", {}).get("edges", [])
     if page != ref.p or not 0 <= ref.i < len(edges):

@@ -40,15 +40,6 @@ __all__ = [
 log = logging.getLogger("bot")
 
 RIGHTS_FLOWS = frozenset({"objection", "apply_repair"})
-_NEGATIVE = [
-    "ADMIN_PENALTY",
-    "MARKET_PENALTY",
-    "JUDGMENT_DEFAULTER",
-    "CONSUMPTION_RESTRICTION",
-    "ABNORMAL_OPERATION",
-    "SERIOUS_VIOLATION",
-    "SERIOUS_DISHONESTY",
-]
 _RIGHTS_STATE = {
     "OBJECTION_PENDING": "异议处理中",
     "REPAIR_PENDING": "修复审核中",
@@ -122,7 +113,8 @@ async def open_rights(
 async def _records(
     event: Event, gateway: GatewayClient, token: str, action: str, s: int, subject: SubjectRef
 ) -> None:
-    variables: dict[str, Any] = {"filter": {"kinds": _NEGATIVE, "visibleNow": True}}
+    kinds = await gateway.negative_kinds()  # as the gateway's record kinds declare them
+    variables: dict[str, Any] = {"filter": {"kinds": kinds, "visibleNow": True}}
     if subject.is_self:
         result = await gateway.execute("MyRightsRecords", variables, token=token)
         found = ((result.data or {}).get("me") or {}).get("person")

@@ -12,7 +12,7 @@ import pytest
 from bot.app import BotApp
 from bot.render import missing_note, record_detail_text, record_line
 from connectors.registry import bureaus
-from credit.records import KIND_TRAITS, Person
+from credit.records import KIND_TRAITS, Person, RecordKind
 from simulators.world import World
 from tests.bot.chat import Chat
 from tests.connectors.cases import added_public_records
@@ -52,6 +52,16 @@ async def test_a_record_of_each_new_bureau_shows_its_chinese_names(bot: BotApp) 
             detail = record_detail_text(node, None, names, today=dt.date(2026, 11, 22))
             assert detail.startswith(f"🔎 {kind.label.zh}"), detail
             assert str(kind) not in line + detail
+
+
+@pytest.mark.parametrize("storage", ["memory"], indirect=True)
+async def test_each_kinds_polarity_is_read_from_the_gateway(bot: BotApp) -> None:
+    names = await bot.gateway.names()
+    for kind in RecordKind.members():
+        assert names.polarity(str(kind)) == kind.polarity.value
+    assert "CUSTOMS_DISHONEST" in names.negative  # declared by the customs connector
+    assert "CUSTOMS_CERTIFIED" not in names.negative
+    assert await bot.gateway.negative_kinds() == list(names.negative)
 
 
 @pytest.mark.parametrize("storage", ["memory"], indirect=True)

@@ -54,3 +54,15 @@ def test_a_penalty_shows_its_decision_number_and_nothing_a_bureau_did_not_state(
     assert "决定书文号：兴市监处罚〔2025〕12号" in text
     assert "执行法院" not in text
     assert "履行情况" not in text
+
+
+def test_whether_a_record_needs_repair_follows_its_kinds_polarity() -> None:
+    names = Names(polarities={"CUSTOMS_REGISTRATION": "NEUTRAL", "CUSTOMS_CERTIFIED": "POSITIVE"})
+    registration = _node(kind="CUSTOMS_REGISTRATION", severity=None)
+    certified = _node(kind="CUSTOMS_CERTIFIED", severity=None)
+    negative = _node(publicity={"published": True, "visibleNow": True, "legalBasis": "第十条"})
+    assert "登记、申报类信息，不是失信记录" in record_detail_text(
+        registration, None, names, today=TODAY
+    )
+    assert "守信、许可或评价类信息" in record_detail_text(certified, None, names, today=TODAY)
+    assert "不是失信记录" not in record_detail_text(negative, None, names, today=TODAY)

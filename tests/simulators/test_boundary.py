@@ -14,6 +14,7 @@ from credit.records import (
     CreditRecord,
     OperatingStatus,
     Performance,
+    Polarity,
     RecordKind,
     RepairStatus,
     Severity,
@@ -22,7 +23,7 @@ from credit.records import (
 )
 from credit.regimes import Anchor
 from simulators.boundary import ENTERPRISE_CASES, PERSON_CASE
-from simulators.facts import NEGATIVE_KINDS, SubjectFacts
+from simulators.facts import SubjectFacts
 from simulators.national_facts import MAJOR_TAX_LIST
 from simulators.world import World
 
@@ -41,7 +42,7 @@ def _only(records: tuple[CreditRecord, ...]) -> CreditRecord:
 
 
 def _negatives(facts: SubjectFacts) -> list[CreditRecord]:
-    return [r for r in facts.records() if r.kind in NEGATIVE_KINDS]
+    return [r for r in facts.records() if r.kind.polarity is Polarity.NEGATIVE]
 
 
 def test_every_case_is_an_active_enterprise_with_a_grown_up_representative(world: World) -> None:

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from credit.access import ClientScope, bureau_scope, person_subject_key
 from credit.policy import PublicityPolicy
 from credit.publicity import publicity_window, visible_to_public
-from credit.records import CreditRecord, OperatingStatus
+from credit.records import CreditRecord, OperatingStatus, Polarity
 from gateway.app import create_app
 from gateway.auth.clients import ClientKind, add_client
 from gateway.auth.demo import ensure_demo_clients
@@ -30,7 +30,6 @@ from gateway.demo import ensure_demo_bot, with_bureaus
 from gateway.migrations import apply_migrations
 from gateway.seed import seed_platform
 from gateway.settings import DEMO_SUBJECT_KEY_SECRET, Settings, load_settings
-from simulators.facts import NEGATIVE_KINDS
 from simulators.runner import RunningBureau, run_bureaus
 from simulators.world import World, WorldConfig
 from tests.conftest import TEST_WORLD, fresh_database, live_binding
@@ -177,7 +176,7 @@ def _penalties(
         facts = world.facts(code)
         assert facts is not None
         for record in facts.records():
-            if record.kind in NEGATIVE_KINDS and wanted(record):
+            if record.kind.polarity is Polarity.NEGATIVE and wanted(record):
                 yield code, record
 
 

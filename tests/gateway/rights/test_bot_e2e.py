@@ -26,6 +26,7 @@ from tests.gateway.rights.conftest import (
     not_yet_repairable,
     repairable_today,
 )
+from tests.gateway.rights.test_customs import rated_dishonest
 from tests.gateway.rights.test_workflows import DECIDE, RECORDS, delivered, shown
 
 Pick = Callable[[Callable[[CreditRecord], bool]], tuple[str, str, CreditRecord]]
@@ -218,3 +219,27 @@ async def test_an_objection_through_the_chat_upheld_changes_the_record_and_the_c
         after = await gql(public, RECORDS, c=uscc)
     assert record.id not in shown(after)
     assert after["data"]["enterprise"]["classification"] != before
+
+
+async def test_a_customs_dishonest_rating_is_offered_to_repair_and_to_object_to(
+    chat: Chat, rights_world: World, used_firms: set[str]
+) -> None:
+    """A kind a later bureau declares negative (海关失信企业) is offered as every negative
+    record is: the bot reads the kinds' polarity from the gateway, and keeps no list."""
+    uscc, rep, record_id = rated_dishonest(rights_world, used_firms)
+    firm = rights_world.registrations[uscc].name
+    await chat.bind(rights_world.persons[rep])
+    pages = [(await chat.say("怎么修复", pick=firm)).text]
+    while any("下一页" in text for text, _ in chat.last.buttons):  # type: ignore[union-attr]
+        pages.append((await chat.tap("下一页")).text)
+    assert "[海关失信企业·严重] 海关失信企业" in "\n".join(pages)
+    assert "海关高级认证" not in "\n".join(pages)  # positive kinds need no repair
+    reply = await chat.say("我要异议")
+    if "对象" in reply.text:
+        await chat.tap(firm)
+    data = next(d for _, d in chat.last.buttons if record_id in d)  # type: ignore[union-attr]
+    await chat.press(data)
+    filed = await chat.say("本企业欠税已于认定前缴清，失信认定有误。")
+    assert "已受理" in filed.text, filed.text
+    assert "未见法定时限，按本平台配置：15个工作日内处理" in filed.text  # customs: general rule
+    assert "异议处理中" in filed.text
