@@ -34,7 +34,7 @@ from connectors.registry import ConnectorSet, build_connector_set
 from connectors.rights import DecisionDesk
 from connectors.transport import AiohttpTransport
 from gateway.access_log import AccessLogMiddleware, MetricsEndpoint, OperationTally
-from gateway.auth.client_cache import listening
+from gateway.auth.client_cache import Listened, listening
 from gateway.bureau_observer import GatewayObserver
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
@@ -44,6 +44,7 @@ from gateway.metrics import GatewayMetrics
 from gateway.migrations import apply_migrations
 from gateway.request_id import RequestIdMiddleware
 from gateway.response_cache import ResponseCache
+from gateway.rights.index import CaseRecordIndex
 from gateway.rights.outbox import Outbox, holds_record
 from gateway.rights.service import DECIDING_SOURCES, open_case_counts
 from gateway.settings import Settings, person_key_secret, report_signing_key
@@ -141,15 +142,16 @@ def create_app(
             if owned_provider is not None:
                 stack.callback(shutdown, owned_provider)
             responses = None
+            # Which records have a rights case, and (below) the platform's rows, stay in memory
+            # while NOTIFY tells this replica of changes, on one listening connection.
+            case_records = CaseRecordIndex(db.pool)
+            listened: list[Listened] = [case_records]
             if settings.platform_cache_ttl_s > 0:
-                # The platform's rows stay in memory while NOTIFY tells this replica of changes.
                 cache = PlatformCache(
                     ttl_s=settings.platform_cache_ttl_s,
                     maxsize=settings.platform_cache_max_entries,
                 )
-                await stack.enter_async_context(
-                    listening(db.dsn, connectors.platform.use_cache(cache))
-                )
+                listened.append(connectors.platform.use_cache(cache))
                 if settings.response_cache_max_entries > 0:
                     responses = ResponseCache(
                         platform=cache,
@@ -165,6 +167,7 @@ def create_app(
                         redis=edge.redis,
                         namespace=urlsplit(db.dsn).path.strip("/"),
                     )
+            await stack.enter_async_context(listening(db.dsn, *listened))
             await stack.enter_async_context(edge.running(db.pool, dsn=db.dsn))
 
             # A revocation drops the consent's cached bureau answers here and, through Redis,
@@ -185,6 +188,7 @@ def create_app(
                 today=today,
                 rights_outbox=outbox,
                 responses=responses,
+                case_records=case_records,
             )
             metrics.rights_cases = functools.partial(open_case_counts, app.state.gateway)
             missing = settings.publicity.working_calendar().missing_years(today())
