@@ -32,7 +32,7 @@ from connectors.platform import PlatformCache
 from connectors.protocol import Connector
 from connectors.registry import ConnectorSet, build_connector_set
 from connectors.rights import DecisionDesk
-from connectors.transport import AiohttpTransport
+from connectors.transport import BureauClient, Http11Transport
 from gateway.access_log import AccessLogMiddleware, MetricsEndpoint, OperationTally
 from gateway.auth.client_cache import Listened, listening
 from gateway.bureau_observer import GatewayObserver
@@ -58,18 +58,13 @@ __all__ = ["bureau_client", "create_app"]
 log = logging.getLogger(__name__)
 
 
-def _transport(connections: int) -> httpx.AsyncBaseTransport:
-    # aiohttp's pool beneath httpx's API: httpcore's cost ~40 % of a cold request's CPU under
-    # load (issue 14; connectors.transport).  aiohttp sets TCP_NODELAY on its connections.
-    return AiohttpTransport(connections=connections)
-
-
 def bureau_client(settings: Settings) -> httpx.AsyncClient:
     """The client every bureau connector shares, with one connection pool per bureau.
 
-    One shared pool made each bureau call pay for every other bureau's connections (httpcore
-    scanned them all on each request) and churned them under load.  Each bureau's pool holds
-    as many connections as its bulkhead lets requests fly, all kept alive.
+    Each bureau's pool holds as many connections as its bulkhead lets requests fly, all kept
+    alive, so one bureau never waits for another's connections.  Beneath httpx's API the bytes
+    go over :class:`~connectors.transport.Http11Transport`: httpcore's pool, then aiohttp's
+    request path, cost a third of a cold request's CPU (issue 14).
     """
     in_flight: dict[str, int] = {}  # bureaus behind one origin share its pool
     for name in type(settings.bureaus).model_fields:
@@ -78,10 +73,7 @@ def bureau_client(settings: Settings) -> httpx.AsyncClient:
             url = httpx.URL(config.url)
             origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
             in_flight[origin] = in_flight.get(origin, 0) + config.max_in_flight
-    mounts: dict[str, httpx.AsyncBaseTransport | None] = {
-        origin: _transport(n) for origin, n in in_flight.items()
-    }
-    return httpx.AsyncClient(transport=_transport(100), mounts=mounts)
+    return BureauClient(Http11Transport(connections=100, per_origin=in_flight))
 
 
 def rights_outbox(
