@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 import orjson
+from cachetools import LRUCache
 
 from connectors.breaker import CircuitBreaker
 from connectors.bulkhead import Bulkhead
@@ -80,6 +81,9 @@ class HttpBureau:
                 f"{sorted(unknown)}; known: {list(self.kinds)}"
             )
         self._client = client
+        # Parsed once per path (parsing the host costs about what building the request does);
+        # bounded, since a few paths name a subject.
+        self._urls: LRUCache[str, httpx.URL] = LRUCache(maxsize=64)
         self._config = config
         self._clock = clock
         self._observer = observer
@@ -158,9 +162,12 @@ class HttpBureau:
         headers: Mapping[str, str] | None,
     ) -> httpx.Response:
         """One attempt; a non-2xx answer or a transport failure raises a ConnectorError."""
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = httpx.URL(self._config.url.rstrip("/") + path)
         request = self._client.build_request(
             method,
-            self._config.url.rstrip("/") + path,
+            url,
             content=None if json is None else orjson.dumps(json),
             params=params,
             headers={

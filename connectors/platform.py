@@ -13,6 +13,10 @@ changes: every insert, update, delete or truncate of the three tables sends ``NO
 creditgw_platform, '<subject code>'`` (``'*'``: many or all changed; ``0008_platform_notify.sql``)
 in the committing transaction, and the gateway's listener drops what it names.  Without the
 listener nothing is kept; an entry lives at most ``ttl_s`` if a notification goes astray.
+While it listens the cache also knows which subjects have any platform row at all (a
+:class:`~connectors.presence.PresenceIndex` of their codes, told of each new one by the same
+notifications), so a subject with none — most of those a cold request asks about — is answered
+without a query.
 
     platform = PlatformConnector(pool)
     await platform.red_lists(codes)     # dict[code, Sourced[tuple[CreditRecord, ...]]] RED_LIST
@@ -31,6 +35,7 @@ from cachetools import TTLCache
 from connectors.bureau import Bureau, BureauParts
 from connectors.clock import SYSTEM_CLOCK, Clock
 from connectors.errors import SourceTimeout, SourceUnavailable
+from connectors.presence import PresenceIndex
 from connectors.provenance import Provenance, Sourced
 from credit.records import CreditRecord, RecordKind, Source
 from credit.vocabulary import Label
@@ -74,6 +79,12 @@ _ALL = """
            NULL, scheme, evaluator, level, score, evaluated_on, evaluated_on
     FROM credit_evaluations WHERE subject_code = ANY($1::text[])
     ORDER BY part, subject_code, on_day, id"""
+
+_SUBJECTS = """
+    SELECT subject_code FROM red_list_entries
+    UNION SELECT subject_code FROM credit_commitments
+    UNION SELECT subject_code FROM credit_evaluations"""
+_SUBJECTS_TIMEOUT_S = 120.0  # a background load at start-up, not a request's
 
 
 def _red_list(row: Mapping[str, Any]) -> CreditRecord:
@@ -141,6 +152,7 @@ class PlatformCache:
         self._listening = False
         self.generation = 0  # advances on every drop: a read begun before one stores nothing
         self.on_change: list[Callable[[], None]] = []  # told of every drop (kept answers go)
+        self.presence: PresenceIndex | None = None  # subjects with any row (set by use_cache)
 
     @property
     def listening(self) -> bool:
@@ -148,6 +160,11 @@ class PlatformCache:
 
     def get(self, query: str, code: str) -> Sourced[Records] | None:
         return self._entries.get((query, code)) if self._listening else None
+
+    def may_hold(self, code: str) -> bool:
+        """False only when the platform surely holds no row about ``code``."""
+        presence = self.presence
+        return not self._listening or presence is None or presence.may_hold(code)
 
     def put(self, query: str, code: str, value: Sourced[Records], *, generation: int) -> None:
         if self._listening and generation == self.generation:
@@ -169,12 +186,18 @@ class PlatformCache:
 
     def _hear(self) -> None:
         self._listening = True
+        if self.presence is not None:
+            self.presence.start()
 
     def _deafen(self) -> None:
         self._listening = False
+        if self.presence is not None:
+            self.presence.stop()
         self.clear()
 
     def _notified(self, conn: object, pid: int, channel: str, payload: object) -> None:
+        if self.presence is not None:
+            self.presence.add(str(payload))
         self.drop(str(payload))
 
 
@@ -195,7 +218,13 @@ class PlatformConnector:
     def use_cache(self, cache: PlatformCache) -> PlatformCache:
         """Keep answers in ``cache`` (while it listens); returns it, for the listener."""
         self._cache = cache
+        cache.presence = PresenceIndex("platform", self._subjects)
         return cache
+
+    async def _subjects(self) -> list[str]:
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_SUBJECTS, timeout=_SUBJECTS_TIMEOUT_S)
+        return [row["subject_code"] for row in rows]
 
     def clear_cache(self) -> None:
         if self._cache is not None:
@@ -227,7 +256,7 @@ class PlatformConnector:
         missing = [code for code in wanted if code not in found]
         if missing:
             generation = cache.generation if cache is not None else 0
-            rows = await self._fetch(_ALL, missing)
+            rows = await self._fetch(_ALL, self._may_hold(missing))
             grouped: dict[str, tuple[list[CreditRecord], ...]] = {
                 code: ([], [], []) for code in missing
             }
@@ -267,7 +296,7 @@ class PlatformConnector:
                 return found
         generation = cache.generation if cache is not None else 0
         missing = [code for code in wanted if code not in found]
-        rows = await self._fetch(query, missing)
+        rows = await self._fetch(query, self._may_hold(missing))
         grouped: dict[str, list[CreditRecord]] = {code: [] for code in missing}
         for row in rows:
             grouped[row["subject_code"]].append(mapper(row))
@@ -279,6 +308,11 @@ class PlatformConnector:
             if cache is not None:
                 cache.put(query, code, Sourced(value, kept), generation=generation)
         return {code: found[code] for code in wanted}
+
+    def _may_hold(self, codes: list[str]) -> list[str]:
+        """The codes worth a query: those the platform may hold rows about."""
+        cache = self._cache
+        return codes if cache is None else [code for code in codes if cache.may_hold(code)]
 
     async def _fetch(self, query: str, codes: list[str]) -> list[asyncpg.Record]:
         """The one place asyncpg's failures become connector errors."""

@@ -32,9 +32,9 @@ from connectors.platform import PlatformCache
 from connectors.protocol import Connector
 from connectors.registry import ConnectorSet, build_connector_set
 from connectors.rights import DecisionDesk
-from connectors.transport import AiohttpTransport
+from connectors.transport import BureauClient, Http11Transport
 from gateway.access_log import AccessLogMiddleware, MetricsEndpoint, OperationTally
-from gateway.auth.client_cache import listening
+from gateway.auth.client_cache import Listened, listening
 from gateway.bureau_observer import GatewayObserver
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
@@ -44,6 +44,7 @@ from gateway.metrics import GatewayMetrics
 from gateway.migrations import apply_migrations
 from gateway.request_id import RequestIdMiddleware
 from gateway.response_cache import ResponseCache
+from gateway.rights.index import CaseRecordIndex
 from gateway.rights.outbox import Outbox, holds_record
 from gateway.rights.service import open_case_counts
 from gateway.settings import Settings, person_key_secret, report_signing_key
@@ -57,18 +58,13 @@ __all__ = ["bureau_client", "create_app"]
 log = logging.getLogger(__name__)
 
 
-def _transport(connections: int) -> httpx.AsyncBaseTransport:
-    # aiohttp's pool beneath httpx's API: httpcore's cost ~40 % of a cold request's CPU under
-    # load (issue 14; connectors.transport).  aiohttp sets TCP_NODELAY on its connections.
-    return AiohttpTransport(connections=connections)
-
-
 def bureau_client(settings: Settings) -> httpx.AsyncClient:
     """The client every bureau connector shares, with one connection pool per bureau.
 
-    One shared pool made each bureau call pay for every other bureau's connections (httpcore
-    scanned them all on each request) and churned them under load.  Each bureau's pool holds
-    as many connections as its bulkhead lets requests fly, all kept alive.
+    Each bureau's pool holds as many connections as its bulkhead lets requests fly, all kept
+    alive, so one bureau never waits for another's connections.  Beneath httpx's API the bytes
+    go over :class:`~connectors.transport.Http11Transport`: httpcore's pool, then aiohttp's
+    request path, cost a third of a cold request's CPU (issue 14).
     """
     in_flight: dict[str, int] = {}  # bureaus behind one origin share its pool
     for name in type(settings.bureaus).model_fields:
@@ -77,10 +73,7 @@ def bureau_client(settings: Settings) -> httpx.AsyncClient:
             url = httpx.URL(config.url)
             origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
             in_flight[origin] = in_flight.get(origin, 0) + config.max_in_flight
-    mounts: dict[str, httpx.AsyncBaseTransport | None] = {
-        origin: _transport(n) for origin, n in in_flight.items()
-    }
-    return httpx.AsyncClient(transport=_transport(100), mounts=mounts)
+    return BureauClient(Http11Transport(connections=100, per_origin=in_flight))
 
 
 def rights_outbox(
@@ -142,15 +135,16 @@ def create_app(
             if owned_provider is not None:
                 stack.callback(shutdown, owned_provider)
             responses = None
+            # Which records have a rights case, and (below) the platform's rows, stay in memory
+            # while NOTIFY tells this replica of changes, on one listening connection.
+            case_records = CaseRecordIndex(db.pool)
+            listened: list[Listened] = [case_records]
             if settings.platform_cache_ttl_s > 0:
-                # The platform's rows stay in memory while NOTIFY tells this replica of changes.
                 cache = PlatformCache(
                     ttl_s=settings.platform_cache_ttl_s,
                     maxsize=settings.platform_cache_max_entries,
                 )
-                await stack.enter_async_context(
-                    listening(db.dsn, connectors.platform.use_cache(cache))
-                )
+                listened.append(connectors.platform.use_cache(cache))
                 if settings.response_cache_max_entries > 0:
                     responses = ResponseCache(
                         platform=cache,
@@ -166,6 +160,7 @@ def create_app(
                         redis=edge.redis,
                         namespace=urlsplit(db.dsn).path.strip("/"),
                     )
+            await stack.enter_async_context(listening(db.dsn, *listened))
             await stack.enter_async_context(edge.running(db.pool, dsn=db.dsn))
 
             # A revocation drops the consent's cached bureau answers here and, through Redis,
@@ -186,6 +181,7 @@ def create_app(
                 today=today,
                 rights_outbox=outbox,
                 responses=responses,
+                case_records=case_records,
             )
             metrics.rights_cases = functools.partial(open_case_counts, app.state.gateway)
             missing = settings.publicity.working_calendar().missing_years(today())

@@ -25,9 +25,25 @@ import asyncpg
 
 from gateway.settings import Settings
 
-__all__ = ["Database", "EmbeddedPostgres", "open_database", "resolve_dsn"]
+__all__ = ["Database", "EmbeddedPostgres", "PooledConnection", "open_database", "resolve_dsn"]
 
 log = logging.getLogger(__name__)
+
+
+class PooledConnection(asyncpg.Connection):  # type: ignore[misc]
+    """A pool's connection, handed back without asyncpg's reset query.
+
+    On release asyncpg sends ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`` — a
+    round trip and a transaction of its own for every acquire, a third of a cold public
+    request's database work.  The gateway's pooled code keeps no session state to reset: locks
+    are transaction-scoped (the migrations' session lock is released in a ``finally``), cursors
+    live inside transactions, LISTEN has its own connection (:mod:`gateway.auth.client_cache`)
+    and nothing is ``SET``.  A transaction left open is still rolled back: asyncpg does that on
+    release whatever the reset query is.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
 
 
 class EmbeddedPostgres:
@@ -98,7 +114,10 @@ async def open_database(
     dsn, embedded = await resolve_dsn(settings)
     try:
         pool = await asyncpg.create_pool(
-            dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+            dsn,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            connection_class=PooledConnection,
         )
         try:
             yield Database(pool=pool, dsn=dsn, embedded=embedded)

@@ -17,6 +17,7 @@ from gateway.response_cache import ResponseCache
 from gateway.settings import Settings
 
 if TYPE_CHECKING:  # gateway.rights.outbox imports gateway.settings, not this module
+    from gateway.rights.index import CaseRecordIndex
     from gateway.rights.outbox import Outbox
 
 __all__ = ["GatewayState", "gateway_state"]
@@ -33,6 +34,7 @@ class GatewayState:
     today: Callable[[], dt.date] = field(default=dt.date.today)
     rights_outbox: Outbox | None = None  # delivers objection and repair decisions
     responses: ResponseCache | None = None  # kept public answers (gateway.response_cache)
+    case_records: CaseRecordIndex | None = None  # records with a rights case (gateway.rights)
 
 
 def gateway_state(connection: HTTPConnection) -> GatewayState:

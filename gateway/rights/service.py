@@ -63,6 +63,7 @@ from credit.rights.errors import (
 from gateway import audit
 from gateway.rights import store
 from gateway.rights.derived import decided_day, marks_of, stats_rows
+from gateway.rights.index import CaseRecordIndex
 from gateway.rights.store import StoredCase
 from gateway.settings import Settings
 from gateway.state import GatewayState
@@ -134,6 +135,7 @@ class GatewayRights:
         kick: Callable[[], None] = lambda: None,
         changed: Callable[[], None] = lambda: None,
         clock: Callable[[], dt.datetime] = utc_now,
+        index: CaseRecordIndex | None = None,
     ) -> None:
         self._pool = pool
         self._settings = settings
@@ -144,6 +146,7 @@ class GatewayRights:
         self._kick = kick
         self._changed = changed  # a case's state changed: kept public answers must go
         self._clock = clock
+        self._index = index  # records with a case (None: read every record's)
 
     @classmethod
     def for_request(
@@ -158,6 +161,7 @@ class GatewayRights:
             today=state.today,
             kick=outbox.kick if outbox is not None else (lambda: None),
             changed=state.responses.invalidate if state.responses is not None else (lambda: None),
+            index=state.case_records,
         )
 
     # --- shaping -----------------------------------------------------------------------------
@@ -268,6 +272,8 @@ class GatewayRights:
                     await self._audit(conn, [(earlier[0].subject_key, earlier[0].kind)], now)
                     return self._view(earlier[0], statement=True)
             await store.lock_record(conn, record.source.value, record.id)
+            if self._index is not None:  # before the case commits: it is marked from then on
+                self._index.filing(record.id)
             previous = await store.load(
                 conn, "c.record_id = $1 AND c.source = $2", record.id, record.source.value
             )
@@ -492,6 +498,8 @@ class GatewayRights:
 
     async def marks(self, keys: Sequence[tuple[str, str]]) -> Mapping[tuple[str, str], RecordMark]:
         """The marks of these (source, record id) pairs: open cases, decided corrections."""
+        if self._index is not None:
+            keys = [key for key in keys if self._index.may_have_cases(key[1])]
         if not keys:
             return {}
         async with self._pool.acquire() as conn:

@@ -1,5 +1,5 @@
 """Fixtures for the connector tests: a fake clock, and an httpx client that logs what it sent
-(over the gateway's bureau transport, :class:`~connectors.transport.AiohttpTransport`).
+(over the gateway's bureau transport, :class:`~connectors.transport.Http11Transport`).
 
 The log is the client-side view (every request that reached the socket, with its time); the
 simulators' ``state.calls`` is the server-side view.  Tests use both.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from connectors.transport import AiohttpTransport
+from connectors.transport import BureauClient, Http11Transport
 from tests.connectors.fake_clock import FakeClock
 
 
@@ -43,7 +43,7 @@ def sent() -> SentLog:
 
 @pytest.fixture
 async def http(sent: SentLog) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
-        transport=AiohttpTransport(connections=100), event_hooks={"request": [sent.hook]}
+    async with BureauClient(
+        Http11Transport(connections=100), event_hooks={"request": [sent.hook]}
     ) as client:
         yield client

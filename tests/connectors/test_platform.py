@@ -197,3 +197,47 @@ async def test_records_reads_the_three_tables_in_one_query_and_keeps_each(
     assert found[unknown].value == ()
     again = await platform.records(codes)
     assert all(v.provenance.cached for v in again.values())  # each table's answer was kept
+
+
+class CountingPool:
+    """The seeded pool, counting the connections taken from it (one per query here)."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self.taken = 0
+
+    def acquire(self, **kwargs: object) -> object:
+        self.taken += 1
+        return self.pool.acquire(**kwargs)
+
+
+async def test_a_subject_with_no_platform_row_costs_no_query_once_the_index_is_loaded(
+    seeded: Database, world: World
+) -> None:
+    counting = CountingPool(seeded.pool)
+    platform = PlatformConnector(counting)
+    cache = HeardCache()
+    held = _with(world, lambda f: f.red_lists)[0]
+    [unknown] = unknown_uscc(world)
+    async with listening(seeded.dsn, platform.use_cache(cache)):
+        assert cache.presence is not None
+        await cache.presence.wait_ready()
+        taken = counting.taken  # the index's own load
+        found = await platform.records([unknown])
+        assert found[unknown].value == ()
+        assert counting.taken == taken  # answered from the index: no query
+        assert (await platform.records([held]))[held].value
+        assert counting.taken == taken + 1
+        async with seeded.pool.acquire() as conn:
+            await _red_list(conn, "RL-PRESENCE-1", unknown)
+            try:
+                assert await asyncio.wait_for(cache.heard.get(), 10) == unknown
+                after = await platform.red_lists([unknown])
+                assert [r.id for r in after[unknown].value] == ["RL-PRESENCE-1"]
+            finally:
+                await conn.execute("DELETE FROM red_list_entries WHERE id = 'RL-PRESENCE-1'")
+            assert await asyncio.wait_for(cache.heard.get(), 10) == unknown
+        cache._deafen()  # the listener lost: every subject is read again
+        before = counting.taken
+        await platform.records([unknown])
+        assert counting.taken == before + 1
