@@ -3,6 +3,9 @@ distinct long documents — a comment fills a body without a token — are worke
 
 from __future__ import annotations
 
+import functools
+from typing import Any, cast
+
 import strawberry
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
@@ -30,9 +33,10 @@ SCHEMA = strawberry.Schema(
 
 
 def _kept() -> tuple[int, int]:
-    parsed = _get_parse_cache(MAXSIZE).cache_info().currsize
-    validated = _get_validate_cache(MAXSIZE).cache_info().currsize
-    return parsed, validated
+    """Entries in strawberry's shared parse and validation caches of MAXSIZE (lru_caches)."""
+    parsed = cast("functools._lru_cache_wrapper[Any]", _get_parse_cache(MAXSIZE))
+    validated = cast("functools._lru_cache_wrapper[Any]", _get_validate_cache(MAXSIZE))
+    return parsed.cache_info().currsize, validated.cache_info().currsize
 
 
 def test_only_documents_up_to_max_chars_are_kept() -> None:
