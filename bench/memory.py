@@ -1,52 +1,65 @@
 """Issue 14's memory figure: one gateway worker's resident set with every in-process cache
 filled to its bound, at the 1,000,000-enterprise world.
 
-    python -m bench.memory [--enterprises 1000000] [--subjects 10000] [--answers 2000]
-                           [--documents 600] [--big-documents 80]
+    python -m bench.memory [--enterprises 1000000] [--subjects 6000] [--answers 2000]
+                           [--big-answers 400] [--documents 600] [--big-documents 40]
+                           [--consented 500] [--env GATEWAY_…=…]
 
-Simulators, gateway (``creditgw serve``, one uvicorn worker) and this driver run each in their
-own process (:mod:`bench.stack`); bureaus answer at once.  The caches are filled through real
-GraphQL requests, in phases, and after every step the gateway's ``VmRSS`` and ``VmHWM`` (its
-peak) are printed as one JSON line, with the entries each bureau cache has stored so far
-(``creditgw_bureau_cache_lookups_total{result="miss"}`` from ``/metrics``: one stored entry per
-miss, nothing is evicted below the bound):
+About three minutes on two cores.  Simulators, gateway (``creditgw serve``, one uvicorn worker)
+and this driver run each in their own process (:mod:`bench.stack`); bureaus answer at once.
+The caches are filled through real GraphQL requests, in phases, and after every step the
+gateway's ``VmRSS`` and ``VmHWM`` (``rss_mib``, ``peak_rss_mib``) are printed as one JSON line,
+with the entries each bureau cache has stored so far (``entries``: misses in
+``creditgw_bureau_cache_lookups_total`` from ``/metrics``, one stored entry each — past the
+bound older ones are evicted, so the count goes on while the cache holds the bound):
 
-  bureaus        the officer's full profile (records, classification, sanctions, credit report)
-                 for ``--subjects`` new enterprises, 100 per ``subjects(codes: …)`` request:
-                 fills every public bureau cache (market dossier, court, national, customs
-                 rating, IP rights: one entry per enterprise each) and the platform cache
-                 (three answers per enterprise) — ``--subjects 10000`` is the bureau caches'
-                 bound (``GATEWAY_BUREAUS__<B>__CACHE_MAX_ENTRIES``) and the platform cache's
-                 (30,000 / 3)
-  answers        the public's one-enterprise profile for ``--answers`` enterprises already
-                 cached: each a kept answer (``GATEWAY_RESPONSE_CACHE_MAX_ENTRIES``, 2,000)
-  big-answers    then ``--answers`` public answers as large as the public's cost budget
-                 admits (100 enterprises each, their records), replacing the small ones
-  documents      ``--documents`` distinct document texts: the parser, validation and
-                 per-text limit caches (512 each) and ``cacheable_document`` (512)
-  big-documents  ``--big-documents`` distinct documents each padded to the body limit with a
-                 comment (the worst a caller can send into the per-text caches); the line
-                 gives the slope in MiB per document and its projection to 512
+  bureaus          the officer's full profile (records, classification, sanctions, credit
+                   report) for ``--subjects`` new enterprises, 100 per ``subjects(codes: …)``
+                   request: one entry per enterprise in every public bureau cache (market
+                   dossier, court, national, customs rating, IP rights) and three in the
+                   platform cache; the bound is 5,000 enterprises
+                   (``GATEWAY_BUREAUS__<B>__CACHE_MAX_ENTRIES``, platform 15,000 / 3), the
+                   rest shows the plateau
+  answers          the public's one-enterprise profile for ``--answers`` enterprises: each a
+                   kept answer (``GATEWAY_RESPONSE_CACHE_MAX_BYTES``, 8 MiB of JSON)
+  big-answers      ``--big-answers`` public answers as large as the public's cost budget admits
+                   (100 enterprises and their records each), evicting the small ones
+  documents        ``--documents`` distinct documents of ``GATEWAY_DOCUMENT_CACHE_MAX_CHARS``
+                   (4,096) characters, the longest kept: the parser, validation and per-text
+                   limit caches and ``cacheable_document`` (512 each) full of the largest
+                   entries they take — every cache is now at its bound
+  big-documents    ``--big-documents`` distinct 1 MB documents (a comment: no tokens), which
+                   none of them keeps; ``growth_mib`` is the working memory of four at a time
+  consent-weights  the consent-gated caches cannot be filled from outside without thousands
+                   of consents: the gateway's own connectors, run in this process against the
+                   stack's bureaus, weigh one cached (consent, subject) entry per gated kind
+                   (tracemalloc, ``--consented`` subjects); ``projected_full_mib`` adds them at
+                   their bound (``…__CONSENT_CACHE_MAX_ENTRIES``, 500) to the documents figure,
+                   with the in-process rate limiter's buckets at theirs
+                   (``GATEWAY_RATE_LIMIT_MEMORY_KEYS``, 20,000 callers, measured likewise: every
+                   request here comes from one address)
 
 Every source's lifetime is set to an hour for the run (``GATEWAY_PLATFORM_CACHE_TTL_S``,
-``GATEWAY_BUREAUS__<B>__TTL_S``): filling takes minutes, and an entry that expired on the way
-would not be measured; lifetimes do not change what an entry weighs.  The platform tables are
-seeded only for the enterprises asked about (the rest of the world's rows are never read).
+``GATEWAY_BUREAUS__<B>__TTL_S``): an entry that expired on the way would not be measured, and
+lifetimes do not change what an entry weighs.  The platform tables are seeded only for the
+enterprises asked about (the rest of the world's rows are never read).
 
-Not filled here (no request from outside reaches them in numbers; sizes are in the report):
-the consent-gated bureau caches (keyed by consent), the market bureau's single-kind caches
-(only the dossier is read by the schema), verified API keys and bindings (4,096 each), the
-in-memory rate-limit buckets (100,000; unused with Redis), trusted documents (1,024).
+Not filled (bounded, small, or unreachable from the schema): the market bureau's single-kind
+caches (the schema reads its dossier only), verified API keys and bindings (4,096 each),
+trusted documents (1,024, written by operators), the metrics' operation names (200).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
+import gc
 import itertools
 import json
 import re
 import time
+import tracemalloc
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, cast
 
@@ -55,8 +68,12 @@ import httpx
 
 from bench.speed import PUBLIC_PROFILE, gateway_memory_mib
 from bench.stack import Stack, running_stack
-from connectors.registry import bureaus
+from connectors.config import BureauConfig
+from connectors.protocol import Grant
+from connectors.registry import ConnectorSet, build_connector_set, bureaus
+from credit.authorisation import sign_subject_token
 from gateway.auth.demo import ensure_demo_clients
+from gateway.limits import MemoryRateLimiter
 from gateway.seed import seed_platform
 from gateway.settings import load_settings
 from simulators.world import World, WorldConfig
@@ -180,6 +197,9 @@ async def main() -> None:
     parser.add_argument("--big-answers", type=int, default=400, help="large public answers")
     parser.add_argument("--documents", type=int, default=600, help="distinct small documents")
     parser.add_argument("--big-documents", type=int, default=40, help="distinct 1 MB documents")
+    parser.add_argument(
+        "--consented", type=int, default=500, help="subjects for the consent-gated weights"
+    )
     parser.add_argument("--clients", type=int, default=4, help="requests in flight")
     parser.add_argument(
         "--env", action="append", default=[], help="KEY=VALUE for the gateway, repeatable"
@@ -236,7 +256,7 @@ async def main() -> None:
 
             kept_chars = settings.document_cache_max_chars
             docs = [_poster(d, _padded(i, kept_chars)) for i in range(args.documents)]
-            await d.run(
+            full = await d.run(
                 "documents", docs, 200, lambda n: {"distinct_documents": n, "chars": kept_chars}
             )
 
@@ -244,16 +264,121 @@ async def main() -> None:
             before = gateway_memory_mib(stack)["rss_mib"]
 
             def slope(n: int) -> dict[str, Any]:
-                per = (gateway_memory_mib(stack)["rss_mib"] - before) / max(1, n)
-                return {
-                    "distinct_documents": n,
-                    "chars": chars,
-                    "mib_per_document": round(per, 3),
-                    "projected_at_512_mib": round(before + per * 512, 1),
-                }
+                grown = gateway_memory_mib(stack)["rss_mib"] - before
+                return {"distinct_documents": n, "chars": chars, "growth_mib": round(grown, 1)}
 
             pads = [_poster(d, _padded(i, chars)) for i in range(1000, 1000 + args.big_documents)]
             await d.run("big-documents", pads, max(1, args.big_documents // 4), slope)
+
+            if args.consented:
+                weights = await consent_weights(stack, http, codes[: args.consented])
+                bound = settings.bureaus.of("tax").consent_cache_max_entries
+                keys = settings.rate_limit_memory_keys
+                buckets = await bucket_weight(keys) / 2**20
+                mib = sum(weights.values()) * bound / 2**20 + buckets
+                print(
+                    json.dumps(
+                        {
+                            "phase": "consent-weights",
+                            "subjects": args.consented,
+                            "bytes_per_entry": weights,
+                            "consent_cache_max_entries": bound,
+                            "rate_limit_memory_keys": keys,
+                            "rate_limit_buckets_mib": round(buckets, 1),
+                            "at_bound_mib": round(mib, 1),
+                            # every cache full: the documents phase's figure, and these
+                            "projected_full_mib": round(full.get("rss_mib", 0) + mib, 1),
+                        }
+                    ),
+                    flush=True,
+                )
+
+
+class _Configs:
+    """The stack's bureaus, as the gateway is configured for them."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+
+    def of(self, source: str) -> BureauConfig:
+        secret = self.stack.token_secrets.get(source, b"").decode()
+        return BureauConfig.model_validate(
+            {
+                "url": self.stack.bureau_urls[source],
+                "api_key": self.stack.keys[source],
+                "auth_secret": secret,
+                "timeout_s": 30,
+                "consent_cache_max_entries": 1_000_000,
+            }
+        )
+
+
+def _gated_fetches(connectors: ConnectorSet) -> dict[str, tuple[str, Any]]:
+    """Each consent-gated data kind's batch method, with its bureau's consent scope."""
+    found: dict[str, tuple[str, Any]] = {
+        "tax.ledger": ("tax", connectors.tax.ledgers),
+        "hrss.contributions": ("hrss", connectors.hrss.contributions),
+        "utilities.bills": ("utilities", connectors.utilities.bills),
+    }
+    for bureau in connectors.registry.gated:
+        fetch = bureau.gated_records_of(connectors.of(bureau.source))
+        if fetch is not None and bureau.consent is not None:
+            found[f"{bureau.source}.{bureau.gated_records}"] = (bureau.consent.value, fetch)
+    return found
+
+
+async def consent_weights(
+    stack: Stack, http: httpx.AsyncClient, codes: Sequence[str]
+) -> dict[str, int]:
+    """Bytes one cached (consent, subject) entry takes, per consent-gated kind: the gateway's
+    own connectors, run here against the stack's bureaus, each subject under its own consent,
+    measured with tracemalloc (entry, key and the cache's bookkeeping)."""
+    connectors = build_connector_set(_Configs(stack), http, cast(asyncpg.Pool, None))
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    weights: dict[str, int] = {}
+    tracemalloc.start()
+    try:
+        for kind, (scope, fetch) in _gated_fetches(connectors).items():
+            secret = stack.token_secrets[kind.split(".")[0]]
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            for start in range(0, len(codes), BATCH):
+                grants = {
+                    code: Grant(
+                        f"consent-{code}",
+                        sign_subject_token(
+                            secret,
+                            subject=code,
+                            scope=scope,
+                            consent_id=f"consent-{code}",
+                            expires_at=expires,
+                        ),
+                    )
+                    for code in codes[start : start + BATCH]
+                }
+                await fetch(grants)
+            del grants
+            gc.collect()
+            weights[kind] = (tracemalloc.get_traced_memory()[0] - before) // len(codes)
+    finally:
+        tracemalloc.stop()
+        await connectors.aclose()
+    return weights
+
+
+async def bucket_weight(max_keys: int) -> int:
+    """Bytes the in-process rate limiter holds with ``max_keys`` callers (one address each)."""
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        limiter = MemoryRateLimiter(max_keys=max_keys)
+        for i in range(max_keys):
+            await limiter.take(f"addr:2001:db8:{i:x}::{i % 977:x}", per_minute=60)
+        gc.collect()
+        return int(tracemalloc.get_traced_memory()[0] - before)
+    finally:
+        tracemalloc.stop()
 
 
 def _poster(d: Driver, body: bytes) -> Callable[[], Awaitable[None]]:

@@ -59,6 +59,7 @@ class Stack:
     database_url: str
     gateway_pid: int = 0
     simulator_pids: list[int] = field(default_factory=list)
+    token_secrets: dict[str, bytes] = field(default_factory=dict)  # consent-gated bureaus'
 
     async def set_behaviour(self, http: httpx.AsyncClient, **behaviour: object) -> None:
         """Apply one fault/latency setting to every bureau through its control route."""
@@ -156,6 +157,7 @@ async def running_stack(
                 database_url=dsn,
                 gateway_pid=proc.pid,
                 simulator_pids=[p for p in _children(os.getpid()) if p != proc.pid],
+                token_secrets=token_secrets,
             )
         finally:
             proc.terminate()

@@ -242,6 +242,13 @@ class Settings(BaseSettings):
     )
     query_cost_budgets: CostBudgets = Field(CostBudgets(), description="Query cost budgets")
     rate_limits: RateLimits = Field(RateLimits(), description="Rate limits per minute")
+    rate_limit_memory_keys: int = Field(
+        20_000,
+        ge=1,
+        le=10_000_000,
+        description="Most callers the in-process rate limiter tracks (without Redis, or while "
+        "it fails), about 300 bytes each; the least recent go first",
+    )
     trusted_documents_only: list[
         Literal["public", "bot", "citizen", "bank", "officer", "operator"]
     ] = Field(
