@@ -1,7 +1,7 @@
 """Issue 14's memory figure: one gateway worker's resident set with every in-process cache
 filled to its bound, at the 1,000,000-enterprise world.
 
-    python -m bench.memory [--enterprises 1000000] [--subjects 6000] [--answers 2000]
+    python -m bench.memory [--enterprises 1000000] [--subjects 12000] [--answers 2000]
                            [--big-answers 400] [--documents 600] [--big-documents 40]
                            [--consented 500] [--env GATEWAY_…=…]
 
@@ -17,11 +17,11 @@ bound older ones are evicted, so the count goes on while the cache holds the bou
                    report) for ``--subjects`` new enterprises, 100 per ``subjects(codes: …)``
                    request: one entry per enterprise in every public bureau cache (market
                    dossier, court, national, customs rating, IP rights) and three in the
-                   platform cache; the bound is 5,000 enterprises
-                   (``GATEWAY_BUREAUS__<B>__CACHE_MAX_ENTRIES``, platform 15,000 / 3), the
+                   platform cache; the bound is 4,000 enterprises
+                   (``GATEWAY_BUREAUS__<B>__CACHE_MAX_ENTRIES``, platform 12,000 / 3), the
                    rest shows the plateau
   answers          the public's one-enterprise profile for ``--answers`` enterprises: each a
-                   kept answer (``GATEWAY_RESPONSE_CACHE_MAX_BYTES``, 8 MiB of JSON)
+                   kept answer (``GATEWAY_RESPONSE_CACHE_MAX_BYTES``, 4 MiB of JSON)
   big-answers      ``--big-answers`` public answers as large as the public's cost budget admits
                    (100 enterprises and their records each), evicting the small ones
   documents        ``--documents`` distinct documents of ``GATEWAY_DOCUMENT_CACHE_MAX_CHARS``
@@ -34,9 +34,9 @@ bound older ones are evicted, so the count goes on while the cache holds the bou
                    of consents: the gateway's own connectors, run in this process against the
                    stack's bureaus, weigh one cached (consent, subject) entry per gated kind
                    (tracemalloc, ``--consented`` subjects); ``projected_full_mib`` adds them at
-                   their bound (``…__CONSENT_CACHE_MAX_ENTRIES``, 500) to the documents figure,
+                   their bound (``…__CONSENT_CACHE_MAX_ENTRIES``, 250) to the documents figure,
                    with the in-process rate limiter's buckets at theirs
-                   (``GATEWAY_RATE_LIMIT_MEMORY_KEYS``, 20,000 callers, measured likewise: every
+                   (``GATEWAY_RATE_LIMIT_MEMORY_KEYS``, 10,000 callers, measured likewise: every
                    request here comes from one address)
 
 Every source's lifetime is set to an hour for the run (``GATEWAY_PLATFORM_CACHE_TTL_S``,
@@ -192,7 +192,7 @@ def _padded(i: int, chars: int) -> bytes:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=1_000_000)
-    parser.add_argument("--subjects", type=int, default=6_000, help="enterprises cached")
+    parser.add_argument("--subjects", type=int, default=12_000, help="enterprises cached")
     parser.add_argument("--answers", type=int, default=2_000, help="public answers kept")
     parser.add_argument("--big-answers", type=int, default=400, help="large public answers")
     parser.add_argument("--documents", type=int, default=600, help="distinct small documents")

@@ -87,10 +87,10 @@ class BureauConfig(BaseModel):
     # 2-16 KB under a consent (a year of monthly tax, contribution or utility figures); one
     # gateway worker keeps every kind's, so these bound its memory (bench.memory, issue 14).
     cache_max_entries: int = Field(
-        5_000, ge=1, le=10_000_000, description="Most subjects cached per public data kind"
+        4_000, ge=1, le=10_000_000, description="Most subjects cached per public data kind"
     )
     consent_cache_max_entries: int = Field(
-        500,
+        250,
         ge=1,
         le=10_000_000,
         description="Most (consent, subject) answers cached per consent-gated data kind",

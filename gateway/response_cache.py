@@ -31,7 +31,7 @@ With ``REDIS_URL`` answers are shared between replicas (one ``MGET`` of the epoc
 answer per miss in memory); without it, or while Redis fails, each process keeps its own.
 
     cache = ResponseCache(platform=platform_cache, ttl_by_source={"market": 300.0, ...},
-                          max_bytes=8 << 20, redis=edge.redis, namespace=database_name)
+                          max_bytes=4 << 20, redis=edge.redis, namespace=database_name)
     key = cache.key(principal, method, body, query_string, media, today)
     hit = await cache.get(key)      # a KeptAnswer, or None
     await cache.put(key, kept)      # only what admits() let through

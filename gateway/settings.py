@@ -243,7 +243,7 @@ class Settings(BaseSettings):
     query_cost_budgets: CostBudgets = Field(CostBudgets(), description="Query cost budgets")
     rate_limits: RateLimits = Field(RateLimits(), description="Rate limits per minute")
     rate_limit_memory_keys: int = Field(
-        20_000,
+        10_000,
         ge=1,
         le=10_000_000,
         description="Most callers the in-process rate limiter tracks (without Redis, or while "
@@ -339,14 +339,14 @@ class Settings(BaseSettings):
         "memory (each change drops them at once through NOTIFY; 0: never kept)",
     )
     platform_cache_max_entries: int = Field(
-        15_000,
+        12_000,
         ge=1,
         le=1_000_000,
         description="Most platform answers kept (subject and table: three per subject, as many "
         "subjects as a bureau's cache_max_entries)",
     )
     response_cache_max_bytes: int = Field(
-        8 << 20,
+        4 << 20,
         ge=0,
         le=1 << 30,
         description="Memory for whole answers to the public's queries, per process: bytes of "
