@@ -18,7 +18,7 @@ import contextlib
 import os
 import secrets
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,6 +59,7 @@ class Stack:
     database_url: str
     gateway_pid: int = 0
     simulator_pids: list[int] = field(default_factory=list)
+    token_secrets: dict[str, bytes] = field(default_factory=dict)  # consent-gated bureaus'
 
     async def set_behaviour(self, http: httpx.AsyncClient, **behaviour: object) -> None:
         """Apply one fault/latency setting to every bureau through its control route."""
@@ -83,8 +84,14 @@ async def fresh_db(server_dsn: str) -> AsyncIterator[str]:
 
 @contextlib.asynccontextmanager
 async def running_stack(
-    *, enterprises: int = 5000, seed: int = 20260401, server: str = "uvicorn", workers: int = 1
+    *,
+    enterprises: int = 5000,
+    seed: int = 20260401,
+    server: str = "uvicorn",
+    workers: int = 1,
+    env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Stack]:
+    """``env``: more gateway settings (``GATEWAY_…``), over the stack's own."""
     keys = {name: secrets.token_urlsafe(16) for name in BUREAUS}
     token_secrets = {name: secrets.token_urlsafe(32).encode() for name in CONSENT_GATED}
     sock = listen("127.0.0.1")
@@ -102,6 +109,7 @@ async def running_stack(
             "GATEWAY_LOG_LEVEL": "WARNING",
             # The benchmark measures throughput, not the rate limiter.
             **{f"GATEWAY_RATE_LIMITS__{kind}": "10000000" for kind in _PRINCIPAL_KINDS},
+            **(env or {}),
         }
         for name, url in urls.items():
             env[f"GATEWAY_BUREAUS__{name.upper()}__URL"] = url
@@ -149,6 +157,7 @@ async def running_stack(
                 database_url=dsn,
                 gateway_pid=proc.pid,
                 simulator_pids=[p for p in _children(os.getpid()) if p != proc.pid],
+                token_secrets=token_secrets,
             )
         finally:
             proc.terminate()

@@ -83,8 +83,17 @@ class BureauConfig(BaseModel):
         le=7 * 86_400,
         description="How long past its lifetime an entry may be served when the bureau fails, s",
     )
+    # An entry weighs about 0.5-4 KB for public data (a market dossier is the largest) and
+    # 2-16 KB under a consent (a year of monthly tax, contribution or utility figures); one
+    # gateway worker keeps every kind's, so these bound its memory (bench.memory, issue 14).
     cache_max_entries: int = Field(
-        10_000, ge=1, le=10_000_000, description="Most subjects cached per data kind"
+        4_000, ge=1, le=10_000_000, description="Most subjects cached per public data kind"
+    )
+    consent_cache_max_entries: int = Field(
+        250,
+        ge=1,
+        le=10_000_000,
+        description="Most (consent, subject) answers cached per consent-gated data kind",
     )
 
     @model_validator(mode="after")

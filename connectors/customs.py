@@ -156,6 +156,7 @@ def _declaration(row: Mapping[str, str]) -> CreditRecord:
 class CustomsConnector(HttpBureau):
     source = "customs"
     kinds = (CREDIT, DECLARATIONS)
+    consent_kinds = frozenset({DECLARATIONS})
 
     def authorise(self, request: httpx.Request) -> None:
         request.headers["X-Customs-Key"] = self._config.api_key.get_secret_value()

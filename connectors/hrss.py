@@ -54,6 +54,7 @@ def _month(item: Mapping[str, Any]) -> SocialInsuranceMonth:
 class HrssConnector(HttpBureau):
     source = "hrss"
     kinds = (CONTRIBUTIONS,)
+    consent_kinds = frozenset(kinds)
 
     def authorise(self, request: httpx.Request) -> None:
         request.headers["X-HRSS-Key"] = self._config.api_key.get_secret_value()

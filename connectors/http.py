@@ -64,6 +64,9 @@ class HttpBureau:
 
     source: ClassVar[str] = "bureau"
     kinds: ClassVar[tuple[str, ...]] = ()  # data kinds cached separately, each with its TTL
+    # Of those, the kinds read under a consent (cached by consent id and subject): bounded by
+    # ``consent_cache_max_entries``, the others by ``cache_max_entries``.
+    consent_kinds: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,
@@ -98,7 +101,11 @@ class HttpBureau:
                 kind,
                 ttl_s=config.ttl_for(kind),
                 stale_if_error_s=config.stale_if_error_s,
-                maxsize=config.cache_max_entries,
+                maxsize=(
+                    config.consent_cache_max_entries
+                    if kind in self.consent_kinds
+                    else config.cache_max_entries
+                ),
                 clock=clock,
                 observer=observer,
             )

@@ -138,6 +138,7 @@ def _holdings(code: str, item: Mapping[str, Any]) -> Records:
 class RealEstateConnector(HttpBureau):
     source = "realestate"
     kinds = (HOLDINGS,)
+    consent_kinds = frozenset(kinds)
 
     def authorise(self, request: httpx.Request) -> None:
         request.headers["X-BDC-Key"] = self._config.api_key.get_secret_value()

@@ -78,6 +78,7 @@ class TaxLedger:
 class TaxConnector(HttpBureau):
     source = "tax"
     kinds = (LEDGER,)
+    consent_kinds = frozenset(kinds)
 
     def authorise(self, request: httpx.Request) -> None:
         request.headers["X-Tax-AppKey"] = self._config.api_key.get_secret_value()

@@ -61,6 +61,7 @@ def _bill(item: Mapping[str, Any]) -> UtilityBill:
 class UtilitiesConnector(HttpBureau):
     source = "utilities"
     kinds = (BILLS,)
+    consent_kinds = frozenset(kinds)
 
     def authorise(self, request: httpx.Request) -> None:
         request.headers["X-Auth-Token"] = self._config.api_key.get_secret_value()

@@ -25,7 +25,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from strawberry.extensions import ParserCache, ValidationCache
 
 from connectors.http import HttpBureau
 from connectors.platform import PlatformCache
@@ -39,6 +38,7 @@ from gateway.bureau_observer import GatewayObserver
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
+from gateway.limits import ShortParserCache, ShortValidationCache
 from gateway.limits.edge import Edge
 from gateway.metrics import GatewayMetrics
 from gateway.migrations import apply_migrations
@@ -145,7 +145,7 @@ def create_app(
                     maxsize=settings.platform_cache_max_entries,
                 )
                 listened.append(connectors.platform.use_cache(cache))
-                if settings.response_cache_max_entries > 0:
+                if settings.response_cache_max_bytes > 0:
                     responses = ResponseCache(
                         platform=cache,
                         ttl_by_source={
@@ -156,7 +156,7 @@ def create_app(
                             },
                             "platform": settings.platform_cache_ttl_s,
                         },
-                        max_entries=settings.response_cache_max_entries,
+                        max_bytes=settings.response_cache_max_bytes,
                         redis=edge.redis,
                         namespace=urlsplit(db.dsn).path.strip("/"),
                     )
@@ -206,8 +206,8 @@ def create_app(
             # Limits first: a hostile document is refused before the caches or the validator
             # spend anything on it.
             *edge.schema_extensions(),
-            lambda: ParserCache(maxsize=512),
-            lambda: ValidationCache(maxsize=512),
+            lambda: ShortParserCache(512, settings.document_cache_max_chars),
+            lambda: ShortValidationCache(512, settings.document_cache_max_chars),
             ProvenanceExtension,
             PartialFailureExtension,
             OperationTally,

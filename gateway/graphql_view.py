@@ -149,7 +149,8 @@ class GraphQLView(EdgeView[GraphContext, None]):
             return
         key, generation = request.state.response_key
         document = await _document_of(request, state.edge.documents)
-        if document is None or not cacheable_document(*document):
+        limit = state.settings.document_cache_max_chars
+        if document is None or not cacheable_document(*document, max_chars=limit):
             return
         entries = context.provenance.entries
         if not cache.admits(

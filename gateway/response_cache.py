@@ -22,11 +22,16 @@ tables (heard through ``NOTIFY``, :class:`~connectors.platform.PlatformCache`) d
 answer: locally by a generation number, across replicas by a new epoch in Redis, which each
 kept answer names.  Without the platform listener nothing is kept.
 
+In memory an answer is kept encoded (the JSON Redis holds too) and weighed by its length:
+``max_bytes`` bounds the memory itself, however large the answers (a public batch of 100
+enterprises weighs as much as 50 single ones); an answer larger than a tenth of it is not kept.
+A hit decodes it again (orjson: well under a millisecond for the largest).
+
 With ``REDIS_URL`` answers are shared between replicas (one ``MGET`` of the epoch and the
 answer per miss in memory); without it, or while Redis fails, each process keeps its own.
 
     cache = ResponseCache(platform=platform_cache, ttl_by_source={"market": 300.0, ...},
-                          max_entries=2000, redis=edge.redis, namespace=database_name)
+                          max_bytes=4 << 20, redis=edge.redis, namespace=database_name)
     key = cache.key(principal, method, body, query_string, media, today)
     hit = await cache.get(key)      # a KeptAnswer, or None
     await cache.put(key, kept)      # only what admits() let through
@@ -97,10 +102,16 @@ PERSONAL_FIELDS = frozenset(
 """Fields (by name, whatever their alias) whose presence keeps an answer from being kept."""
 
 
-@functools.lru_cache(maxsize=512)
-def cacheable_document(document: str, operation_name: str | None) -> bool:
+def cacheable_document(document: str, operation_name: str | None, *, max_chars: int) -> bool:
     """Whether the operation is a query of public root fields selecting nothing personal
-    (parsed once per document; fragments are searched too)."""
+    (fragments are searched too); parsed once per document of at most ``max_chars``
+    (``GATEWAY_DOCUMENT_CACHE_MAX_CHARS``), a longer one each time."""
+    if len(document) > max_chars:
+        return _cacheable(document, operation_name)
+    return _cacheable_kept(document, operation_name)
+
+
+def _cacheable(document: str, operation_name: str | None) -> bool:
     try:
         parsed = parse(document)
         operation = get_operation_ast(parsed, operation_name)
@@ -119,6 +130,9 @@ def cacheable_document(document: str, operation_name: str | None) -> bool:
 
     visit(parsed, Names())
     return not named & PERSONAL_FIELDS
+
+
+_cacheable_kept = functools.lru_cache(maxsize=512)(_cacheable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +191,22 @@ class KeptAnswer:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A kept answer in memory: encoded, with what :meth:`ResponseCache.get` checks first."""
+
+    raw: bytes  # KeptAnswer.encode()
+    generation: int
+    expires_at: float
+
+    def weight(self) -> int:
+        """Its bytes, and about what the key, this object and the cache's bookkeeping take."""
+        return len(self.raw) + _OVERHEAD
+
+
+_OVERHEAD = 400
+
+
 class ResponseCache:
     """Kept public answers, in memory and (with ``redis``) shared."""
 
@@ -185,7 +215,7 @@ class ResponseCache:
         *,
         platform: PlatformCache,
         ttl_by_source: Mapping[str, float],
-        max_entries: int,
+        max_bytes: int,
         redis: Redis | None = None,
         namespace: str = "",
         clock: Callable[[], dt.datetime] | None = None,
@@ -193,9 +223,10 @@ class ResponseCache:
         self._platform = platform
         self._ttl_by_source = dict(ttl_by_source)
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
-        self._entries: TTLCache[str, KeptAnswer] = TTLCache(
-            max_entries, ttl=max(ttl_by_source.values(), default=1.0)
+        self._entries: TTLCache[str, _Kept] = TTLCache(
+            max_bytes, ttl=max(ttl_by_source.values(), default=1.0), getsizeof=_Kept.weight
         )
+        self._largest = max_bytes // 10  # one answer may take at most this much of it
         self._redis = redis
         # Replicas of one deployment share its database: its name keeps deployments (and test
         # sessions) sharing one Redis apart.
@@ -296,10 +327,10 @@ class ResponseCache:
         if not self.active:
             return None
         now = self._clock().timestamp()
-        found = self._entries.get(key)
-        if found is not None:
-            if found.generation == self._platform.generation and found.expires_at > now:
-                return found
+        kept = self._entries.get(key)
+        if kept is not None:
+            if kept.generation == self._platform.generation and kept.expires_at > now:
+                return KeptAnswer.decode(kept.raw, kept.generation)
             self._entries.pop(key, None)
         if self._redis is None or self._tasks:
             return None  # until Redis has the new epoch, its kept answers may be old
@@ -316,20 +347,31 @@ class ResponseCache:
         if shared.epoch != self._epoch or shared.expires_at <= now:
             return None
         if generation == self._platform.generation:
-            self._entries[key] = shared
+            self._keep(key, raw if isinstance(raw, bytes) else raw.encode(), shared)
         return shared
 
     async def put(self, key: str, answer: KeptAnswer) -> None:
         if not self.active or answer.generation != self._platform.generation:
             return  # the platform changed while it was built
-        self._entries[key] = answer
+        raw = answer.encode()
+        self._keep(key, raw, answer)
         if self._redis is None or self._tasks:
             return
         ttl_ms = int((answer.expires_at - self._clock().timestamp()) * 1000)
         if ttl_ms <= 0:
             return
         with contextlib.suppress(RedisError, OSError):
-            await self._redis.set(self._prefix + key, answer.encode(), px=ttl_ms)
+            await self._redis.set(self._prefix + key, raw, px=ttl_ms)
+
+    def _keep(self, key: str, raw: bytes, answer: KeptAnswer) -> None:
+        kept = _Kept(raw, answer.generation, answer.expires_at)
+        if kept.weight() <= self._largest:
+            self._entries[key] = kept
+
+    @property
+    def kept_bytes(self) -> int:
+        """What the answers kept in memory weigh (:meth:`_Kept.weight`), at most ``max_bytes``."""
+        return int(self._entries.currsize)
 
     def clear(self) -> None:
         self._entries.clear()

@@ -230,11 +230,25 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(15, ge=2, le=100, description="Deepest field nesting accepted")
     max_aliases: int = Field(30, ge=0, le=10_000, description="Most aliases in one document")
     max_tokens: int = Field(5000, ge=100, le=1_000_000, description="Most tokens in one document")
+    document_cache_max_chars: int = Field(
+        4_096,
+        ge=0,
+        le=1_000_000,
+        description="Longest document (characters) whose parse, validation and limit checks are "
+        "kept for the next request (512 documents each); a longer one is worked out anew",
+    )
     cost_assumed_list_size: int = Field(
         20, ge=1, le=1000, description="Query cost: items assumed for a list without `first`"
     )
     query_cost_budgets: CostBudgets = Field(CostBudgets(), description="Query cost budgets")
     rate_limits: RateLimits = Field(RateLimits(), description="Rate limits per minute")
+    rate_limit_memory_keys: int = Field(
+        10_000,
+        ge=1,
+        le=10_000_000,
+        description="Most callers the in-process rate limiter tracks (without Redis, or while "
+        "it fails), about 300 bytes each; the least recent go first",
+    )
     trusted_documents_only: list[
         Literal["public", "bot", "citizen", "bank", "officer", "operator"]
     ] = Field(
@@ -325,14 +339,19 @@ class Settings(BaseSettings):
         "memory (each change drops them at once through NOTIFY; 0: never kept)",
     )
     platform_cache_max_entries: int = Field(
-        30_000, ge=1, le=1_000_000, description="Most platform answers kept (subject and table)"
+        12_000,
+        ge=1,
+        le=1_000_000,
+        description="Most platform answers kept (subject and table: three per subject, as many "
+        "subjects as a bureau's cache_max_entries)",
     )
-    response_cache_max_entries: int = Field(
-        2_000,
+    response_cache_max_bytes: int = Field(
+        4 << 20,
         ge=0,
-        le=100_000,
-        description="Most whole answers to the public's queries kept in memory per process "
-        "(shared through Redis when REDIS_URL is set; 0: none; needs the platform cache)",
+        le=1 << 30,
+        description="Memory for whole answers to the public's queries, per process: bytes of "
+        "their JSON (an answer over a tenth of it is not kept; shared through Redis when "
+        "REDIS_URL is set; 0: none; needs the platform cache)",
     )
 
     @field_validator("publicity", "rights", mode="before")

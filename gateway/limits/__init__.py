@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from gateway.limits.body import BodyLimitMiddleware, JsonContentTypeMiddleware
 from gateway.limits.cost import estimate_cost
+from gateway.limits.document_cache import ShortParserCache, ShortValidationCache
 from gateway.limits.edge import GRAPHQL_PATH, Edge, redis_client
 from gateway.limits.operation import (
     MAX_NESTING,
@@ -52,6 +53,8 @@ __all__ = [
     "RateLimiter",
     "RedisRateLimiter",
     "Shape",
+    "ShortParserCache",
+    "ShortValidationCache",
     "bot_operations",
     "bucket_for",
     "count_tokens",

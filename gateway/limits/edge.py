@@ -88,14 +88,13 @@ class Edge:
             {**bot_operations(), **page_operations()} if documents is None else documents,
             pool=lambda: self._pool,
         )
+        in_memory = MemoryRateLimiter(max_keys=settings.rate_limit_memory_keys)
         if rate_limiter is not None:
             self.rate_limiter = rate_limiter
         elif self.redis is not None:
-            self.rate_limiter = FallbackRateLimiter(
-                RedisRateLimiter(self.redis), MemoryRateLimiter()
-            )
+            self.rate_limiter = FallbackRateLimiter(RedisRateLimiter(self.redis), in_memory)
         else:
-            self.rate_limiter = MemoryRateLimiter()
+            self.rate_limiter = in_memory
 
     @property
     def pool(self) -> asyncpg.Pool:

@@ -3,7 +3,8 @@
     policy = OperationPolicy.from_settings(settings)
     schema = strawberry.Schema(Query, extensions=[
         lambda: OperationLimits(policy, documents),      # first: before the caches
-        lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), ...])
+        lambda: ShortParserCache(512, policy.cache_max_chars),
+        lambda: ShortValidationCache(512, policy.cache_max_chars), ...])
 
 The context must carry the caller as ``context.principal`` (a missing one counts as anonymous).
 Each refusal is one GraphQL error with its own ``extensions.code`` and a Chinese message:
@@ -64,6 +65,7 @@ class OperationPolicy:
     budgets: dict[PrincipalKind, int]
     demo: bool
     trusted_only: frozenset[str]
+    cache_max_chars: int = 4_096  # a longer text is measured anew each time, never kept
     _tokens: LRUCache[str, int] = field(default_factory=lambda: LRUCache(maxsize=512))
     _shapes: LRUCache[tuple[str, str | None], Shape] = field(
         default_factory=lambda: LRUCache(maxsize=512)
@@ -84,15 +86,24 @@ class OperationPolicy:
             budgets={kind: getattr(budgets, kind.value) for kind in PrincipalKind},
             demo=settings.mode == "demo",
             trusted_only=frozenset(settings.trusted_documents_only),
+            cache_max_chars=settings.document_cache_max_chars,
         )
 
+    def keeps(self, text: str | None) -> bool:
+        """Whether measurements of ``text`` are kept: a caller sending long documents (a
+        comment or a string literal fills a body without adding tokens) must not fill the
+        caches with megabytes each."""
+        return text is not None and len(text) <= self.cache_max_chars
+
     def tokens(self, text: str) -> int:
+        if not self.keeps(text):
+            return count_tokens(text, self.max_tokens)
         if text not in self._tokens:
             self._tokens[text] = count_tokens(text, self.max_tokens)
         return self._tokens[text]
 
     def shape(self, document: DocumentNode, text: str | None, operation: str | None) -> Shape:
-        if text is None:
+        if text is None or not self.keeps(text):
             return measure(document, operation)
         key = (text, operation)
         if key not in self._shapes:
@@ -100,7 +111,7 @@ class OperationPolicy:
         return self._shapes[key]
 
     def has_nul(self, document: DocumentNode, text: str | None) -> bool:
-        if text is None:
+        if text is None or not self.keeps(text):
             return has_nul_literal(document)
         if text not in self._nul:
             self._nul[text] = has_nul_literal(document)
@@ -116,7 +127,7 @@ class OperationPolicy:
     ) -> int:
         """The operation's estimated cost, kept per schema, text, operation and the integer
         variables (the only ones a page size can come from)."""
-        if text is None:
+        if text is None or not self.keeps(text):
             return self._estimate(schema, document, operation, variables)
         numbers = tuple(
             sorted(

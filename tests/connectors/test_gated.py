@@ -132,3 +132,31 @@ async def test_unknown_subject_with_a_valid_token_is_absent(
 ) -> None:
     [unknown] = unknown_uscc(world)
     assert await case.call(connector, grants([unknown])) == {}
+
+
+async def test_a_gated_kind_keeps_at_most_consent_cache_max_entries(
+    case: ConnectorCase,
+    grants: Callable[..., dict[str, Grant]],
+    world: World,
+    bureaus: dict[str, RunningBureau],
+    bureau_keys: dict[str, str],
+    http: httpx.AsyncClient,
+    clock: FakeClock,
+) -> None:
+    # Its entries weigh several KB each (a year of monthly figures): its own, smaller bound.
+    config = BureauConfig(
+        url=bureaus[case.bureau].url,
+        api_key=SecretStr(bureau_keys[case.bureau]),
+        cache_max_entries=100,
+        consent_cache_max_entries=1,
+    )
+    connector = case.build(http, config, clock)
+    try:
+        a, b = case.known(world)[:2]
+        await case.call(connector, grants([a]))
+        await case.call(connector, grants([b]))  # the only entry now
+        assert (await case.call(connector, grants([b])))[b].provenance.cached
+        assert not (await case.call(connector, grants([a])))[a].provenance.cached
+        assert bureaus[case.bureau].service.state.total_calls == 3
+    finally:
+        await connector.aclose()

@@ -14,8 +14,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from connectors.platform import PlatformCache
 from gateway.app import create_app
 from gateway.database import Database
+from gateway.response_cache import KeptAnswer, ResponseCache
 from gateway.settings import Settings
 from simulators.runner import RunningBureau
 from simulators.world import World
@@ -285,3 +287,24 @@ def _default_redis() -> Any:
     from tests.gateway.access.conftest import DEFAULT_REDIS
 
     return SecretStr(DEFAULT_REDIS)
+
+
+async def test_kept_answers_are_bounded_by_their_bytes_not_their_number() -> None:
+    platform = PlatformCache(ttl_s=3600, maxsize=10)
+    platform._hear()  # as the listener does once connected
+    cache = ResponseCache(platform=platform, ttl_by_source={"market": 300.0}, max_bytes=20_000)
+    now = dt.datetime.now(dt.UTC).timestamp()
+
+    def answer(size: int) -> KeptAnswer:
+        data = {"enterprise": {"name": "x" * size}}
+        return KeptAnswer(data, {}, (("market", now, ("enterprise",)),), now + 300)
+
+    for i in range(40):  # 40 answers of ~1 KB: twice what the bytes admit
+        await cache.put(f"k{i}", answer(1_000))
+    assert cache.kept_bytes <= 20_000
+    assert await cache.get("k0") is None  # the oldest went
+    newest = await cache.get("k39")
+    assert newest is not None
+    assert newest.data == answer(1_000).data
+    await cache.put("big", answer(3_000))  # over a tenth of the budget: never kept
+    assert await cache.get("big") is None

@@ -31,3 +31,16 @@ def test_a_text_is_costed_once_per_page_size() -> None:
     assert policy.cost(graphql_schema, document, PAGED, None, {"n": 70}) > expected
     # No text (a document given as a tree): measured every time.
     assert policy.cost(graphql_schema, empty, None, None, {"n": 7}) == 0
+
+
+def test_a_long_text_is_measured_every_time_never_kept() -> None:
+    policy = OperationPolicy.from_settings(load_settings())
+    long_text = PAGED + "\n#" + "x" * policy.cache_max_chars  # a comment: no tokens
+    document = parse(long_text)
+    empty = parse("{ __typename }")
+    assert policy.cost(SCHEMA, document, long_text, None, {"n": 7}) > 0
+    # Were it remembered, the empty document would be given the first cost.
+    assert policy.cost(SCHEMA, empty, long_text, None, {"n": 7}) == 0
+    assert policy.tokens(long_text) == policy.tokens(PAGED)
+    assert not policy.has_nul(empty, long_text)
+    assert policy.shape(empty, long_text, None) != policy.shape(document, long_text, None)

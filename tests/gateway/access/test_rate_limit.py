@@ -175,3 +175,16 @@ async def test_429_with_retry_after_per_address_and_per_client(migrated: Databas
         statuses = [(await ask(**bank)).status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 429]
         assert built.calls["hello"] == 5
+
+
+async def test_the_in_process_limiter_tracks_at_most_rate_limit_memory_keys() -> None:
+    # ~300 bytes a caller: a bound from settings, least recent first (a forgotten caller
+    # starts again with a full bucket).
+    settings = load_settings().model_copy(update={"rate_limit_memory_keys": 2, "redis_url": None})
+    limiter = Edge(settings).rate_limiter
+    assert await takes(limiter, "a", 2, per_minute=1) == [True, False]
+    assert await takes(limiter, "b", 1, per_minute=1) == [True]
+    assert await takes(limiter, "a", 1, per_minute=1) == [False]  # still tracked
+    assert await takes(limiter, "c", 1, per_minute=1) == [True]  # "b" goes, then "a"
+    assert await takes(limiter, "d", 1, per_minute=1) == [True]
+    assert await takes(limiter, "a", 1, per_minute=1) == [True]
