@@ -17,4 +17,4 @@ from gateway.settings import load_settings
 def app() -> Starlette:
     settings = load_settings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    return create_app(settings, serving=True)

@@ -35,6 +35,7 @@ from connectors.transport import BureauClient, Http11Transport
 from gateway.access_log import AccessLogMiddleware, MetricsEndpoint, OperationTally
 from gateway.auth.client_cache import Listened, listening
 from gateway.bureau_observer import GatewayObserver
+from gateway.collector import tune_collector
 from gateway.consents import ConsentRevoked
 from gateway.database import Database, open_database
 from gateway.graphql_view import GraphQLView, PartialFailureExtension, ProvenanceExtension
@@ -113,10 +114,13 @@ def create_app(
     database: Database | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     tracer_provider: TracerProvider | None = None,
+    serving: bool = False,
 ) -> Starlette:
     """Build the ASGI app.  ``database`` lets tests and the demo hand in an open one;
     ``today`` lets tests pin the calendar to the synthetic world's day; ``tracer_provider``
-    records traces (default: OTLP when ``GATEWAY_OTLP_TRACES_ENDPOINT`` is set, else none)."""
+    records traces (default: OTLP when ``GATEWAY_OTLP_TRACES_ENDPOINT`` is set, else none);
+    ``serving``: the app is the process's one (``creditgw serve``), whose garbage collector
+    is tuned once it has started (:func:`gateway.collector.tune_collector`)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -191,6 +195,8 @@ def create_app(
                     "GATEWAY_PUBLICITY__HOLIDAYS and __MAKEUP_WORKDAYS",
                     ", ".join(map(str, missing)),
                 )
+            if serving:
+                tune_collector(settings)
             log.info("gateway ready")
             yield
 

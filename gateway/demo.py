@@ -301,7 +301,7 @@ async def run_demo(*, enterprises: int = 5000) -> int:
         async with start_demo_bot(settings, bot_key) as bot_ready:
             server = StartedServer(
                 uvicorn.Config(
-                    create_app(settings, database=db),
+                    create_app(settings, database=db, serving=True),
                     host=settings.host,
                     port=settings.port,
                     log_level="warning",

@@ -90,7 +90,7 @@ def app_from_environment() -> Starlette:
 
     settings = load_settings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    return create_app(settings, serving=True)
 
 
 def _clear_multiprocess_folder(folder: str) -> None:
@@ -129,7 +129,7 @@ def serve(settings: Settings) -> int:
     if workers == 1:
         from gateway.app import create_app
 
-        server = _AnnouncingServer(uvicorn.Config(create_app(settings), **options))
+        server = _AnnouncingServer(uvicorn.Config(create_app(settings, serving=True), **options))
         with contextlib.suppress(KeyboardInterrupt):
             server.run()
         return 0 if server.started else 3  # uvicorn's own code for a failed start-up

@@ -293,6 +293,14 @@ class Settings(BaseSettings):
             raise ValueError(f"at least {MIN_KEY_BYTES} bytes (e.g. `openssl rand -hex 32`)")
         return value
 
+    gc_young_threshold: int = Field(
+        10_000,
+        ge=700,
+        le=1_000_000,
+        description="Allocations between two collections of the youngest objects in a served "
+        "worker (Python's default 700 spent a quarter of a cold request's CPU in the "
+        "collector); start-up's objects are frozen out of collections too",
+    )
     workers: int | None = Field(
         None,
         ge=1,
