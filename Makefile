@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest schema bench clean coverage-ratchet
+.PHONY: demo test lint typecheck pytest schema bench bench-tools clean coverage-ratchet
 
 # The browser and Node tools the tests drive; installed once, then remembered by a stamp.
 CHROMIUM := $(VENV)/.chromium
@@ -64,6 +64,14 @@ bench: $(STAMP)  ## figures for the issue notes; never part of `make test`
 	$(BIN)/python -m bench.breaker_fastfail
 	$(BIN)/python -m bench.graph_load
 	$(BIN)/python -m bench.precheck
+
+# Measuring tools for the speed figures (bench/speed.py, workers.py, profile_gateway.py): wrk,
+# a load generator in C, and py-spy, a sampling profiler.  Not needed by `make test`.
+bench-tools: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (apt-get, once)"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check py-spy
 
 clean:
 	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache .hypothesis tools/node/node_modules test-artifacts .coverage

@@ -1,6 +1,6 @@
 """Where the gateway's own CPU goes on a full profile: py-spy on the gateway process alone.
 
-    .venv/bin/pip install py-spy         # a measuring tool, not a dependency of the project
+    make bench-tools                     # py-spy (and wrk): measuring tools, not dependencies
     python -m bench.profile_gateway [--seconds 10] [--concurrency 4] [--cold] [--top 30]
                                     [--profile public|officer] [--latency 20,80]
 
@@ -101,7 +101,7 @@ def sample(
     """Run the load while py-spy samples the gateway; (load figures, collapsed stacks)."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists():
-        raise SystemExit("py-spy is not installed: .venv/bin/pip install py-spy")
+        raise SystemExit("py-spy is not installed: make bench-tools")
     run_load(stack, key, codes[:50], args, 2)  # warm caches and code paths
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "stacks.txt"
