@@ -21,7 +21,8 @@ What it does:
   pool is as large as its bulkhead lets calls fly, and one bureau never waits for another's
   connections; a request beyond waits, up to httpx's ``pool`` timeout.  One idle longer than
   ``keepalive_s``, or that the bureau closed, is dropped, never reused.
-  HTTPS uses the system's trust store with host-name checks.
+  HTTPS uses the system's trust store with host-name checks; a bureaus' own CA is trusted
+  the way OpenSSL is told, with ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``.
 * **Answers** are read whole (bureau answers are small JSON documents) with ``Content-Length``
   or chunked framing; httpx still applies any ``Content-Encoding``.  A connection goes back
   to the pool only after a complete answer that allows keep-alive.

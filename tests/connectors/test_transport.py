@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
+import ipaddress
+import ssl
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from connectors.transport import BureauClient, Http11Transport
 
@@ -263,3 +271,61 @@ async def test_a_closed_transport_refuses_calls() -> None:
     async with BureauClient(transport) as client:
         with pytest.raises(httpx.ConnectError, match="closed"):
             await client.get("http://127.0.0.1:9/")
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that signs itself (its own CA), and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试部门接口")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "bureau.pem", folder / "bureau.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+async def test_https_bureaus_are_verified_against_the_trust_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert_file, key_file = _self_signed(tmp_path)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert_file, key_file)
+    state = ScriptedServer(answer_ok)
+    server = await asyncio.get_running_loop().create_server(
+        lambda: Script(state), "127.0.0.1", 0, ssl=tls
+    )
+    url = f"https://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+    try:
+        async with BureauClient(Http11Transport(connections=2)) as client:
+            with pytest.raises(httpx.ConnectError, match="SSL"):  # not in the trust store
+                await client.get(url)
+        # An operator trusts the bureaus' CA the way OpenSSL is told: SSL_CERT_FILE.
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+        async with BureauClient(Http11Transport(connections=2)) as client:
+            response = await client.get(url)
+            assert response.json() == {"ok": True}
+    finally:
+        server.close()
+        for conn in state.connections:
+            conn.transport.close()
