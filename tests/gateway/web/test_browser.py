@@ -216,6 +216,8 @@ async def test_a_report_is_numbered_on_request_and_the_page_verifies_its_number_
     await expect(page.locator("section.seal")).to_contain_text("未编号")
     assert await accessibility_violations(page) == []
     assert await report_numbers(seeded_database) == before  # the report, shown: no number taken
+    await issue.scroll_into_view_if_needed()
+    await shot(page, "5-report-unsealed")
     await issue.focus()
     await page.keyboard.press("Enter")  # one press from the keyboard: one number
     number = page.locator(".seal-number")
