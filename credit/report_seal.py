@@ -37,6 +37,7 @@ from credit.records import CreditRecord
 from credit.report import CreditReport
 
 __all__ = [
+    "MAX_SEQUENCE",
     "MIN_KEY_BYTES",
     "REPORT_NUMBER_PREFIX",
     "InvalidReportNumber",
@@ -51,6 +52,8 @@ __all__ = [
 REPORT_NUMBER_PREFIX = "XYBG"  # 信用报告
 MIN_KEY_BYTES = 32  # HMAC-SHA256: a key shorter than the hash weakens it (RFC 2104 §3)
 _SEQUENCE_DIGITS = 6
+MAX_SEQUENCE = 10**_SEQUENCE_DIGITS - 1
+"""Reports one day may number (999,999)."""
 _NUMBER = re.compile(rf"^{REPORT_NUMBER_PREFIX}(\d{{8}})(\d{{{_SEQUENCE_DIGITS}}})$")
 _HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -77,8 +80,8 @@ class InvalidReportNumber(DomainError):
 
 def report_number(day: dt.date, sequence: int) -> str:
     """The number of the ``sequence``-th report issued on ``day`` (from 1)."""
-    if not 1 <= sequence < 10**_SEQUENCE_DIGITS:
-        raise ValueError(f"a day's report sequence runs from 1 to {10**_SEQUENCE_DIGITS - 1}")
+    if not 1 <= sequence <= MAX_SEQUENCE:
+        raise ValueError(f"a day's report sequence runs from 1 to {MAX_SEQUENCE}")
     return f"{REPORT_NUMBER_PREFIX}{day:%Y%m%d}{sequence:0{_SEQUENCE_DIGITS}d}"
 
 

@@ -194,7 +194,10 @@ class GraphQLView(EdgeView[GraphContext, None]):
             policy=settings.publicity,
             request_id=request.state.request_id,
             deadline_s=settings.request_deadline_s,
-            limits=GraphLimits(max_page_size=settings.max_page_size),
+            limits=GraphLimits(
+                max_page_size=settings.max_page_size,
+                max_public_seals=settings.public_seals_per_request,
+            ),
             access=access,
             binding=BindingService.for_gateway(state),
             financing=GatewayFinancing.for_request(

@@ -14,6 +14,8 @@ Errors (:class:`~credit.errors.DomainError`)::
 
     ReportRegistryUnavailable   REPORT_REGISTRY_UNAVAILABLE   the database did not take or
                                                               answer it (nothing half-kept)
+    ReportNumbersExhausted      REPORT_NUMBERS_EXHAUSTED      the day's 999,999 numbers are
+                                                              all issued (nothing kept)
     InvalidReportNumber         INVALID_REPORT_NUMBER         (credit.report_seal)
 """
 
@@ -28,6 +30,7 @@ from connectors.http import utc_now
 from credit.errors import DomainError
 from credit.report import CreditReport
 from credit.report_seal import (
+    MAX_SEQUENCE,
     Verdict,
     digests_match,
     report_content,
@@ -38,7 +41,7 @@ from credit.report_seal import (
 from gateway.state import GatewayState
 from resolvers.reports import IssuedSeal, Verification
 
-__all__ = ["ReportRegistry", "ReportRegistryUnavailable"]
+__all__ = ["ReportNumbersExhausted", "ReportRegistry", "ReportRegistryUnavailable"]
 
 _DATABASE_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
@@ -60,6 +63,18 @@ class ReportRegistryUnavailable(DomainError):
 
     def __init__(self) -> None:
         super().__init__("报告登记库暂时不可用，无法出具或核验报告编号，请稍后再试")
+
+
+class ReportNumbersExhausted(DomainError):
+    """Every number of the report's day has been issued."""
+
+    code = "REPORT_NUMBERS_EXHAUSTED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"今日报告编号（{MAX_SEQUENCE:,} 个）已全部出具，请明日再出具带编号的报告；"
+            "报告其余内容照常"
+        )
 
 
 class ReportRegistry:
@@ -88,6 +103,8 @@ class ReportRegistry:
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 sequence = await conn.fetchval(_NEXT_SEQUENCE, report.generated_on)
+                if sequence > MAX_SEQUENCE:  # the day's count stays where it was (rolled back)
+                    raise ReportNumbersExhausted()
                 number = report_number(report.generated_on, sequence)
                 digest = seal_digest(self._key, number, issued_at, content)
                 await conn.execute(_KEEP, number, issued_at, digest, subject_key, self._request_id)

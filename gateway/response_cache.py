@@ -9,7 +9,7 @@ Kept only when all of these hold (:meth:`ResponseCache.admits`):
 
 * the caller is the public (``PrincipalKind.PUBLIC``; relayed by the bot or not, each its own
   class in the key) and the operation a query of :data:`PUBLIC_ROOT_FIELDS` that selects none
-  of :data:`PERSONAL_FIELDS` (:func:`cacheable_document`);
+  of :data:`PERSONAL_FIELDS` nor of :data:`ISSUING_FIELDS` (:func:`cacheable_document`);
 * the answer has data and no error, and every source it fed on is a public one (market, court,
   national, the platform's own tables) and answered fresh (not stale-if-error);
 * nothing personal: the request names no ID or mobile number, every subject whose records it
@@ -65,6 +65,7 @@ from credit.identifiers import InvalidCreditCode, validate_uscc
 from credit.masking import mask_numbers_in
 
 __all__ = [
+    "ISSUING_FIELDS",
     "PERSONAL_FIELDS",
     "PUBLIC_ROOT_FIELDS",
     "PUBLIC_SOURCES",
@@ -101,6 +102,10 @@ PERSONAL_FIELDS = frozenset(
 )
 """Fields (by name, whatever their alias) whose presence keeps an answer from being kept."""
 
+ISSUING_FIELDS = frozenset({"seal"})
+"""Fields that issue something each time they are asked for (a report's number, kept with the
+request that took it): an answer holding one is never replayed to another caller."""
+
 
 def cacheable_document(document: str, operation_name: str | None, *, max_chars: int) -> bool:
     """Whether the operation is a query of public root fields selecting nothing personal
@@ -129,7 +134,7 @@ def _cacheable(document: str, operation_name: str | None) -> bool:
             named.add(node.name.value)
 
     visit(parsed, Names())
-    return not named & PERSONAL_FIELDS
+    return not named & (PERSONAL_FIELDS | ISSUING_FIELDS)
 
 
 _cacheable_kept = functools.lru_cache(maxsize=512)(_cacheable)

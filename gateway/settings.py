@@ -229,6 +229,13 @@ class Settings(BaseSettings):
     )
     max_query_depth: int = Field(15, ge=2, le=100, description="Deepest field nesting accepted")
     max_aliases: int = Field(30, ge=0, le=10_000, description="Most aliases in one document")
+    public_seals_per_request: int = Field(
+        1,
+        ge=1,
+        le=100,
+        description="Numbered reports (creditReport.seal) one anonymous request may issue: each "
+        "takes one of the day's 999,999 report numbers",
+    )
     max_tokens: int = Field(5000, ge=100, le=1_000_000, description="Most tokens in one document")
     document_cache_max_chars: int = Field(
         4_096,

@@ -35,6 +35,7 @@ class GraphLimits:
     max_page_size: int = 100
     max_batch_subjects: int = 100
     max_search_page_size: int = 50  # the market bureau pages by at most 50
+    max_public_seals: int = 1  # report numbers one anonymous request may take
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class GraphContext:
     reports: ReportIssuer | None = None  # report numbers and digests (ReportRegistry)
     rights: RightsService | None = None  # objections and repairs (GatewayRights)
     prechecks: PrecheckRunner | None = None  # the pre-check workflow (PrecheckWorkflow)
+    seals_issued: int = 0  # report numbers this request has asked for (creditReport.seal)
 
     @property
     def principal(self) -> Principal:

@@ -20,6 +20,7 @@ from strawberry.types import Info
 from connectors.errors import ConnectorError
 from connectors.provenance import Provenance
 from credit import report as report_
+from credit.access import PrincipalKind
 from credit.policy import PublicityPolicy
 from credit.report_notes import report_notes
 from resolvers.assessment_types import ClassificationNode, TaxGradeNode
@@ -27,7 +28,7 @@ from resolvers.context import GraphContext
 from resolvers.enums import ReportSectionKey, Source
 from resolvers.financing_types import FactProvenanceNode
 from resolvers.record_types import CreditRecordNode
-from resolvers.reports import ReportNotesNode, ReportSealNode
+from resolvers.reports import ReportNotesNode, ReportSealNode, TooManySeals
 from resolvers.scalars import Money
 
 __all__ = ["CreditReportNode", "ReportPeriod"]
@@ -132,13 +133,21 @@ class CreditReportNode:
     sealing: strawberry.Private[asyncio.Future[ReportSealNode] | None] = None
 
     @strawberry.field(
-        description="报告编号与数字摘要（请求时出具并留存，每份报告一次；无法留存时为空，"
-        "报告其余部分照常） / Number and signed digest, issued and kept when asked for (once "
-        "per report); null with an error when it could not be kept"
+        description="报告编号与数字摘要（请求时出具并留存，每份报告一次；匿名查询每次请求的份数"
+        "有上限；无法出具或留存时为空，报告其余部分照常） / Number and signed digest, issued and "
+        "kept when asked for (once per report; an anonymous request may have only so many); null "
+        "with an error when it could not be issued or kept"
     )
     async def seal(self, info: Info[GraphContext, None]) -> ReportSealNode | None:
+        ctx = info.context
         if self.sealing is None:  # two aliases of this field share one number
-            self.sealing = asyncio.ensure_future(self._issue(info.context))
+            if (
+                ctx.principal.kind is PrincipalKind.PUBLIC
+                and ctx.seals_issued >= ctx.limits.max_public_seals
+            ):
+                raise TooManySeals(ctx.limits.max_public_seals)
+            ctx.seals_issued += 1
+            self.sealing = asyncio.ensure_future(self._issue(ctx))
         return await asyncio.shield(self.sealing)
 
     async def _issue(self, ctx: GraphContext) -> ReportSealNode:

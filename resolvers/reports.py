@@ -20,6 +20,7 @@ from typing import Protocol
 import strawberry
 
 from credit import report_notes as notes_
+from credit.errors import DomainError
 from credit.report import CreditReport
 from credit.report_seal import Verdict as DomainVerdict
 from resolvers.enums import ReportSectionKey, Source
@@ -30,6 +31,7 @@ __all__ = [
     "ReportNotesNode",
     "ReportSealNode",
     "ReportVerification",
+    "TooManySeals",
     "Verdict",
     "Verification",
 ]
@@ -46,6 +48,19 @@ class IssuedSeal:
 class Verification:
     verdict: DomainVerdict
     issued_at: dt.datetime | None  # only for a genuine pair
+
+
+class TooManySeals(DomainError):
+    """An anonymous request asked for more numbered reports than it may have: each takes one of
+    the day's numbers (``GATEWAY_PUBLIC_SEALS_PER_REQUEST``)."""
+
+    code = "TOO_MANY_SEALS"
+
+    def __init__(self, most: int) -> None:
+        super().__init__(
+            f"匿名查询每次请求最多出具 {most} 份带编号的报告（每份占用当日一个报告编号），"
+            "其余报告的编号为空，报告内容照常"
+        )
 
 
 class ReportIssuer(Protocol):

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from connectors.platform import PlatformCache
 from gateway.app import create_app
 from gateway.database import Database
-from gateway.response_cache import KeptAnswer, ResponseCache
+from gateway.response_cache import KeptAnswer, ResponseCache, cacheable_document
 from gateway.settings import Settings
 from simulators.runner import RunningBureau
 from simulators.world import World
@@ -177,6 +177,15 @@ async def test_an_answer_that_is_personal_gated_or_not_the_publics_is_never_kept
         assert _calls(bureaus) == 0
     else:
         assert _calls(bureaus) > 0, f"{case}: served from a kept answer"
+
+
+def test_an_answer_that_issues_a_report_number_is_never_kept() -> None:
+    """A seal is issued per request (a number of the day's 999,999, kept with the request that
+    took it): kept, one number would be handed to every caller after the first."""
+    unsealed = '{ enterprise(uscc: "x") { creditReport { generatedOn } } }'
+    sealed = '{ enterprise(uscc: "x") { creditReport { generatedOn s: seal { number } } } }'
+    assert cacheable_document(unsealed, None, max_chars=10_000)
+    assert not cacheable_document(sealed, None, max_chars=10_000)
 
 
 async def test_a_record_leaving_its_publicity_window_leaves_the_kept_answer(

@@ -175,3 +175,65 @@ async def test_a_seal_the_database_refuses_is_null_and_the_report_stands(
     codes = {e["extensions"]["code"] for e in body["errors"]}
     assert codes == {"REPORT_REGISTRY_UNAVAILABLE"}
     assert await seeded_database.pool.fetchval("SELECT count(*) FROM credit_reports") == before
+
+
+TWO_REPORTS = """
+query($c: String!) {
+  a: enterprise(uscc: $c) { creditReport { seal { number } again: seal { number } } }
+  b: enterprise(uscc: $c) { creditReport { seal { number } } }
+}"""
+
+
+async def test_an_anonymous_request_takes_one_report_number_and_no_more(
+    client: httpx.AsyncClient, officer: httpx.AsyncClient, world: World, database: Database
+) -> None:
+    """Each seal takes one of the day's 999,999 numbers: an anonymous request may take one
+    (``GATEWAY_PUBLIC_SEALS_PER_REQUEST``), its other reports stand unnumbered; a known
+    client's request is not limited so."""
+    code = world.boundary["every_kind"]
+    count = "SELECT count(*) FROM credit_reports"
+    before = await database.pool.fetchval(count)
+    body = await gql(client, TWO_REPORTS, c=code)
+    reports = [body["data"][k]["creditReport"] for k in ("a", "b")]
+    sealed = [r for r in reports if r["seal"] is not None]
+    assert len(sealed) == 1, reports
+    if "again" in sealed[0]:  # two aliases of one report share its one number
+        assert sealed[0]["again"] == sealed[0]["seal"]
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"TOO_MANY_SEALS"}
+    assert "每次请求最多出具 1 份" in body["errors"][0]["message"]
+    assert await database.pool.fetchval(count) == before + 1
+
+    body = await gql(officer, TWO_REPORTS, c=code)
+    assert "errors" not in body, body["errors"]
+    numbers = {body["data"][k]["creditReport"]["seal"]["number"] for k in ("a", "b")}
+    assert len(numbers) == 2
+    assert await database.pool.fetchval(count) == before + 3
+
+
+async def test_when_the_days_numbers_are_all_issued_a_seal_is_refused_and_the_report_stands(
+    officer: httpx.AsyncClient, world: World, database: Database
+) -> None:
+    day = TEST_WORLD.today
+    read = "SELECT last_sequence FROM report_sequences WHERE day = $1"
+    saved = await database.pool.fetchval(read, day)
+    await database.pool.execute(
+        """INSERT INTO report_sequences (day, last_sequence) VALUES ($1, 999999)
+           ON CONFLICT (day) DO UPDATE SET last_sequence = 999999""",
+        day,
+    )
+    before = await database.pool.fetchval("SELECT count(*) FROM credit_reports")
+    try:
+        body = await gql(officer, SEALED, c=world.boundary["every_kind"])
+        assert await database.pool.fetchval(read, day) == 999_999  # nothing counted
+    finally:
+        if saved is None:
+            await database.pool.execute("DELETE FROM report_sequences WHERE day = $1", day)
+        else:
+            restore = "UPDATE report_sequences SET last_sequence = $2 WHERE day = $1"
+            await database.pool.execute(restore, day, saved)
+    report = body["data"]["subject"]["creditReport"]
+    assert report["seal"] is None
+    assert report["notes"]["objections"]  # the rest of the report stands
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"REPORT_NUMBERS_EXHAUSTED"}
+    assert "999,999" in body["errors"][0]["message"]
+    assert await database.pool.fetchval("SELECT count(*) FROM credit_reports") == before

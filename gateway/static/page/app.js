@@ -1,8 +1,10 @@
 // 信用查询: the reference page on the published schema.  No framework, no build step, nothing
 // from outside: it sends only its own trusted documents (by hash, from /page/documents.json)
 // and shows what the graph returns — sections, counts, records, provenance, a bureau that is
-// down, the report's number and digest and its 报告说明 — without deciding anything itself; and
-// anyone can verify a report's number and digest (核验报告).
+// down, its 报告说明 — without deciding anything itself.  The names of bureaus and record kinds
+// are the graph's too (`sources`, `recordKinds`: the registry's), read once per page.  A report
+// is numbered and sealed only when the reader asks for it (each one takes one of the day's
+// numbers); anyone can verify a report's number and digest (核验报告).
 
 const $ = (sel) => document.querySelector(sel);
 const PAGE_SIZE = 10;
@@ -11,17 +13,10 @@ const LABELS = {
   status: { ACTIVE: '存续', DEREGISTERED: '注销', REVOKED: '吊销' },
   creditClass: { TRUSTWORTHY: '守信', WARNING: '警示', DISHONEST: '失信', SERIOUSLY_DISHONEST: '严重失信' },
   badge: { ACTIVE: '存续', DEREGISTERED: '注销', REVOKED: '吊销', INCENTIVE: '守信激励对象', PUNISHMENT: '失信惩戒对象' },
-  source: { COURT: '法院', MARKET: '市场监管', TAX: '税务', HRSS: '人社与公积金', UTILITIES: '水电气',
-    NATIONAL: '全国性名单', IDENTITY: '身份核验', PLATFORM: '信用平台' },
-  kind: { ADMIN_PENALTY: '行政处罚', MARKET_PENALTY: '市场监管行政处罚', PERMIT: '行政许可',
-    JUDGMENT_DEFAULTER: '失信被执行人', CONSUMPTION_RESTRICTION: '限制消费令', ABNORMAL_OPERATION: '经营异常名录',
-    SERIOUS_VIOLATION: '严重违法失信名单', SERIOUS_DISHONESTY: '严重失信主体名单', RED_LIST: '守信激励（红名单）',
-    COMMITMENT: '信用承诺', EVALUATION: '信用评价' },
   severity: { MINOR: '轻微', GENERAL: '一般', SERIOUS: '严重' },
   repair: { NONE: '未申请修复', APPLIED: '修复申请审核中', REPAIRED: '已修复' },
 };
 const label = (group, value) => LABELS[group][value] ?? value;
-const POSITIVE = new Set(['PERMIT', 'RED_LIST', 'COMMITMENT', 'EVALUATION']); // nothing to repair
 
 // --- GraphQL over HTTP, trusted documents only ----------------------------------------------
 let documents;
@@ -40,6 +35,24 @@ async function run(operation, variables) {
   }
   return body;
 }
+
+// --- the graph's names for its codes (the registry's: a bureau added there is named here) ------
+// One request per page, kept for the page's life; until it answers, or if it cannot, a code is
+// shown as the graph gives it (and the next report asks again).
+let names;
+function loadNames() {
+  names ??= run('Names').then(({ data }) => ({
+    source: new Map(data.sources.map((s) => [s.source, s.name])),
+    kind: new Map(data.recordKinds.map((k) => [k.kind, k.name])),
+    polarity: new Map(data.recordKinds.map((k) => [k.kind, k.polarity])),
+  })).catch(() => {
+    names = undefined;
+    return { source: new Map(), kind: new Map(), polarity: new Map() };
+  });
+  return names;
+}
+let named = { source: new Map(), kind: new Map(), polarity: new Map() };
+const nameOf = (group, code) => named[group].get(code) ?? code;
 
 // --- small DOM helpers (text only: nothing from the graph is ever parsed as HTML) --------------
 function el(tag, attrs = {}, ...children) {
@@ -90,16 +103,19 @@ async function search(name, after = null) {
 }
 
 // --- one firm's report -----------------------------------------------------------------------
-async function report(uscc) {
-  say('正在生成信用报告…');
-  const { data, errors = [] } = await run('EnterpriseReport', { uscc });
+// Shown without a seal: a number is issued (and kept) only when the reader asks for one, and
+// then the whole report is fetched again with it, so that what is shown is what was sealed.
+async function report(uscc, sealed = false) {
+  say(sealed ? '正在出具带编号的信用报告…' : '正在生成信用报告…');
+  const [{ data, errors = [] }, found] = await Promise.all([
+    run('EnterpriseReport', { uscc, sealed }), loadNames()]);
+  named = found;
   const firm = data.enterprise;
   if (!firm) {
     say(errors[0]?.message ?? '没有任何部门登记该统一社会信用代码', Boolean(errors.length));
     $('#view').replaceChildren();
     return;
   }
-  say(`${firm.name} 的公共信用报告`);
   document.title = `${firm.name} · 信用查询`;
   const rep = firm.creditReport;
   const errorAt = (field) => errors.find((e) => e.path?.at(-1) === field);
@@ -111,17 +127,23 @@ async function report(uscc) {
         ['成立日期', firm.establishedOn], ['注册资本', yuan(firm.registeredCapital)],
         ['法定代表人', firm.legalRepresentative.name], ['行业', firm.industry], ['住所', firm.address],
       ])),
-    rep ? reportView(rep, errorAt) : el('p', { class: 'down', role: 'alert' }, errorAt('creditReport')?.message ?? '信用报告暂不可得'),
+    rep ? reportView(rep, errorAt, firm.uscc, sealed) : el('p', { class: 'down', role: 'alert' }, errorAt('creditReport')?.message ?? '信用报告暂不可得'),
   );
-  $('#firm-name').focus?.();
+  if (sealed && rep) {
+    say(rep.seal ? `已出具带编号的信用报告：${rep.seal.number}` : `本报告暂未编号：${errorAt('seal')?.message ?? '报告登记库暂时不可用'}`, !rep.seal);
+    $('#seal-title').focus?.(); // the reader pressed the button there: the number is read next
+  } else {
+    say(`${firm.name} 的公共信用报告`);
+    $('#firm-name').focus?.(); // a screen reader hears the firm
+  }
 }
 
-function reportView(rep, errorAt) {
+function reportView(rep, errorAt, uscc, sealed) {
   const cls = rep.classification;
   return el('article', { class: 'card', 'aria-labelledby': 'report-title' },
     el('h2', { id: 'report-title' }, '公共信用报告'),
     el('p', { class: 'meta' }, `报告日 ${rep.generatedOn}，查询期 ${rep.periodFrom} 至 ${rep.periodTo}`),
-    sealView(rep.seal, errorAt('seal')),
+    sealView(rep.seal, sealed ? errorAt('seal') ?? {} : null, uscc),
     el('h3', {}, '综合评价'),
     cls
       ? [el('p', {}, el('span', { class: `class ${cls.creditClass}` }, label('creditClass', cls.creditClass))),
@@ -140,17 +162,31 @@ function reportView(rep, errorAt) {
 }
 
 // The number and digest are printed as issued: the verify form below takes them back as typed.
-function sealView(seal, error) {
-  return el('section', { class: 'seal', 'aria-labelledby': 'seal-title' },
-    el('h3', { id: 'seal-title' }, '报告编号与数字摘要'),
-    seal
-      ? [facts([
+// Until the reader asks, the report has none (a view of the page takes none of the day's
+// numbers); `error` is what kept an asked-for seal from being issued (null: not asked).
+function sealView(seal, error, uscc) {
+  if (seal) {
+    return el('section', { class: 'seal', 'aria-labelledby': 'seal-title' },
+      el('h3', { id: 'seal-title', tabindex: '-1' }, '报告编号与数字摘要'),
+      facts([
         ['报告编号', el('code', { class: 'seal-number' }, seal.number)],
         ['数字摘要', el('code', { class: 'seal-digest' }, seal.digest)],
         ['出具时间', el('span', { class: 'seal-issued' }, when(seal.issuedAt))],
       ]),
-      el('p', { class: 'hint' }, '持有本报告的任何人都可以在本页“核验报告”处输入编号和数字摘要，核验报告是否由本平台出具、内容是否被改动。')]
-      : el('p', { class: 'down' }, `本报告暂未编号：${error?.message ?? '报告登记库暂时不可用'}（报告其余内容照常显示）`));
+      el('p', { class: 'hint' }, '持有本报告的任何人都可以在本页“核验报告”处输入编号和数字摘要，核验报告是否由本平台出具、内容是否被改动。'));
+  }
+  const issue = el('button', { type: 'button', id: 'issue-seal', 'aria-describedby': 'seal-hint' }, '出具带编号的信用报告');
+  issue.addEventListener('click', () => {
+    issue.disabled = true; // one press, one number
+    show(() => report(uscc, true));
+  });
+  return el('section', { class: 'seal', 'aria-labelledby': 'seal-title' },
+    el('h3', { id: 'seal-title', tabindex: '-1' }, '报告编号与数字摘要'),
+    error
+      ? el('p', { class: 'down' }, `本报告暂未编号：${error.message ?? '报告登记库暂时不可用'}（报告其余内容照常显示）`)
+      : null,
+    el('p', { class: 'hint', id: 'seal-hint' }, '本页显示的报告未编号。需要向他人出示时，可出具带编号的信用报告：平台为它编号并登记编号、出具时间和数字摘要（不保存报告内容），持有报告的任何人都可以在本页“核验报告”处核验。'),
+    el('div', { class: 'row' }, issue));
 }
 
 function notesView(notes, titles) {
@@ -173,9 +209,9 @@ function notesView(notes, titles) {
 
 function sectionView(sec) {
   const id = `sec-${sec.key}`;
-  const down = sec.unavailableSources.map((s) => label('source', s));
+  const down = sec.unavailableSources.map((s) => nameOf('source', s));
   const provenance = sec.provenance.map((p) =>
-    `${label('source', p.source)} · ${ago(p.fetchedAt)}取得${p.cached ? ' · 缓存' : ''}${p.stale ? ' · 过期数据（该部门暂不可用）' : ''}`);
+    `${nameOf('source', p.source)} · ${ago(p.fetchedAt)}取得${p.cached ? ' · 缓存' : ''}${p.stale ? ' · 过期数据（该部门暂不可用）' : ''}`);
   return el('section', { class: 'sec', id, 'aria-labelledby': `${id}-h`, 'data-key': sec.key },
     el('h3', { id: `${id}-h` }, sec.title, el('span', { class: 'count' }, `${sec.count} 条`)),
     provenance.length ? el('p', { class: 'prov' }, `数据来源：${provenance.join('；')}`) : null,
@@ -192,15 +228,17 @@ function recordView(r) {
   const repair = r.repairStatus === 'REPAIRED'
     ? `已修复（${r.repairedOn ?? ''}）`
     : `${label('repair', r.repairStatus)}${p.repairableFrom ? `；可于 ${p.repairableFrom} 起申请信用修复` : '；不可修复'}`;
-  return el('li', {},
+  // Only a record that counts against its subject can be repaired (the kind's polarity).
+  const polarity = named.polarity.get(r.kind);
+  return el('li', { 'data-kind': r.kind },
     el('div', { class: 'rec-title' }, r.title),
-    el('div', {}, el('span', { class: 'tag' }, label('kind', r.kind)),
+    el('div', {}, el('span', { class: 'tag kind' }, nameOf('kind', r.kind)),
       r.severity ? el('span', { class: 'tag' }, `${label('severity', r.severity)}失信`) : null,
-      el('span', { class: 'tag' }, label('source', r.source))),
+      el('span', { class: 'tag' }, nameOf('source', r.source))),
     facts([['决定日期', r.decidedOn], ['决定机关', r.authority], ['依据', r.legalBasis], ['名单', r.listName],
       ['金额', yuan(r.amount)], ['履行或移出', r.endedOn]]),
     el('p', {}, window, el('br'), el('span', { class: 'meta' }, `依据：${p.legalBasis}`)),
-    POSITIVE.has(r.kind) ? null : el('p', { class: 'repair' }, `修复状态：${repair}`));
+    polarity === 'POSITIVE' || polarity === 'NEUTRAL' ? null : el('p', { class: 'repair' }, `修复状态：${repair}`));
 }
 
 // --- 核验报告: a number and digest → VALID / INVALID / UNKNOWN (never the report's content) -----
@@ -270,4 +308,5 @@ $('#search').addEventListener('submit', (event) => {
   if (name) location.hash = `#/q/${encodeURIComponent(name)}`;
 });
 window.addEventListener('hashchange', route);
+loadNames();
 route();

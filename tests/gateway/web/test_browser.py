@@ -32,6 +32,8 @@ from gateway.database import Database
 from gateway.settings import RateLimits, Settings
 from gateway.web import page_documents
 from simulators.behaviour import Behaviour
+from simulators.customs import customs_file
+from simulators.ip import ip_rights
 from simulators.runner import RunningBureau
 from simulators.world import World
 from tests.conftest import TEST_WORLD
@@ -121,6 +123,13 @@ async def accessibility_violations(page: Page) -> list[str]:
     return list(found)
 
 
+async def report_numbers(database: Database) -> list[str]:
+    """The report numbers issued so far (each one a row of ``credit_reports``)."""
+    async with database.pool.acquire() as conn:
+        rows = await conn.fetch("SELECT number FROM credit_reports ORDER BY number")
+    return [r["number"] for r in rows]
+
+
 async def public_report(web_url: str, uscc: str) -> dict[str, object]:
     """The same firm's report as the graph gives it to the public (what the page must show)."""
     query = """query($u: String!) { enterprise(uscc: $u) { name creditReport {
@@ -132,10 +141,11 @@ async def public_report(web_url: str, uscc: str) -> dict[str, object]:
 
 
 async def test_search_open_a_firm_and_read_its_report(
-    offline: Offline, web_url: str, world: World
+    offline: Offline, web_url: str, world: World, seeded_database: Database
 ) -> None:
     uscc = world.boundary["every_kind"]
     expected = await public_report(web_url, uscc)
+    before = await report_numbers(seeded_database)
     page = await offline.context.new_page()
     await page.goto(web_url + "/")
     await expect(page.get_by_label("企业名称")).to_be_visible()
@@ -175,6 +185,11 @@ async def test_search_open_a_firm_and_read_its_report(
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await shot(page, "2-report")
     assert any("/graphql" in url for url in offline.served)
+    # A view of the page takes none of the day's report numbers: the seal is asked for only by
+    # its button.
+    await expect(page.get_by_role("button", name="出具带编号的信用报告")).to_be_visible()
+    await expect(page.locator(".seal-number")).to_have_count(0)
+    assert await report_numbers(seeded_database) == before
 
 
 async def public_notes(web_url: str, uscc: str) -> dict[str, object]:
@@ -187,16 +202,31 @@ async def public_notes(web_url: str, uscc: str) -> dict[str, object]:
     return found
 
 
-async def test_a_report_shows_its_number_digest_and_notes_and_the_page_verifies_them(
-    offline: Offline, web_url: str, world: World
+async def test_a_report_is_numbered_on_request_and_the_page_verifies_its_number_and_digest(
+    offline: Offline, web_url: str, world: World, seeded_database: Database
 ) -> None:
     uscc = world.boundary["every_kind"]
     notes = await public_notes(web_url, uscc)
+    before = await report_numbers(seeded_database)
     page = await offline.context.new_page()
     await page.goto(f"{web_url}/#/e/{uscc}")
+    await expect(page.locator("#firm-name")).to_be_focused()
+    issue = page.get_by_role("button", name="出具带编号的信用报告")
+    await expect(issue).to_be_visible()
+    await expect(page.locator("section.seal")).to_contain_text("未编号")
+    assert await accessibility_violations(page) == []
+    assert await report_numbers(seeded_database) == before  # the report, shown: no number taken
+    await issue.scroll_into_view_if_needed()
+    await shot(page, "5-report-unsealed")
+    await issue.focus()
+    await page.keyboard.press("Enter")  # one press from the keyboard: one number
     number = page.locator(".seal-number")
     await expect(number).to_have_text(re.compile(rf"^XYBG{TEST_WORLD.today:%Y%m%d}\d{{6}}$"))
+    await expect(page.locator("#seal-title")).to_be_focused()  # read next: the number
+    await expect(page.locator("#status")).to_contain_text("已出具带编号的信用报告")
+    await expect(page.get_by_role("button", name="出具带编号的信用报告")).to_have_count(0)
     shown_number = await number.inner_text()
+    assert await report_numbers(seeded_database) == sorted([*before, shown_number])
     shown_digest = await page.locator(".seal-digest").inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", shown_digest)
     issued = await page.locator(".seal-issued").inner_text()
@@ -257,6 +287,72 @@ async def test_a_report_shows_its_number_digest_and_notes_and_the_page_verifies_
     await shot(page, "7-verify-malformed")
 
 
+async def firm_with_customs_and_ip_records(
+    http: httpx.AsyncClient, world: World
+) -> tuple[str, list[dict[str, str]]]:
+    """An active firm whose public report shows a customs record and a patent or trademark,
+    and those records, as the page's own document fetches them (an ad hoc query of every
+    record costs more than the public's budget)."""
+    candidates = (
+        r.uscc
+        for r in sorted(world.registrations.values(), key=lambda r: r.uscc)
+        if r.status is OperatingStatus.ACTIVE
+        and (f := customs_file(world, r.uscc)) is not None
+        and f.rating != "一般信用"
+        and any(right.type in ("patents", "trademarks") for right in ip_rights(world, r.uscc) or ())
+    )
+    for uscc, _ in zip(candidates, range(30), strict=False):
+        ask = {"documentId": page_documents()["EnterpriseReport"], "variables": {"uscc": uscc}}
+        body = (await http.post("/graphql", json=ask)).json()
+        assert "errors" not in body, body
+        sections = body["data"]["enterprise"]["creditReport"]["sections"]
+        records = [r for section in sections for r in section["records"]]
+        kinds = {r["kind"] for r in records}
+        if any(k.startswith("CUSTOMS_") for k in kinds) and kinds & {"PATENT", "TRADEMARK"}:
+            return uscc, records
+    raise AssertionError("the test world has no firm with public customs and IP records")
+
+
+async def test_records_of_the_newer_bureaus_show_the_names_the_graph_gives_their_kinds(
+    offline: Offline, web_url: str, world: World
+) -> None:
+    """The page keeps no table of bureaus or kinds: a customs or IP record (kinds the page
+    never listed) is named as ``recordKinds`` and ``sources`` name it, and only a kind that
+    counts against its subject (polarity NEGATIVE) offers a repair."""
+    names = "{ sources { source name } recordKinds { kind name polarity } }"
+    async with httpx.AsyncClient(base_url=web_url) as http:
+        vocabulary = (await http.post("/graphql", json={"query": names})).json()["data"]
+        uscc, records = await firm_with_customs_and_ip_records(http, world)
+    sources = {s["source"]: s["name"] for s in vocabulary["sources"]}
+    kinds = {k["kind"]: k for k in vocabulary["recordKinds"]}
+    shown = {r["kind"]: r["source"] for r in records}
+
+    page = await offline.context.new_page()
+    await page.goto(f"{web_url}/#/e/{uscc}")
+    await expect(page.locator("ol.records > li")).to_have_count(len(records))
+    for kind, source in shown.items():
+        first = page.locator(f'ol.records > li[data-kind="{kind}"]').first
+        await expect(first.locator(".tag.kind")).to_have_text(kinds[kind]["name"])
+        await expect(first).to_contain_text(sources[source])
+        repair = first.locator(".repair")
+        await expect(repair).to_have_count(1 if kinds[kind]["polarity"] == "NEGATIVE" else 0)
+    customs = page.locator('ol.records > li[data-kind^="CUSTOMS_"]').first
+    await expect(customs.locator(".tag.kind")).to_have_text(re.compile("^海关"))
+    await expect(customs).to_contain_text("海关")
+    patent = page.locator(
+        'ol.records > li[data-kind="PATENT"], ol.records > li[data-kind="TRADEMARK"]'
+    )
+    await expect(patent.first.locator(".tag.kind")).to_have_text(
+        re.compile("^(专利权|注册商标专用权)$")
+    )
+    await expect(patent.first).to_contain_text("知识产权")
+    tags = await page.locator("ol.records .tag").all_inner_texts()
+    assert not [t for t in tags if re.fullmatch(r"[A-Z_]+", t)], tags  # no code shown raw
+    assert await accessibility_violations(page) == []
+    await page.locator('ol.records > li[data-kind^="CUSTOMS_"]').first.scroll_into_view_if_needed()
+    await shot(page, "8-newer-bureaus")
+
+
 async def test_a_bureau_that_is_down_is_shown_for_its_sections_only(
     offline: Offline, web_url: str, world: World, bureaus: dict[str, RunningBureau]
 ) -> None:
@@ -300,5 +396,5 @@ async def test_the_page_sends_only_its_trusted_documents(web_url: str) -> None:
         manifest = (await http.get("/page/documents.json")).json()
         page = await http.get("/")
     assert manifest == page_documents()
-    assert set(manifest) == {"SearchEnterprises", "EnterpriseReport", "VerifyCreditReport"}
+    assert set(manifest) == {"Names", "SearchEnterprises", "EnterpriseReport", "VerifyCreditReport"}
     assert "default-src 'self'" in page.headers["content-security-policy"]
