@@ -255,12 +255,13 @@ class AttachmentInput:
     content_base64: str = strawberry.field(description="内容（Base64） / Content, base64")
 
 
-@strawberry.input(description="提出异议 / An objection to file")
-class FileObjectionInput:
+@strawberry.input(description="对一条记录的申请 / A citizen's application about one record")
+class RecordApplicationInput:
+    """What an objection and a repair application both carry; each adds its own fields after
+    these (GraphQL input fields are matched by name, so their order is only the SDL's)."""
+
     source: Source = strawberry.field(description="记录来源部门 / The record's bureau")
     record_id: str = strawberry.field(description="记录编号 / Record id")
-    target: ObjectionTargetEnum = strawberry.field(description="异议针对 / What is disputed")
-    reason: str = strawberry.field(description="异议理由 / Why")
     subject_code: str | None = strawberry.field(
         default=None,
         description="代表企业时填企业代码；为空表示本人 / USCC of an enterprise I represent",
@@ -278,28 +279,21 @@ class FileObjectionInput:
     )
 
 
+@strawberry.input(description="提出异议 / An objection to file")
+class FileObjectionInput(RecordApplicationInput):
+    target: ObjectionTargetEnum = strawberry.field(description="异议针对 / What is disputed")
+    reason: str = strawberry.field(description="异议理由 / Why")
+
+
 @strawberry.input(description="申请信用修复 / A repair application")
-class RepairApplicationInput:
-    source: Source = strawberry.field(description="记录来源部门 / The record's bureau")
-    record_id: str = strawberry.field(description="记录编号 / Record id")
+class RepairApplicationInput(RecordApplicationInput):
     statement: str = strawberry.field(description="履行情况说明 / How the obligations were met")
     commitment_accepted: bool = strawberry.field(
         description="已阅读并确认信用承诺书 / The credit commitment was read and accepted"
     )
-    subject_code: str | None = strawberry.field(
-        default=None,
-        description="代表企业时填企业代码；为空表示本人 / USCC of an enterprise I represent",
-    )
+    # redefined for its description: a dataclass field keeps its place in the base's order
     attachments: list[AttachmentInput] = strawberry.field(
         default_factory=list, description="履行证明 / Proof of performance"
-    )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description="幂等键：重复提交返回同一申请 / Idempotency key"
-    )
-    notify_chat: str | None = strawberry.field(
-        default=None,
-        description="机器人的会话标识：有决定时通知（仅机器人转交时有效） / The relaying bot's "
-        "chat, told when a decision arrives",
     )
 
 

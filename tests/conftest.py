@@ -95,19 +95,61 @@ def world() -> World:
     return World.generate(TEST_WORLD)
 
 
-@pytest.fixture(scope="session")
-def people(world: World) -> Iterator[Person]:
-    """Legal representatives of active firms, each handed out once per session (identity
-    binding limits codes per person, so two tests must not bind the same one)."""
+class PeopleHandout:
+    """Legal representatives of active firms for tests that act as a citizen, never one whom
+    stored state is already about.
 
-    def gen() -> Iterator[Person]:
+    Tests also pick subjects straight from the world (the first active firms, a firm that
+    passes a product, a boundary case) and leave consents, pre-checks and bindings on them;
+    a handed-out person must not inherit those, whatever order the tests run in.  So a person
+    is skipped when they or one of their firms is a boundary subject (other tests name those)
+    or already has rows in the database (``TOUCHED``, read as the test starts).  A test that
+    uses its person binds them, which leaves rows: no later test is handed them again.
+    """
+
+    def __init__(self, world: World) -> None:
+        boundary = set(world.boundary.values())
         seen: set[str] = set()
+        self.candidates: list[tuple[Person, frozenset[str]]] = []
         for reg in world.registrations.values():
-            if reg.status is OperatingStatus.ACTIVE and reg.legal_rep_id not in seen:
-                seen.add(reg.legal_rep_id)
-                yield world.persons[reg.legal_rep_id]
+            rep = reg.legal_rep_id
+            if reg.status is not OperatingStatus.ACTIVE or rep in seen:
+                continue
+            seen.add(rep)
+            firms = world.represented_by(rep)
+            if rep in boundary or boundary.intersection(firms):
+                continue
+            keys = frozenset({person_subject_key(rep, DEMO_SUBJECT_KEY_SECRET), *firms})
+            self.candidates.append((world.persons[rep], keys))
 
-    return gen()
+    def fresh(self, touched: set[str]) -> Iterator[Person]:
+        """Persons none of whose subject keys (their own, their firms') is in ``touched``."""
+        return (person for person, keys in self.candidates if keys.isdisjoint(touched))
+
+
+# Subject keys (USCCs and persons' keyed hashes) that something stored is about: a test
+# handed such a person would see another test's consents, pre-checks, bindings or cases.
+TOUCHED = """
+    SELECT subject_code FROM consents UNION SELECT granted_by FROM consents
+    UNION SELECT uscc FROM financing_prechecks
+    UNION SELECT subject_key FROM identity_bindings
+    UNION SELECT subject_key FROM binding_challenges
+    UNION SELECT subject_key FROM binding_locks
+    UNION SELECT subject_key FROM rights_cases UNION SELECT filed_by FROM rights_cases"""
+
+
+@pytest.fixture(scope="session")
+def handout(world: World) -> PeopleHandout:
+    return PeopleHandout(world)
+
+
+@pytest.fixture
+async def people(handout: PeopleHandout, seeded_database: Database) -> Iterator[Person]:
+    """Legal representatives of active firms that no test has used (``PeopleHandout``): identity
+    binding limits codes per person, and a citizen sees all that is stored about them and
+    their firms, so two tests must not share one."""
+    touched = {row[0] for row in await seeded_database.pool.fetch(TOUCHED)}
+    return handout.fresh(touched)
 
 
 @pytest.fixture(scope="session")

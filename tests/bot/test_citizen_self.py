@@ -48,8 +48,9 @@ async def test_myself_beside_my_firm_status_records_and_who_looked(
     officer: httpx.AsyncClient,
     bureaus: dict[str, RunningBureau],  # asked for so that they start well-behaved
 ) -> None:
-    # NB the session gateway's breakers are not reset per test: this module runs before
-    # test_conversations, whose court outage keeps the court breaker open for its cooldown.
+    # The session gateway's breakers and caches are reset before every test that talks to it
+    # (tests/conftest.py, _fresh_gateway_caches): test_conversations' court outage, run first
+    # or not, leaves no breaker open here.
     person = next(
         p for p in people if len(world.represented_by(p.id_number)) == 1 and _records(world, p)
     )
