@@ -3,6 +3,7 @@ seven simulators; then the same with each bureau down in turn, and with one that
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -160,11 +161,24 @@ async def test_each_bureau_down_in_turn(
         assert all(s["emptyText"] is None for s in report["sections"] if s["key"] in marked)
 
 
+DEADLINE_S = 1.0
+
+
 @pytest.fixture(scope="module")
-async def short_deadline_url(settings: Settings, seeded_database: Database) -> AsyncIterator[str]:
-    tuned = settings.model_copy(update={"request_deadline_s": 0.5, "trusted_documents_only": []})
+async def short_deadline_url(
+    settings: Settings, seeded_database: Database, demo_keys: dict[str, str], world: World
+) -> AsyncIterator[str]:
+    tuned = settings.model_copy(
+        update={"request_deadline_s": DEADLINE_S, "trusted_documents_only": []}
+    )
     app: Starlette = create_app(tuned, database=seeded_database, today=lambda: TEST_WORLD.today)
     async with serve_app(app) as url:
+        # One healthy request first: the tests time a hanging bureau, not this app's first
+        # connections to the others (CI once saw market miss a 0.5 s deadline on them).
+        headers = {"Authorization": f"Bearer {demo_keys['officer']}"}
+        async with httpx.AsyncClient(base_url=url, headers=headers) as officer:
+            warm = await gql(officer, PUBLIC_PARTS, c=gated_enterprise(world, 42))
+        assert "errors" not in warm, warm["errors"]
         yield url
 
 
@@ -177,13 +191,17 @@ async def test_a_hanging_bureau_never_holds_the_request_past_its_deadline(
     bureaus["court"].service.state.behaviour = Behaviour(hang=True)
     code = gated_enterprise(world, 41)
     headers = {"Authorization": f"Bearer {demo_keys['officer']}"}
+    gc.collect()  # a full collection of this long test process is not what the deadline times
     async with httpx.AsyncClient(base_url=short_deadline_url, headers=headers) as officer:
         started = time.monotonic()
         body: dict[str, Any] = await gql(officer, PUBLIC_PARTS, c=code)
         elapsed = time.monotonic() - started
-    assert elapsed < 2.0  # deadline 0.5 s; generous margin for a loaded machine, never ~∞
+    assert elapsed < DEADLINE_S + 2.0  # generous margin for a loaded machine, never ~∞
     errors = {tuple(e.get("path", ())): e["extensions"] for e in body["errors"]}
-    assert errors[("subject", "classification")] == {"code": "SOURCE_TIMEOUT", "source": "court"}
+    assert errors == {
+        ("subject", "records"): {"code": "SOURCE_TIMEOUT", "source": "court"},
+        ("subject", "classification"): {"code": "SOURCE_TIMEOUT", "source": "court"},
+    }, body
     assert body["data"]["subject"]["name"] == world.registrations[code].name
 
 
