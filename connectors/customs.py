@@ -33,6 +33,8 @@ from connectors.provenance import Sourced
 from credit.access import ConsentScope
 from credit.money import yuan
 from credit.records import CreditRecord, Polarity, Severity, Source, declare_kind
+from credit.report_notes import declare_objection
+from credit.rights.desks import ObjectionRule
 from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "CUSTOMS", "CustomsConnector"]
@@ -76,6 +78,13 @@ DECLARED = declare_kind(
     source=CUSTOMS,
     section=None,
     basis="进出口申报数据不公示，经企业授权向金融机构提供",
+)
+declare_objection(
+    CUSTOMS,
+    "海关",
+    "认为海关公示的企业信用信息不准确的，向海关提出异议并提供相关资料或者证明材料"
+    "（可经“中国国际贸易单一窗口”提交）；对失信企业认定决定不服的，依法申请行政复议或者提起行政诉讼",
+    RULES,
 )
 
 Records = tuple[CreditRecord, ...]
@@ -225,8 +234,7 @@ BUREAU = Bureau.http(
     feeds=("CUSTOMS_REGISTRATION", "CUSTOMS_CERTIFIED", "CUSTOMS_DISHONEST", "CUSTOMS_DECLARATION"),
     records="credit",
     gated_records="declarations",
-    # Customs decide objections to the credit information they publish (its rating included).
-    # DOMAIN.md states no deadline for customs [U]: the general rule, a setting per bureau
-    # (GATEWAY_RIGHTS__OBJECTION_WORKING_DAYS_BY_SOURCE, default 15 working days).
-    rights=RightsDesk(),
+    # Customs decide objections to the credit information they publish (its rating included),
+    # reviewed within 20 days (GATEWAY_RIGHTS__CUSTOMS_REVIEW_DAYS; credit.rights.desks).
+    rights=RightsDesk(objection=ObjectionRule.CUSTOMS_REVIEW),
 )

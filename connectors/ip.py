@@ -26,8 +26,10 @@ from connectors.bureau import Bureau, RightsDesk
 from connectors.errors import ConnectorError, SourceProtocolError
 from connectors.http import HttpBureau
 from connectors.provenance import Sourced
+from credit.advice import CREDIT_CHINA_CHANNEL
 from credit.money import yuan
 from credit.records import CreditRecord, Polarity, Source, declare_kind
+from credit.report_notes import CREDIT_CHINA_INSTRUMENT, declare_objection
 from credit.vocabulary import Label
 
 __all__ = ["BATCH_LIMIT", "IP", "IpConnector"]
@@ -62,6 +64,13 @@ PLEDGE = declare_kind(
     source=IP,
     section="ADMINISTRATIVE",
     basis="专利权、注册商标专用权质押登记信息在质押期间公示，注销登记后不再公示",
+)
+declare_objection(
+    IP,
+    "知识产权管理部门",
+    f"认为公示的专利、商标或质押登记信息不准确的，向{AUTHORITY}提出并附证明材料，"
+    f"或经{CREDIT_CHINA_CHANNEL}提交异议",
+    CREDIT_CHINA_INSTRUMENT,
 )
 
 Records = tuple[CreditRecord, ...]

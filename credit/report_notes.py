@@ -3,10 +3,12 @@ fed which section, and how to object to what it shows, per bureau, citing the in
 
 The cut-off (数据截止时间) is the oldest moment any bureau that fed the report answered (an answer
 from the cache was taken when the bureau gave it, not when the report was drawn); a report fed by
-no bureau has none.  The sections' sources come from :data:`credit.report.SECTION_SOURCES`, so a
-section and its note never disagree.  The objection channels name where to go and the instrument
-that opens that way; they state no deadline of their own (the periods live in
-:class:`~credit.policy.PublicityPolicy` and in the instruments).
+no bureau has none.  The sections' sources come from :func:`credit.report.section_sources` (the
+domain's table and the kinds bureaus declared), so a section and its note never disagree.  The
+objection channels name where to go and the instrument that opens that way; they state no
+deadline of their own (the periods live in :class:`~credit.rights.policy.RightsPolicy` and in
+the instruments).  A bureau added to the registry declares its channel with
+:func:`declare_objection` beside its record kinds, as it declares its name with its source.
 
     >>> import datetime as dt
     >>> from credit.policy import PublicityPolicy
@@ -28,14 +30,18 @@ from dataclasses import dataclass
 
 from credit.advice import CREDIT_CHINA_CHANNEL, MARKET_CHANNEL
 from credit.records import Source
-from credit.report import SECTION_SOURCES, CreditReport, SectionKey
+from credit.report import CreditReport, SectionKey, section_sources
 
 __all__ = [
     "BUREAU_NAMES",
+    "CREDIT_CHINA_INSTRUMENT",
     "OBJECTIONS",
     "Objection",
     "ReportNotes",
     "SectionNote",
+    "bureau_name",
+    "declare_objection",
+    "objection_channels",
     "report_notes",
 ]
 
@@ -49,7 +55,17 @@ BUREAU_NAMES: dict[Source, str] = {
     Source.IDENTITY: "公安部门（身份核验）",
     Source.PLATFORM: "本信用平台",
 }
-"""The bureau behind each source, as a report names it."""
+"""The bureau behind each source, as a report names it (a declared source: its label)."""
+
+
+def bureau_name(source: Source) -> str:
+    """How a report names the bureau behind ``source``: the table's name, else the one its
+    objection channel declared, else the source's label."""
+    named = BUREAU_NAMES.get(source)
+    if named is None:
+        declared = _DECLARED.get(source)
+        named = declared.bureau if declared is not None else source.label.zh
+    return named
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +78,7 @@ class Objection:
     instrument: str
 
 
-_CREDIT_CHINA = "《关于进一步完善信用修复制度的实施方案》（国办发〔2025〕22号）"
+CREDIT_CHINA_INSTRUMENT = "《关于进一步完善信用修复制度的实施方案》（国办发〔2025〕22号）"
 OBJECTIONS: tuple[Objection, ...] = (
     Objection(
         Source.COURT,
@@ -83,7 +99,7 @@ OBJECTIONS: tuple[Objection, ...] = (
         Source.NATIONAL,
         BUREAU_NAMES[Source.NATIONAL],
         f"向列入名单的认定部门提出，或经{CREDIT_CHINA_CHANNEL}提交异议",
-        _CREDIT_CHINA,
+        CREDIT_CHINA_INSTRUMENT,
     ),
     Objection(
         Source.TAX,
@@ -95,10 +111,26 @@ OBJECTIONS: tuple[Objection, ...] = (
         Source.PLATFORM,
         BUREAU_NAMES[Source.PLATFORM],
         f"向本平台或{CREDIT_CHINA_CHANNEL}提出，由信息提供单位核实",
-        _CREDIT_CHINA,
+        CREDIT_CHINA_INSTRUMENT,
     ),
 )
-"""One channel per bureau that feeds a report section, in report order of the bureaus."""
+"""One channel per bureau of the domain's table that feeds a report section, in report order."""
+
+_DECLARED: dict[Source, Objection] = {}
+
+
+def declare_objection(source: Source, bureau: str, channel: str, instrument: str) -> Objection:
+    """Declare how to object to what ``source`` (a registry bureau, named ``bureau`` in
+    reports) records; a later declaration replaces an earlier one."""
+    declared = Objection(source, bureau, channel, instrument)
+    _DECLARED[source] = declared
+    return declared
+
+
+def objection_channels() -> tuple[Objection, ...]:
+    """Every bureau's channel: the domain's, then the declared ones in declaration order."""
+    return (*OBJECTIONS, *(o for o in _DECLARED.values() if o.source not in BUREAU_NAMES))
+
 
 STATEMENTS: tuple[str, ...] = (
     "本报告依据各部门截至数据截止时间提供的公共信用信息生成，只包含查询者依规可以查看的信息。",
@@ -116,7 +148,7 @@ class SectionNote:
 
     @property
     def bureaus(self) -> tuple[str, ...]:
-        return tuple(BUREAU_NAMES[s] for s in self.sources)
+        return tuple(bureau_name(s) for s in self.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +164,10 @@ class ReportNotes:
 def report_notes(report: CreditReport, fetched_at: Iterable[dt.datetime]) -> ReportNotes:
     """The notes of ``report``, whose bureaus answered at ``fetched_at`` (any order)."""
     answered = list(fetched_at)
-    sections = tuple(SectionNote(s.key, SECTION_SOURCES[s.key]) for s in report.sections)
+    sections = tuple(SectionNote(s.key, section_sources(s.key)) for s in report.sections)
     feeding = {source for note in sections for source in note.sources}
     return ReportNotes(
         data_cutoff=min(answered) if answered else None,
         sections=sections,
-        objections=tuple(o for o in OBJECTIONS if o.source in feeding),
+        objections=tuple(o for o in objection_channels() if o.source in feeding),
     )

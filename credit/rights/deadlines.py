@@ -3,8 +3,8 @@
 One rule per case kind and the bureau's :class:`~credit.rights.desks.RightsDesk`, citing its
 source (the periods are :class:`~credit.rights.policy.RightsPolicy` settings): working-day
 periods count on the project's one calendar (statutory holidays and 调休 working days); the
-court's 15-day review counts calendar days, and a period whose last day is a holiday
-ends on the next working day (民法典 第二百零三条).  The day of filing is not counted
+court's 15-day and customs' 20-day reviews count calendar days, and a period whose last day is
+a holiday ends on the next working day (民法典 第二百零三条).  The day of filing is not counted
 (民法典 第二百零一条).
 
     >>> from credit.calendar import STATUTORY
@@ -33,6 +33,7 @@ _SPC = "《最高人民法院关于公布失信被执行人名单信息的若干
 _TAX = "《纳税信用评价复评规则》"
 _STATE_COUNCIL = "《关于进一步完善信用修复制度的实施方案》（国办发〔2025〕22号）"
 _SAMR = "《市场监督管理信用修复管理办法》（市场监管总局令第107号）"
+_CUSTOMS = "《海关注册登记和备案企业信用管理办法》"
 _UNKNOWN = "未见法定时限，按本平台配置"
 
 
@@ -76,6 +77,11 @@ def case_deadline(
     if desk.objection is ObjectionRule.TAX_REEVALUATION:
         n = policy.tax_reevaluation_working_days
         return Deadline(wd(filed_on, n), f"{_TAX}：{n}个工作日内完成复评")
+    if desk.objection is ObjectionRule.CUSTOMS_REVIEW:
+        n = policy.customs_review_days
+        return Deadline(
+            _calendar_days(filed_on, n, calendar), f"{_CUSTOMS}：收到异议申请之日起{n}日内复核"
+        )
     n = policy.objection_days(source)
     return Deadline(wd(filed_on, n), f"{_UNKNOWN}：{n}个工作日内处理")
 

@@ -9,6 +9,9 @@ are settings, :class:`~credit.rights.policy.RightsPolicy`):
 * ``objection`` — :attr:`ObjectionRule.COURT_LIST`: a correction request reviewed within 15 days,
   an upheld one corrected within 3 working days (SPC 2017 Art. 12 [V]);
   :attr:`ObjectionRule.TAX_REEVALUATION`: 15 working days (2015 rule [V]);
+  :attr:`ObjectionRule.CUSTOMS_REVIEW`: customs review an objection to the credit information
+  they publish within 20 days of receiving it (海关企业信用管理办法: 署令第225号 第八条, 第237号
+  第十条 [S]; the wording of 第251号 and of 第282号, in force since 2026-04-01, not seen [U]);
   :attr:`ObjectionRule.UNSTATED`: no statutory deadline found for other public credit
   information [U], so a setting per bureau (default 15 working days);
 * ``repair`` — :attr:`RepairRule.SAMR`: market regulation handles its own within 7 working days
@@ -32,6 +35,7 @@ class ObjectionRule(StrEnum):
 
     COURT_LIST = "COURT_LIST"  # 最高法2017年规定 第十二条: 15 days, corrected in 3 working days
     TAX_REEVALUATION = "TAX_REEVALUATION"  # 纳税信用复评: 15 working days
+    CUSTOMS_REVIEW = "CUSTOMS_REVIEW"  # 海关企业信用管理办法: reviewed within 20 days [S]
     UNSTATED = "UNSTATED"  # no statutory deadline found [U]: a setting per bureau
 
 

@@ -8,6 +8,8 @@ their own.  Sources (DOMAIN.md §4):
   well founded, the entry is corrected within **3 working days**; a reconsideration is decided
   within 15 days (最高法2017年规定 第十二条);
 * tax grades: re-evaluation within **15 working days** (纳税信用评价 复评规则, 2015);
+* customs: an objection to the credit information customs publish is reviewed within **20 days**
+  of receipt (海关企业信用管理办法, 署令第225号 第八条 and 第237号 第十条, as quoted [S]);
 * other public credit information: no statutory deadline was found [U], so a setting per
   bureau (``objection_working_days_by_source``, else 15 working days);
 * repair: the applicant has an answer within **10 working days** (国办发〔2025〕22号); market
@@ -38,11 +40,15 @@ class RightsPolicy:
     """…and a well-founded one corrected within 3 working days (最高法2017年规定 第十二条)."""
     tax_reevaluation_working_days: int = 15
     """Tax credit grade: re-evaluation within 15 working days (纳税信用复评, 2015 rule)."""
+    customs_review_days: int = 20
+    """Customs: an objection to the credit information customs publish is reviewed within 20 days
+    of receipt (海关企业信用管理办法: 署令第225号 第八条, 第237号 第十条 [S]; the text of the
+    orders since, 第251号 and 第282号, not seen [U])."""
     objection_working_days: int = 15
     """Objections where no statutory deadline was found (DOMAIN.md §4 [U]): working days, for
     every bureau of that rule not named in objection_working_days_by_source."""
     objection_working_days_by_source: dict[str, int] = field(default_factory=dict)
-    """The same per bureau (JSON, e.g. {"customs": 20}), overriding objection_working_days."""
+    """The same per bureau (JSON, e.g. {"realestate": 20}), overriding objection_working_days."""
     repair_answer_working_days: int = 10
     """Repair: the applicant has an answer within 10 working days (国办发〔2025〕22号)."""
     market_repair_working_days: int = 7

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from connectors.customs import CUSTOMS
+from connectors.ip import IP
 from credit.policy import PublicityPolicy
 from credit.records import Performance, RecordKind, Source
-from credit.report import SECTION_SOURCES, CreditReport, credit_report
-from credit.report_notes import BUREAU_NAMES, OBJECTIONS, report_notes
+from credit.report import CreditReport, SectionKey, credit_report, section_sources
+from credit.report_notes import OBJECTIONS, bureau_name, objection_channels, report_notes
 from credit.report_seal import (
     MIN_KEY_BYTES,
     InvalidReportNumber,
@@ -139,17 +141,17 @@ def test_cut_off_is_the_oldest_answer_and_none_without_any() -> None:
 
 def test_sources_per_section_are_the_sections_own() -> None:
     notes = report_notes(_report(), [AT])
-    assert {n.key: n.sources for n in notes.sections} == SECTION_SOURCES
+    assert {n.key: n.sources for n in notes.sections} == {k: section_sources(k) for k in SectionKey}
     judicial = next(n for n in notes.sections if n.key.name == "JUDICIAL")
     assert judicial.bureaus == ("人民法院",)
 
 
 def test_every_feeding_bureau_has_an_objection_channel_citing_its_instrument() -> None:
     notes = report_notes(_report(), [AT])
-    feeding = {s for sources in SECTION_SOURCES.values() for s in sources}
+    feeding = {s for key in SectionKey for s in section_sources(key)}
     assert {o.source for o in notes.objections} == feeding
-    for objection in OBJECTIONS:
-        assert objection.bureau == BUREAU_NAMES[objection.source]
+    for objection in objection_channels():
+        assert objection.bureau == bureau_name(objection.source)
         assert objection.instrument.startswith("《")
         assert objection.channel
     court = next(o for o in OBJECTIONS if o.source is Source.COURT)
@@ -158,3 +160,19 @@ def test_every_feeding_bureau_has_an_objection_channel_citing_its_instrument() -
     market = next(o for o in OBJECTIONS if o.source is Source.MARKET)
     assert "国家企业信用信息公示系统" in market.channel
     assert any("异议处理中" in s for s in notes.statements)
+
+
+def test_a_registry_bureau_is_in_the_notes_of_the_sections_it_feeds() -> None:
+    # Customs and IP are registry bureaus (connectors.customs, .ip): their kinds declare the
+    # sections, their modules the objection channel; the notes name them like the others.
+    notes = report_notes(_report(), [AT])
+    by_key = {n.key: n for n in notes.sections}
+    assert CUSTOMS in by_key[SectionKey.SERIOUS_LISTS].sources  # 海关失信企业
+    assert "海关" in by_key[SectionKey.HONESTY].bureaus  # 高级认证
+    assert "知识产权管理部门" in by_key[SectionKey.ADMINISTRATIVE].bureaus
+    customs = next(o for o in notes.objections if o.source == CUSTOMS)
+    assert customs.instrument == "《海关注册登记和备案企业信用管理办法》"
+    assert "单一窗口" in customs.channel
+    ip = next(o for o in notes.objections if o.source == IP)
+    assert "国家知识产权局" in ip.channel
+    assert [o.source for o in notes.objections][-2:] == [CUSTOMS, IP]  # after the domain's

@@ -109,13 +109,33 @@ def test_overdue_and_in_time() -> None:
 
 def test_a_bureau_without_a_statutory_deadline_has_its_own_setting() -> None:
     # DOMAIN.md §4 [U]: no statutory deadline for other public credit information — a setting
-    # per bureau (default 15 working days); "customs" stands for any such bureau.
+    # per bureau (default 15 working days); "realestate" stands for any such bureau.
     general = RightsDesk()
-    policy = RightsPolicy(objection_working_days_by_source={"customs": 20})
+    policy = RightsPolicy(objection_working_days_by_source={"realestate": 20})
     filed = D(2026, 3, 2)  # a Monday, no holidays ahead
-    own = case_deadline(CaseKind.OBJECTION, "customs", general, filed, STATUTORY, policy)
+    own = case_deadline(CaseKind.OBJECTION, "realestate", general, filed, STATUTORY, policy)
     default = case_deadline(CaseKind.OBJECTION, "ip", general, filed, STATUTORY, policy)
     assert (own.due_on, default.due_on) == (D(2026, 3, 30), D(2026, 3, 23))
     assert own.basis == "未见法定时限，按本平台配置：20个工作日内处理"
     with pytest.raises(ValueError, match="objection_working_days_by_source"):
         RightsPolicy(objection_working_days_by_source={"customs": 0})
+
+
+@pytest.mark.parametrize(
+    ("filed", "due"),
+    [
+        (D(2026, 3, 2), D(2026, 3, 23)),  # calendar days; Sunday 03-22 → Monday (民法典 203)
+        (D(2025, 9, 15), D(2025, 10, 9)),  # 10-05, in the National Day break → 10-09
+        (D(2025, 9, 18), D(2025, 10, 9)),  # 10-08, its last day off → 10-09
+    ],
+)
+def test_customs_review_objections_within_twenty_days(filed: dt.date, due: dt.date) -> None:
+    customs = RightsDesk(objection=ObjectionRule.CUSTOMS_REVIEW)
+    found = case_deadline(CaseKind.OBJECTION, "customs", customs, filed, STATUTORY, POLICY)
+    assert found.due_on == due
+    assert found.basis == "《海关注册登记和备案企业信用管理办法》：收到异议申请之日起20日内复核"
+    longer = RightsPolicy(customs_review_days=30)
+    assert (
+        case_deadline(CaseKind.OBJECTION, "customs", customs, filed, STATUTORY, longer).due_on
+        > found.due_on
+    )

@@ -241,5 +241,5 @@ async def test_a_customs_dishonest_rating_is_offered_to_repair_and_to_object_to(
     await chat.press(data)
     filed = await chat.say("本企业欠税已于认定前缴清，失信认定有误。")
     assert "已受理" in filed.text, filed.text
-    assert "未见法定时限，按本平台配置：15个工作日内处理" in filed.text  # customs: general rule
+    assert "收到异议申请之日起20日内复核" in filed.text  # customs' own rule
     assert "异议处理中" in filed.text

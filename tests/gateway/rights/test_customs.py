@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from credit.calendar import STATUTORY
 from credit.records import OperatingStatus
-from credit.rights import CaseKind, RightsDesk, RightsPolicy, case_deadline
+from credit.rights import CaseKind, ObjectionRule, RightsDesk, RightsPolicy, case_deadline
 from simulators.customs import customs_file
 from simulators.runner import RunningBureau
 from simulators.world import World
@@ -62,12 +62,14 @@ async def test_a_customs_dishonest_rating_is_objected_to_end_to_end(
     assert "errors" not in filed, filed  # before the customs desk: INVALID_CASE_INPUT
     case = filed["data"]["fileObjection"]
     assert case["status"] == "OPEN"
-    # No statutory deadline for customs in DOMAIN.md: the general rule, 15 working days [U].
-    due = case_deadline(
-        CaseKind.OBJECTION, "customs", RightsDesk(), TODAY, STATUTORY, RightsPolicy()
-    )
+    # Customs review an objection within 20 days of receipt, calendar days (their own rule).
+    desk = RightsDesk(objection=ObjectionRule.CUSTOMS_REVIEW)
+    due = case_deadline(CaseKind.OBJECTION, "customs", desk, TODAY, STATUTORY, RightsPolicy())
     assert case["deadline"] == due.due_on.isoformat()
-    assert case["deadlineBasis"] == "未见法定时限，按本平台配置：15个工作日内处理"
+    assert (
+        case["deadlineBasis"]
+        == "《海关注册登记和备案企业信用管理办法》：收到异议申请之日起20日内复核"
+    )
     async with rights_as() as public:
         marked = customs_nodes(await gql(public, RECORDS, c=uscc))
     assert marked[record_id]["rightsState"] == "OBJECTION_PENDING"  # marked, not hidden
