@@ -63,8 +63,8 @@ async def test_a_customs_dishonest_rating_is_objected_to_end_to_end(
     case = filed["data"]["fileObjection"]
     assert case["status"] == "OPEN"
     # Customs review an objection within 20 days of receipt, calendar days (their own rule).
-    desk = RightsDesk(objection=ObjectionRule.CUSTOMS_REVIEW)
-    due = case_deadline(CaseKind.OBJECTION, "customs", desk, TODAY, STATUTORY, RightsPolicy())
+    rule = RightsDesk(objection=ObjectionRule.CUSTOMS_REVIEW)
+    due = case_deadline(CaseKind.OBJECTION, "customs", rule, TODAY, STATUTORY, RightsPolicy())
     assert case["deadline"] == due.due_on.isoformat()
     assert (
         case["deadlineBasis"]
