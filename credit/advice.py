@@ -39,7 +39,14 @@ from credit.publicity import (
     publicity_window,
     visible_to_public,
 )
-from credit.records import CreditRecord, RecordKind, RepairStatus, TaxGrade, TaxGradeLetter
+from credit.records import (
+    KIND_TRAITS,
+    CreditRecord,
+    RecordKind,
+    RepairStatus,
+    TaxGrade,
+    TaxGradeLetter,
+)
 
 __all__ = [
     "CREDIT_CHINA_CHANNEL",
@@ -90,10 +97,16 @@ CREDIT_CHINA_CHANNEL = "“信用中国”网站"
 
 
 def repair_channel(record: CreditRecord) -> str:
-    """Where a repair is applied for: market regulation's records through its own system, the
-    rest through 信用中国 (国办发〔2025〕22号: "市场监管领域信用修复依托国家企业信用信息公示系统
-    按照国家统一规则办理")."""
-    return MARKET_CHANNEL if record.kind in _MARKET_REGULATION else CREDIT_CHINA_CHANNEL
+    """Where a repair is applied for: market regulation's records through its own system, a
+    bureau's declared kind where it declared (customs: in writing to customs), the rest through
+    信用中国 (国办发〔2025〕22号: "市场监管领域信用修复依托国家企业信用信息公示系统按照国家统一规则
+    办理")."""
+    if record.kind in _MARKET_REGULATION:
+        return MARKET_CHANNEL
+    declared = KIND_TRAITS.get(record.kind)
+    if declared is not None and declared.repair_channel is not None:
+        return declared.repair_channel
+    return CREDIT_CHINA_CHANNEL
 
 
 def _instrument(legal_basis: str) -> str:

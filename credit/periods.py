@@ -171,5 +171,7 @@ def rule_for(record: CreditRecord, policy: PublicityPolicy) -> Rule:
         basis = f"{_CONSUME}：至人民法院解除限制消费令时止"
         return Rule(basis, start, ends=record.ended_on, repairable=False)
     declared = KIND_TRAITS.get(kind)
-    basis = declared.basis if declared is not None else _POSITIVE[kind]
-    return Rule(basis, start, ends=record.ended_on, repairable=False)
+    if declared is None:
+        return Rule(_POSITIVE[kind], start, ends=record.ended_on, repairable=False)
+    after = declared.repair_after_months  # None: no repair route, it ends when the bureau ends it
+    return Rule(declared.basis, start, after, ends=record.ended_on, repairable=after is not None)

@@ -236,6 +236,9 @@ class KindTraits:
     section: str | None  # its credit-report section (a report.SectionKey name); None: a kind
     # read only under consent, which never enters the public report
     basis: str  # the rule that keeps it public, shown while in force (until ``ended_on``)
+    repair_after_months: int | None = None  # a repair may be applied for this long after the
+    # record's start (None: no repair route — it ends when the bureau ends it)
+    repair_channel: str | None = None  # where that repair is applied for (None: 信用中国)
 
 
 KIND_TRAITS: dict[RecordKind, KindTraits] = {}
@@ -250,11 +253,16 @@ def declare_kind(
     source: Source,
     section: str | None,
     basis: str,
+    repair_after_months: int | None = None,
+    repair_channel: str | None = None,
 ) -> RecordKind:
     """A record kind a bureau brings: named, negative or not, placed in the report, shown
-    while in force."""
+    while in force; repairable ``repair_after_months`` after its start where its rules say so
+    (applied for at ``repair_channel``)."""
+    if repair_after_months is not None and repair_after_months < 0:
+        raise ValueError("repair_after_months must not be negative")
     kind = _kind(value, label, polarity)
-    KIND_TRAITS[kind] = KindTraits(source, section, basis)
+    KIND_TRAITS[kind] = KindTraits(source, section, basis, repair_after_months, repair_channel)
     return kind
 
 

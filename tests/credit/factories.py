@@ -26,7 +26,8 @@ _ids = itertools.count(1)
 def rec(kind: RecordKind, decided_on: dt.date, **fields: Any) -> CreditRecord:
     """A record of ``kind`` decided (and published) on ``decided_on``."""
     fields.setdefault("id", f"R{next(_ids):04d}")
-    fields.setdefault("source", RECORDED_BY[kind])
+    if "source" not in fields:  # a declared kind's bureau is given
+        fields["source"] = RECORDED_BY[kind]
     fields.setdefault("subject_code", SUBJECT)
     fields.setdefault("title", f"测试{kind.value}")
     fields.setdefault("authority", "银川市市场监督管理局")

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from connectors.customs import CUSTOMS, DISHONEST
+from connectors.ip import IP, PLEDGE
 from credit.policy import PublicityPolicy
 from credit.publicity import repairable_from
 from credit.records import CreditRecord, RecordKind, RepairStatus, Severity
@@ -78,6 +80,23 @@ def test_listings_ended_by_performance_are_not_repaired() -> None:
     with pytest.raises(NotRepairable) as refused:
         check_repair(defaulter, dt.date(2026, 11, 1), POLICY)
     assert "履行义务" in str(refused.value)
+
+
+def test_a_declared_kind_is_repairable_where_its_bureau_declares_a_route() -> None:
+    # A customs 失信企业 rating (connectors.customs): repair by written application to customs,
+    # at the earliest 3 months after the rating (署令第251号 第二十六条 [S]).
+    rated = dt.date(2026, 3, 10)
+    dishonest = rec(DISHONEST, rated, source=CUSTOMS, authority="银川海关")
+    with pytest.raises(RepairNotYet) as early:
+        check_repair(dishonest, dt.date(2026, 6, 10), POLICY)
+    assert early.value.repairable_from == dt.date(2026, 6, 11)
+    route = check_repair(dishonest, dt.date(2026, 6, 11), POLICY)
+    assert route.channel == "作出认定的海关（书面申请）"
+    assert "书面申请信用修复" in route.basis
+    # A declared kind without a route ends only when its bureau ends it.
+    pledge = rec(PLEDGE, rated, source=IP, authority="国家知识产权局")
+    with pytest.raises(NotRepairable):
+        check_repair(pledge, dt.date(2026, 11, 1), POLICY)
 
 
 def test_repaired_or_open_repair_is_refused() -> None:
