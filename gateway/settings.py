@@ -3,7 +3,9 @@
     GATEWAY_PORT=8080 GATEWAY_BUREAUS__MARKET__TIMEOUT_S=1.5 creditgw serve
 
 ``DATABASE_URL`` and ``REDIS_URL`` are also read without the prefix, as platforms set them.
-A wrong value stops start-up with :class:`SettingsError`, whose message names the variable.
+A wrong value stops start-up with :class:`SettingsError`, whose message names the variable; so
+does a ``GATEWAY_`` variable that names no setting, misspelt or retired (see
+:mod:`gateway.setting_names`).
 Secrets are :class:`~pydantic.SecretStr`: they print as ``**********``.
 """
 
@@ -14,6 +16,7 @@ import dataclasses
 import inspect
 import itertools
 import json
+import os
 import secrets
 import textwrap
 from collections.abc import Callable
@@ -37,6 +40,7 @@ from credit.policy import PublicityPolicy
 from credit.regimes import Regime
 from credit.report_seal import MIN_KEY_BYTES
 from credit.rights.policy import RightsPolicy
+from gateway.setting_names import SettingNames
 
 __all__ = [
     "BindingSettings",
@@ -436,12 +440,18 @@ def _env_name(loc: tuple[int | str, ...]) -> str:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read the environment once (plus explicit overrides, as tests and the CLI pass them)."""
+    """Read the environment once (plus explicit overrides, as tests and the CLI pass them).
+
+    Every ``GATEWAY_`` variable must name a setting: one that does not, and every wrong value,
+    is named in the one :class:`SettingsError` raised."""
+    problems = SettingNames.of(Settings).problems(os.environ)
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise SettingsError(f"invalid setting — {problems}") from None
+        problems += [f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors()]
+    if problems:
+        raise SettingsError("invalid setting — " + "; ".join(problems))
+    return settings
 
 
 def settings_table() -> str:
