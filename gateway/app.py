@@ -186,6 +186,7 @@ def create_app(
                 rights_outbox=outbox,
                 responses=responses,
                 case_records=case_records,
+                seal_budget=edge.seal_budget(namespace=urlsplit(db.dsn).path.strip("/")),
             )
             metrics.rights_cases = functools.partial(open_case_counts, app.state.gateway)
             missing = settings.publicity.working_calendar().missing_years(today())

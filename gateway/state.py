@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 from connectors.registry import ConnectorSet
 from gateway.database import Database
 from gateway.limits.edge import Edge
+from gateway.limits.seal_budget import MemorySealBudget, SealBudget
 from gateway.response_cache import ResponseCache
 from gateway.settings import Settings
 
@@ -35,6 +36,8 @@ class GatewayState:
     rights_outbox: Outbox | None = None  # delivers objection and repair decisions
     responses: ResponseCache | None = None  # kept public answers (gateway.response_cache)
     case_records: CaseRecordIndex | None = None  # records with a rights case (gateway.rights)
+    # the public's numbered reports per day (gateway.reports); the lifespan shares it in Redis
+    seal_budget: SealBudget = field(default_factory=MemorySealBudget)
 
 
 def gateway_state(connection: HTTPConnection) -> GatewayState:
