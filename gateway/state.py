@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import httpx
 from starlette.requests import HTTPConnection
 
+from connectors.http import utc_now
 from connectors.registry import ConnectorSet
+from credit.access import local_date
 from gateway.database import Database
 from gateway.limits.edge import Edge
 from gateway.limits.seal_budget import MemorySealBudget, SealBudget
@@ -21,7 +23,14 @@ if TYPE_CHECKING:  # gateway.rights.outbox imports gateway.settings, not this mo
     from gateway.rights.index import CaseRecordIndex
     from gateway.rights.outbox import Outbox
 
-__all__ = ["GatewayState", "gateway_state"]
+__all__ = ["GatewayState", "beijing_today", "gateway_state"]
+
+
+def beijing_today(clock: Callable[[], dt.datetime] = utc_now) -> dt.date:
+    """The gateway's calendar day: today in China Standard Time, whatever the host's time zone
+    (a container runs in UTC).  Report numbers, the public's daily seal budget, publicity
+    windows and deadlines all turn at 0:00 Beijing time."""
+    return local_date(clock())
 
 
 @dataclass
@@ -32,7 +41,7 @@ class GatewayState:
     connectors: ConnectorSet
     edge: Edge
     report_key: bytes = field(repr=False)  # signs report digests (gateway.reports)
-    today: Callable[[], dt.date] = field(default=dt.date.today)
+    today: Callable[[], dt.date] = field(default=beijing_today)
     rights_outbox: Outbox | None = None  # delivers objection and repair decisions
     responses: ResponseCache | None = None  # kept public answers (gateway.response_cache)
     case_records: CaseRecordIndex | None = None  # records with a rights case (gateway.rights)
