@@ -49,7 +49,7 @@ from gateway.rights.index import CaseRecordIndex
 from gateway.rights.outbox import Outbox, holds_record
 from gateway.rights.service import open_case_counts
 from gateway.settings import Settings, person_key_secret, report_signing_key
-from gateway.state import GatewayState, gateway_state
+from gateway.state import GatewayState, beijing_today, gateway_state
 from gateway.tracing import app_tracer, shutdown, trace_provider
 from gateway.web import web_routes
 from resolvers.schema import build_schema
@@ -112,13 +112,14 @@ def create_app(
     settings: Settings,
     *,
     database: Database | None = None,
-    today: Callable[[], dt.date] = dt.date.today,
+    today: Callable[[], dt.date] = beijing_today,
     tracer_provider: TracerProvider | None = None,
     serving: bool = False,
 ) -> Starlette:
     """Build the ASGI app.  ``database`` lets tests and the demo hand in an open one;
-    ``today`` lets tests pin the calendar to the synthetic world's day; ``tracer_provider``
-    records traces (default: OTLP when ``GATEWAY_OTLP_TRACES_ENDPOINT`` is set, else none);
+    ``today`` lets tests pin the calendar to the synthetic world's day (default: the Beijing
+    day, :func:`~gateway.state.beijing_today`); ``tracer_provider`` records traces (default:
+    OTLP when ``GATEWAY_OTLP_TRACES_ENDPOINT`` is set, else none);
     ``serving``: the app is the process's one (``creditgw serve``), whose garbage collector
     is tuned once it has started (:func:`gateway.collector.tune_collector`)."""
 
@@ -186,6 +187,7 @@ def create_app(
                 rights_outbox=outbox,
                 responses=responses,
                 case_records=case_records,
+                seal_budget=edge.seal_budget(namespace=urlsplit(db.dsn).path.strip("/")),
             )
             metrics.rights_cases = functools.partial(open_case_counts, app.state.gateway)
             missing = settings.publicity.working_calendar().missing_years(today())

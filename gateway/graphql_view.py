@@ -34,10 +34,11 @@ from gateway.binding import BindingService
 from gateway.edge_view import EdgeView
 from gateway.errors import format_error
 from gateway.financing import GatewayFinancing
+from gateway.limits.rate_middleware import caller_key, client_address
 from gateway.limits.trusted_documents import DocumentRegistry, requested_hash
 from gateway.media_types import MediaType, accepted
 from gateway.precheck_workflow import PrecheckWorkflow
-from gateway.reports import ReportRegistry
+from gateway.reports import issuer_for
 from gateway.request_access import GatewayAccess
 from gateway.request_tally import current_tally
 from gateway.response_cache import cacheable_document
@@ -203,7 +204,12 @@ class GraphQLView(EdgeView[GraphContext, None]):
             financing=GatewayFinancing.for_request(
                 state, access.principal, request.state.request_id
             ),
-            reports=ReportRegistry.for_gateway(state, request.state.request_id),
+            reports=issuer_for(
+                state,
+                access.principal,
+                caller_key(access.principal, client_address(request.scope)),
+                request.state.request_id,
+            ),
             rights=GatewayRights.for_request(state, access.principal, request.state.request_id),
         )
         context.prechecks = PrecheckWorkflow.for_context(context)

@@ -240,6 +240,14 @@ class Settings(BaseSettings):
         description="Numbered reports (creditReport.seal) one anonymous request may issue: each "
         "takes one of the day's 999,999 report numbers",
     )
+    public_seals_per_day: int = Field(
+        20,
+        ge=1,
+        le=999_999,
+        description="Numbered reports one anonymous caller (its client address, as the public "
+        "rate limit counts it) may issue per report day, over all its requests and every "
+        "replica (in Redis when configured); the count starts again at 0:00 Beijing time",
+    )
     max_tokens: int = Field(5000, ge=100, le=1_000_000, description="Most tokens in one document")
     document_cache_max_chars: int = Field(
         4_096,

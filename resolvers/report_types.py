@@ -133,10 +133,11 @@ class CreditReportNode:
     sealing: strawberry.Private[asyncio.Future[ReportSealNode] | None] = None
 
     @strawberry.field(
-        description="报告编号与数字摘要（请求时出具并留存，每份报告一次；匿名查询每次请求的份数"
-        "有上限；无法出具或留存时为空，报告其余部分照常） / Number and signed digest, issued and "
-        "kept when asked for (once per report; an anonymous request may have only so many); null "
-        "with an error when it could not be issued or kept"
+        description="报告编号与数字摘要（请求时出具并留存，每份报告一次；匿名查询每次请求、每个"
+        "访问地址每天的份数有上限；无法出具或留存时为空，报告其余部分照常） / Number and signed "
+        "digest, issued and kept when asked for (once per report; an anonymous request, and an "
+        "anonymous caller per day, may have only so many); null with an error when it could not "
+        "be issued or kept"
     )
     async def seal(self, info: Info[GraphContext, None]) -> ReportSealNode | None:
         ctx = info.context

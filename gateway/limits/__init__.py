@@ -1,5 +1,6 @@
-"""Limits and hardening at the edge: body size and type, rate limits, operation limits,
-trusted documents — and :class:`Edge`, which assembles them with authentication.
+"""Limits and hardening at the edge: body size and type, rate limits, operation limits, the
+public's daily budget of numbered reports, trusted documents — and :class:`Edge`, which
+assembles them with authentication.
 
     edge = Edge(settings)
     Starlette(..., middleware=edge.middleware())
@@ -25,7 +26,19 @@ from gateway.limits.rate_limit import (
     RateLimiter,
     RedisRateLimiter,
 )
-from gateway.limits.rate_middleware import RateLimitMiddleware, bucket_for
+from gateway.limits.rate_middleware import (
+    RateLimitMiddleware,
+    bucket_for,
+    caller_key,
+    client_address,
+)
+from gateway.limits.seal_budget import (
+    FallbackSealBudget,
+    MemorySealBudget,
+    RedisSealBudget,
+    SealBudget,
+    Slot,
+)
 from gateway.limits.shape import Shape, count_tokens, measure
 from gateway.limits.trusted_documents import (
     DocumentRegistry,
@@ -45,18 +58,25 @@ __all__ = [
     "DocumentRegistry",
     "Edge",
     "FallbackRateLimiter",
+    "FallbackSealBudget",
     "JsonContentTypeMiddleware",
     "MemoryRateLimiter",
+    "MemorySealBudget",
     "OperationLimits",
     "OperationPolicy",
     "RateLimitMiddleware",
     "RateLimiter",
     "RedisRateLimiter",
+    "RedisSealBudget",
+    "SealBudget",
     "Shape",
     "ShortParserCache",
     "ShortValidationCache",
+    "Slot",
     "bot_operations",
     "bucket_for",
+    "caller_key",
+    "client_address",
     "count_tokens",
     "document_hash",
     "estimate_cost",

@@ -15,7 +15,8 @@ API-client revocations and unbindings, keeping verified keys and live bindings m
 closes Redis on exit.
 ``edge.revocations`` is the :class:`~gateway.consents.RevocationBus` to publish on and to
 subscribe connector caches to; ``edge.authenticator.issue_subject_token`` issues citizens'
-tokens.
+tokens; ``edge.seal_budget(namespace)`` counts the public's numbered reports per day
+(:mod:`gateway.limits.seal_budget`), in Redis like the rate limits when it is configured.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ from gateway.limits.rate_limit import (
     RedisRateLimiter,
 )
 from gateway.limits.rate_middleware import RateLimitMiddleware
+from gateway.limits.seal_budget import (
+    FallbackSealBudget,
+    MemorySealBudget,
+    RedisSealBudget,
+    SealBudget,
+)
 from gateway.limits.trusted_documents import DocumentRegistry, bot_operations, page_operations
 from gateway.request_id import RequestIdMiddleware
 from gateway.settings import Settings
@@ -95,6 +102,16 @@ class Edge:
             self.rate_limiter = FallbackRateLimiter(RedisRateLimiter(self.redis), in_memory)
         else:
             self.rate_limiter = in_memory
+
+    def seal_budget(self, namespace: str) -> SealBudget:
+        """The public's daily budget of numbered reports, counted with the rate limits: in
+        Redis (in-process while it fails) when configured, else in-process.  ``namespace``: the
+        report registry's (its database's name), whose numbers the budget spares."""
+        in_memory = MemorySealBudget(max_callers=self.settings.rate_limit_memory_keys)
+        if self.redis is None:
+            return in_memory
+        shared = RedisSealBudget(self.redis, prefix=f"creditgw:seals:{namespace}:")
+        return FallbackSealBudget(shared, in_memory)
 
     @property
     def pool(self) -> asyncpg.Pool:

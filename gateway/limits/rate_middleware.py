@@ -19,19 +19,31 @@ from gateway.auth.errors import refusal
 from gateway.limits.rate_limit import RateLimiter
 from gateway.settings import RateLimits
 
-__all__ = ["RateLimitMiddleware", "bucket_for"]
+__all__ = ["RateLimitMiddleware", "bucket_for", "caller_key", "client_address"]
+
+
+def client_address(scope: Scope) -> str:
+    """The caller's address as the server saw it: behind a trusted proxy, uvicorn's
+    ``--proxy-headers`` has already put the ``X-Forwarded-For`` address here."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def caller_key(principal: Principal, address: str) -> str:
+    """Who a request counts against: a citizen by subject key, any other authenticated caller
+    by client id, an anonymous one by client address (the daily seal budget counts the same
+    callers: :mod:`gateway.limits.seal_budget`)."""
+    if principal.kind is PrincipalKind.CITIZEN:
+        return f"citizen:{principal.subject_key}"
+    if principal.client_id is not None:
+        return f"client:{principal.client_id}"
+    return f"addr:{address}"
 
 
 def bucket_for(principal: Principal, address: str, limits: RateLimits) -> tuple[str, int]:
     """(bucket key, requests per minute) for one request."""
-    if principal.kind is PrincipalKind.CITIZEN:
-        key = f"citizen:{principal.subject_key}"
-    elif principal.client_id is not None:
-        key = f"client:{principal.client_id}"
-    else:
-        key = f"addr:{address}"
     default = getattr(limits, principal.rate_limit_class, limits.public)
-    return key, principal.rate_limit_per_minute or int(default)
+    return caller_key(principal, address), principal.rate_limit_per_minute or int(default)
 
 
 class RateLimitMiddleware:
@@ -55,8 +67,7 @@ class RateLimitMiddleware:
         principal = scope.get("state", {}).get("principal")
         if not isinstance(principal, Principal):
             raise RuntimeError("RateLimitMiddleware needs AuthenticationMiddleware outside it")
-        client = scope.get("client")
-        key, per_minute = bucket_for(principal, client[0] if client else "unknown", self.limits)
+        key, per_minute = bucket_for(principal, client_address(scope), self.limits)
         decision = await self.limiter.take(key, per_minute=per_minute)
         if decision.allowed:
             await self.app(scope, receive, send)

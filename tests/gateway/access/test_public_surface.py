@@ -28,6 +28,7 @@ MODULES = [
     "gateway.limits.operation",
     "gateway.limits.rate_limit",
     "gateway.limits.rate_middleware",
+    "gateway.limits.seal_budget",
     "gateway.limits.shape",
     "gateway.limits.trusted_documents",
 ]

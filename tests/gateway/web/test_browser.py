@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import secrets
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -285,6 +286,60 @@ async def test_a_report_is_numbered_on_request_and_the_page_verifies_its_number_
     await expect(number_field).to_be_focused()
     assert await accessibility_violations(page) == []
     await shot(page, "7-verify-malformed")
+
+
+@pytest.fixture(scope="module")
+async def one_seal_a_day_url(settings: Settings, seeded_database: Database) -> AsyncIterator[str]:
+    """A gateway whose anonymous callers may number one report a day."""
+    tuned = settings.model_copy(
+        update={"rate_limits": RateLimits(public=10_000), "public_seals_per_day": 1}
+    )
+    app = create_app(tuned, database=seeded_database, today=lambda: TEST_WORLD.today)
+    async with serve_app(app) as url:
+        yield url
+
+
+async def test_a_reader_past_the_days_numbered_reports_is_told_when_and_keeps_the_report(
+    browser: Browser, one_seal_a_day_url: str, world: World, seeded_database: Database
+) -> None:
+    """SEAL_BUDGET_EXHAUSTED on the page: the gateway's message (how many a day, when it
+    starts again) where the number would be, the report itself shown as before."""
+    url = one_seal_a_day_url
+    # The reader's own address, as a proxy forwards it: no other test's seal counts against it.
+    address = f"2001:db8::{secrets.token_hex(2)}"
+    context = await browser.new_context(
+        viewport=PHONE, locale="zh-CN", extra_http_headers={"X-Forwarded-For": address}
+    )
+    guard = Offline(context, url)
+    await context.route("**/*", guard.route)
+    try:
+        uscc = world.boundary["every_kind"]
+        page = await context.new_page()
+        await page.goto(f"{url}/#/e/{uscc}")
+        await page.get_by_role("button", name="出具带编号的信用报告").click()
+        await expect(page.locator(".seal-number")).to_have_count(1)  # the day's one
+        numbers = await report_numbers(seeded_database)
+
+        await page.reload()  # the report again, unnumbered, and the button again
+        await page.get_by_role("button", name="出具带编号的信用报告").click()
+        seal = page.locator("section.seal")
+        await expect(seal).to_contain_text("本报告暂未编号")
+        await expect(seal).to_contain_text("每天最多出具 1 份带编号的信用报告")
+        await expect(seal).to_contain_text("次日0时（北京时间）")
+        await expect(page.locator("#status")).to_contain_text("每天最多出具 1 份")
+        await expect(page.locator("#seal-title")).to_be_focused()
+        await expect(page.locator(".seal-number")).to_have_count(0)
+        # The report stands: its class, its sections, its notes.
+        await expect(page.locator(".class")).to_be_visible()
+        assert await page.locator("section.sec[data-key]").count() > 0
+        await expect(page.locator("section.notes")).to_contain_text("数据截止时间")
+        assert await report_numbers(seeded_database) == numbers  # no number taken
+        assert await accessibility_violations(page) == []
+        await seal.scroll_into_view_if_needed()
+        await shot(page, "5-report-seal-budget")
+    finally:
+        await context.close()
+    assert guard.blocked == [], "the page tried to reach outside the gateway"
 
 
 async def firm_with_customs_and_ip_records(
