@@ -224,7 +224,9 @@ function sectionView(sec) {
 function recordView(r) {
   const p = r.publicity;
   const until = p.visibleUntil ?? p.maxUntil;
-  const window = `公示期：${p.publishFrom} 起${until ? `，至 ${until}` : '，至履行义务为止'}${p.minUntil ? `（最短至 ${p.minUntil}）` : ''}`;
+  // No last day: the rule below says what ends it (performance, removal, the end of a
+  // certification), never one wording for all kinds.
+  const window = `公示期：${p.publishFrom} 起${until ? `，至 ${until}` : '，无固定截止日期'}${p.minUntil ? `（最短至 ${p.minUntil}）` : ''}`;
   const repair = r.repairStatus === 'REPAIRED'
     ? `已修复（${r.repairedOn ?? ''}）`
     : `${label('repair', r.repairStatus)}${p.repairableFrom ? `；可于 ${p.repairableFrom} 起申请信用修复` : '；不可修复'}`;

@@ -391,6 +391,12 @@ async def test_records_of_the_newer_bureaus_show_the_names_the_graph_gives_their
         await expect(first).to_contain_text(sources[source])
         repair = first.locator(".repair")
         await expect(repair).to_have_count(1 if kinds[kind]["polarity"] == "NEGATIVE" else 0)
+        # A window without a last day is said so; what ends it is the rule shown with it.
+        await expect(first).not_to_contain_text("履行义务为止")
+    windows = {r["kind"]: r["publicity"] for r in records}
+    [undated, *_] = [k for k, p in windows.items() if not (p["visibleUntil"] or p["maxUntil"])]
+    undated_shown = page.locator(f'ol.records > li[data-kind="{undated}"]').first
+    await expect(undated_shown).to_contain_text("无固定截止日期")
     customs = page.locator('ol.records > li[data-kind^="CUSTOMS_"]').first
     await expect(customs.locator(".tag.kind")).to_have_text(re.compile("^海关"))
     await expect(customs).to_contain_text("海关")
