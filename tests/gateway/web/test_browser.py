@@ -12,6 +12,7 @@ import secrets
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -344,7 +345,7 @@ async def test_a_reader_past_the_days_numbered_reports_is_told_when_and_keeps_th
 
 async def firm_with_customs_and_ip_records(
     http: httpx.AsyncClient, world: World
-) -> tuple[str, list[dict[str, str]]]:
+) -> tuple[str, list[dict[str, Any]]]:
     """An active firm whose public report shows a customs record and a patent or trademark,
     and those records, as the page's own document fetches them (an ad hoc query of every
     record costs more than the public's budget)."""
