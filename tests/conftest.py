@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
@@ -38,6 +39,11 @@ from tests.fakes.servers import serve_app
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
 TEST_WORLD = WorldConfig(seed=424242, enterprises=400)
+
+# Property tests run everywhere as Hypothesis runs them in CI (it loads this profile itself
+# when CI is set): the same examples on every run, and no 200 ms deadline per example, which
+# a loaded machine, coverage or a full collection of this long process would overrun.
+hypothesis_settings.load_profile("ci")
 
 
 async def _answers(dsn: str) -> bool:
