@@ -50,21 +50,28 @@ class Behaviour:
         return cls(**values)
 
 
+SEED = 7
+"""Seeds the draws of latencies and of which requests an ``error_rate`` fails."""
+
+
 @dataclass
 class BehaviourState:
     """The live behaviour and counters of one simulator instance."""
 
     behaviour: Behaviour = field(default_factory=Behaviour)
     calls: Counter[str] = field(default_factory=Counter)
-    rng: random.Random = field(default_factory=lambda: random.Random(7))
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED))
 
     @property
     def total_calls(self) -> int:
         return sum(self.calls.values())
 
     def reset(self) -> None:
+        """Back to how the simulator started: no faults, no calls, and the same draws to come
+        (a test or benchmark phase after a reset does not depend on what ran before it)."""
         self.behaviour = Behaviour()
         self.calls.clear()
+        self.rng.seed(SEED)
 
     async def intercept(self, route: str, request: Request | None = None) -> Response | None:
         """Count the call, apply faults; a response here replaces the real answer."""

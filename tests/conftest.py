@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
@@ -38,6 +39,11 @@ from tests.fakes.servers import serve_app
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
 TEST_WORLD = WorldConfig(seed=424242, enterprises=400)
+
+# Property tests run everywhere as Hypothesis runs them in CI (it loads this profile itself
+# when CI is set): the same examples on every run, and no 200 ms deadline per example, which
+# a loaded machine, coverage or a full collection of this long process would overrun.
+hypothesis_settings.load_profile("ci")
 
 
 async def _answers(dsn: str) -> bool:
@@ -171,12 +177,24 @@ async def bureaus(
         yield running
 
 
+def reset_bureaus(running: dict[str, RunningBureau]) -> None:
+    for bureau in running.values():
+        bureau.service.state.reset()
+
+
 @pytest.fixture(autouse=True)
-def _reset_bureaus(request: pytest.FixtureRequest) -> None:
-    """Every test starts with well-behaved bureaus and zeroed counters."""
-    if "bureaus" in request.fixturenames:
-        for bureau in request.getfixturevalue("bureaus").values():
-            bureau.service.state.reset()
+def _reset_bureaus(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts with well-behaved bureaus and zeroed counters, and leaves them so.
+
+    After the test too: a module fixture is set up before the next test's own fixtures, so
+    its requests (a warm-up, a scripted session) would meet a fault the last test set."""
+    if "bureaus" not in request.fixturenames:
+        yield
+        return
+    running: dict[str, RunningBureau] = request.getfixturevalue("bureaus")
+    reset_bureaus(running)
+    yield
+    reset_bureaus(running)
 
 
 @pytest.fixture(scope="session")
@@ -222,26 +240,35 @@ async def gateway_url(gateway_app: Starlette) -> AsyncIterator[str]:
         yield url
 
 
+def fresh_caches(app: Starlette) -> None:
+    """Cold caches and closed breakers in every connector of ``app``."""
+    for connector in app.state.gateway.connectors.all():
+        clear = getattr(connector, "clear_cache", None)
+        if clear is not None:
+            clear()
+        breaker = getattr(connector, "breaker", None)
+        if breaker is not None:
+            breaker.reset()
+
+
 @pytest.fixture(autouse=True)
-def _fresh_gateway_caches(request: pytest.FixtureRequest) -> None:
+def _fresh_gateway_caches(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test that talks to a session gateway starts with cold caches and closed breakers
-    (an outage test must not leave a breaker open for the next test)."""
-    apps = [
-        name
+    (an outage test must not leave a breaker open for the next test), and leaves them so
+    (nor for a module fixture set up before the next test's own fixtures)."""
+    apps: list[Starlette] = [
+        request.getfixturevalue(name)
         for name, uses in (
             ("gateway_app", {"gateway_url", "client", "officer", "bank"}),
             ("access_app", {"access_url"}),
         )
         if uses & set(request.fixturenames)
     ]
-    for name in apps:
-        for connector in request.getfixturevalue(name).state.gateway.connectors.all():
-            clear = getattr(connector, "clear_cache", None)
-            if clear is not None:
-                clear()
-            breaker = getattr(connector, "breaker", None)
-            if breaker is not None:
-                breaker.reset()
+    for app in apps:
+        fresh_caches(app)
+    yield
+    for app in apps:
+        fresh_caches(app)
 
 
 @pytest.fixture(scope="session")

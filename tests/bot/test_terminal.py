@@ -91,8 +91,16 @@ async def test_chat_says_plainly_when_the_demo_goes_away() -> None:
     screen, typed = Screen(), asyncio.Queue[str | None]()
     telegram = FakeTelegram()
     await telegram.start()
+    # The demo does not come back: asked once (no patience), the chat gives up at once
+    # instead of asking for the default 30 s.
     session = asyncio.create_task(
-        chat(telegram.url, read_line=typed.get, write=screen.write, locate=lambda: None)
+        chat(
+            telegram.url,
+            read_line=typed.get,
+            write=screen.write,
+            locate=lambda: None,
+            patience_s=0,
+        )
     )
     await screen.shows("已连接")
     await telegram.aclose()  # the demo stops (Ctrl-C): its chat file is gone with it

@@ -164,6 +164,7 @@ async def test_hang_times_out(
     world: World,
     bureau: RunningBureau,
     bureau_keys: dict[str, str],
+    sent: SentLog,
 ) -> None:
     bureau.service.state.behaviour = Behaviour(hang=True)
     [code] = case.known(world)[:1]
@@ -171,7 +172,10 @@ async def test_hang_times_out(
         await fetch(build(timeout_s=0.05, retry_attempts=2), [code])
     assert caught.value.code == "SOURCE_TIMEOUT"
     assert caught.value.source == case.bureau
-    assert bureau.service.state.total_calls == 2  # a read is retried once, then gives up
+    assert len(sent) == 2  # a read is retried once, then gives up
+    # Counted by the client: an attempt whose 50 ms ran out while the loop stalled (a loaded
+    # machine, a full collection) before its connection was made never reaches the bureau.
+    assert bureau.service.state.total_calls <= 2
     assert_clean(caught.value, bureau, bureau_keys[case.bureau], code)
 
 

@@ -195,8 +195,9 @@ async def test_refused_slow_and_crowded_calls_fail_as_httpx_names_them() -> None
         with pytest.raises(httpx.ConnectError, match="cannot connect"):
             await client.get(f"http://127.0.0.1:{port}/")  # the server above is gone
         async with scripted(lambda conn, n: None) as (url, server):
-            with pytest.raises(httpx.ReadTimeout):
-                await client.get(url, timeout=httpx.Timeout(0.05))
+            with pytest.raises(httpx.ReadTimeout):  # 50 ms to answer, not to connect: a
+                # stall of the loop while connecting would make it a ConnectTimeout
+                await client.get(url, timeout=httpx.Timeout(5.0, read=0.05))
             silent = asyncio.create_task(client.get(url, timeout=httpx.Timeout(5.0)))
             await server.received(2)
             with pytest.raises(httpx.PoolTimeout):  # the only connection is taken

@@ -194,14 +194,23 @@ def calls(bureaus: dict[str, RunningBureau]) -> dict[str, int]:
 
 
 async def test_products_are_public(client: httpx.AsyncClient) -> None:
-    body = await gql(
-        client,
-        """{ financingProducts(first: 4) { totalCount edges { node { code version bankId name
-              active parameters { limitsByGrade { grade limit { yuan } } } } } } }""",
-    )
-    assert "errors" not in body, body
-    assert body["data"]["financingProducts"]["totalCount"] >= 4
-    products = {e["node"]["code"]: e["node"] for e in body["data"]["financingProducts"]["edges"]}
+    # Every page: other tests add products to the session's table (an OP_… code sorts before
+    # RURAL_CREDIT_LOAN), so the seeded four need not be the first four.
+    page = """query($after: String) { financingProducts(first: 4, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { node { code version bankId name active
+                     parameters { limitsByGrade { grade limit { yuan } } } } } } }"""
+    products: dict[str, Any] = {}
+    after: str | None = None
+    while True:
+        body = await gql(client, page, after=after)
+        assert "errors" not in body, body
+        listed = body["data"]["financingProducts"]
+        products.update({e["node"]["code"]: e["node"] for e in listed["edges"]})
+        if not listed["pageInfo"]["hasNextPage"]:
+            break
+        after = listed["pageInfo"]["endCursor"]
+    assert len(products) == listed["totalCount"] >= 4
     assert {"BANK_TAX_LOAN", "RURAL_CREDIT_LOAN", "INCLUSIVE_LOAN", "PURE_CREDIT_LOAN"} <= set(
         products
     )

@@ -215,3 +215,26 @@ async def test_calls_are_counted_per_route(
     )
     assert reset.status_code == 200
     assert bureaus[name].service.state.total_calls == 0
+
+
+async def test_after_a_reset_faults_are_drawn_as_after_start_up(
+    http: httpx.AsyncClient,
+    name: str,
+    world: World,
+    bureaus: dict[str, RunningBureau],
+    bureau_keys: dict[str, str],
+    bureau_secrets: dict[str, bytes],
+) -> None:
+    args = (http, name, world, bureaus, bureau_keys, bureau_secrets)
+
+    async def drawn() -> list[int]:
+        await _control(http, bureaus[name], bureau_keys[name], error_rate=0.5)
+        return [(await _single(*args)).status_code for _ in range(8)]
+
+    first = await drawn()
+    assert set(first) == {200, 500}
+    reset = await http.post(
+        f"{bureaus[name].url}/_control/reset", headers=BUREAU_CALLS[name].auth(bureau_keys[name])
+    )
+    assert reset.status_code == 200
+    assert await drawn() == first  # whatever tests or benchmarks drew before the reset

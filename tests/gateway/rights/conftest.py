@@ -32,7 +32,7 @@ from gateway.seed import seed_platform
 from gateway.settings import DEMO_SUBJECT_KEY_SECRET, Settings, load_settings
 from simulators.runner import RunningBureau, run_bureaus
 from simulators.world import World, WorldConfig
-from tests.conftest import TEST_WORLD, fresh_database, live_binding
+from tests.conftest import TEST_WORLD, fresh_database, live_binding, reset_bureaus
 from tests.fakes.servers import serve_app
 
 POLICY = PublicityPolicy()
@@ -55,10 +55,15 @@ async def rights_bureaus(
 
 
 @pytest.fixture(autouse=True)
-def _reset_rights_bureaus(request: pytest.FixtureRequest) -> None:
-    if "rights_bureaus" in request.fixturenames:
-        for bureau in request.getfixturevalue("rights_bureaus").values():
-            bureau.service.state.reset()
+def _reset_rights_bureaus(request: pytest.FixtureRequest) -> Iterator[None]:
+    """As ``_reset_bureaus`` (tests/conftest.py): well-behaved before and after each test."""
+    if "rights_bureaus" not in request.fixturenames:
+        yield
+        return
+    running: dict[str, RunningBureau] = request.getfixturevalue("rights_bureaus")
+    reset_bureaus(running)
+    yield
+    reset_bureaus(running)
 
 
 @pytest.fixture(scope="package")
