@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
 
@@ -279,6 +280,20 @@ def _banner(settings: Settings, world: World, clients: dict[str, str], consented
     )
 
 
+def gateway_socket(settings: Settings) -> socket.socket | None:
+    """The demo gateway's listening socket on ``settings.port`` (0: a free one); None, said
+    plainly on stderr, when that port cannot be had."""
+    try:
+        return listen(settings.host, settings.port)
+    except OSError as exc:
+        print(
+            f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}): "
+            "set GATEWAY_PORT to a free port (0: any free one)",
+            file=sys.stderr,
+        )
+        return None
+
+
 async def run_demo(*, enterprises: int = 5000) -> int:
     settings = load_settings(mode="demo")
     configure_logging(settings.log_level)
@@ -298,14 +313,8 @@ async def run_demo(*, enterprises: int = 5000) -> int:
             bot_key = await ensure_demo_bot(conn)
         # The gateway's socket first, so that the bot and the banner name the port it really
         # listens on (GATEWAY_PORT=0: a free one, as for `creditgw serve`).
-        try:
-            sock = listen(settings.host, settings.port)
-        except OSError as exc:
-            print(
-                f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}): "
-                "set GATEWAY_PORT to a free port (0: any free one)",
-                file=sys.stderr,
-            )
+        sock = gateway_socket(settings)
+        if sock is None:
             return 1
         settings = settings.model_copy(update={"port": sock.getsockname()[1]})
         # The bot starts now, in its own process: its slow import overlaps the gateway's
