@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
 
@@ -34,7 +35,7 @@ from gateway.logs import configure_logging
 from gateway.migrations import apply_migrations
 from gateway.settings import Settings, load_settings, person_key_secret
 from simulators.runner import BUREAUS, CONSENT_GATED
-from simulators.serving import StartedServer
+from simulators.serving import StartedServer, listen
 from simulators.world import World, WorldConfig
 
 __all__ = [
@@ -279,6 +280,20 @@ def _banner(settings: Settings, world: World, clients: dict[str, str], consented
     )
 
 
+def gateway_socket(settings: Settings) -> socket.socket | None:
+    """The demo gateway's listening socket on ``settings.port`` (0: a free one); None, said
+    plainly on stderr, when that port cannot be had."""
+    try:
+        return listen(settings.host, settings.port)
+    except OSError as exc:
+        print(
+            f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}): "
+            "set GATEWAY_PORT to a free port (0: any free one)",
+            file=sys.stderr,
+        )
+        return None
+
+
 async def run_demo(*, enterprises: int = 5000) -> int:
     settings = load_settings(mode="demo")
     configure_logging(settings.log_level)
@@ -296,6 +311,12 @@ async def run_demo(*, enterprises: int = 5000) -> int:
         consented = await seed_demo_consent(db, world, settings)
         async with db.pool.acquire() as conn:
             bot_key = await ensure_demo_bot(conn)
+        # The gateway's socket first, so that the bot and the banner name the port it really
+        # listens on (GATEWAY_PORT=0: a free one, as for `creditgw serve`).
+        sock = gateway_socket(settings)
+        if sock is None:
+            return 1
+        settings = settings.model_copy(update={"port": sock.getsockname()[1]})
         # The bot starts now, in its own process: its slow import overlaps the gateway's
         # start instead of stalling the gateway's loop after "up".
         async with start_demo_bot(settings, bot_key) as bot_ready:
@@ -308,7 +329,7 @@ async def run_demo(*, enterprises: int = 5000) -> int:
                     timeout_graceful_shutdown=5,
                 )
             )
-            serving = asyncio.create_task(server.serve())
+            serving = asyncio.create_task(server.serve(sockets=[sock]))
             if await server.wait_started(serving):
                 print(_banner(settings, world, clients, consented), flush=True)
                 chat_url = await bot_ready

@@ -38,8 +38,12 @@ def listen(host: str, port: int = 0) -> socket.socket:
     # IPPROTO_TCP explicitly: asyncio turns Nagle off only for sockets whose proto says TCP, and
     # with Nagle on every answer waited ~40 ms for the client's delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(1024)
-    sock.setblocking(False)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()  # a port in use: no socket left behind for the caller to leak
+        raise
     return sock

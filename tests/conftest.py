@@ -253,17 +253,17 @@ def fresh_caches(app: Starlette) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_gateway_caches(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every test that talks to a session gateway starts with cold caches and closed breakers
-    (an outage test must not leave a breaker open for the next test), and leaves them so
-    (nor for a module fixture set up before the next test's own fixtures)."""
-    apps: list[Starlette] = [
-        request.getfixturevalue(name)
-        for name, uses in (
-            ("gateway_app", {"gateway_url", "client", "officer", "bank"}),
-            ("access_app", {"access_url"}),
-        )
-        if uses & set(request.fixturenames)
-    ]
+    """Every test that talks to a session gateway starts with it serving, with cold caches and
+    closed breakers (an outage test must not leave a breaker open for the next test), and
+    leaves them so (nor for a module fixture set up before the next test's own fixtures)."""
+    apps: list[Starlette] = []
+    for name, url in (("gateway_app", "gateway_url"), ("access_app", "access_url")):
+        if name in request.fixturenames:  # the app itself, or anything that serves it
+            # Served here, first: only serving builds app.state.gateway, and a test may reach
+            # the app only through fixtures set up after this one (as_client's URL inside a
+            # function-scoped fixture, or the bare app object whose state.gateway it reads).
+            request.getfixturevalue(url)
+            apps.append(request.getfixturevalue(name))
     for app in apps:
         fresh_caches(app)
     yield

@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pytest
 
-from simulators.serving import listen
 from simulators.telegram import FakeTelegram, FakeUser
 from tests.conftest import fresh_database
 
@@ -131,14 +130,13 @@ def the_first_query(port: int) -> list[str]:
 async def demo(pg_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Demo]:
     """``creditgw demo`` on a fresh database; the README's curl sent the moment it is up."""
     assert shutil.which("curl"), "curl is missing (the README's first query uses it)"
-    sock = listen("127.0.0.1")
-    port = sock.getsockname()[1]
-    sock.close()  # free again for the demo: a port nothing else was handed
     async with fresh_database(pg_dsn) as dsn:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "BOT_"))},
             "DATABASE_URL": dsn,
-            "GATEWAY_PORT": str(port),
+            # A free port, taken by the demo itself and named in its banner (a port found
+            # free here and handed over could be taken by then, e.g. by its own simulators).
+            "GATEWAY_PORT": "0",
             "GATEWAY_STATE_DIR": str(tmp_path_factory.mktemp("demo-state")),
             "PYTHONUNBUFFERED": "1",
         }
@@ -150,10 +148,14 @@ async def demo(pg_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIt
         try:
             lines: list[str] = []
             async with asyncio.timeout(180):
-                while "demo is up" not in "".join(lines):
+                up: re.Match[str] | None = None
+                while up is None:  # until the banner names the port the demo took
                     line = (await proc.stdout.readline()).decode()
                     assert line, "the demo stopped before it was up:\n" + "".join(lines)
                     lines.append(line)
+                    up = re.search(r"Web page: +http://127\.0\.0\.1:(\d+)/", line)
+                port = int(up[1])
+                assert "demo is up" in "".join(lines)
                 # at once: the gateway answers while the bot is still starting elsewhere
                 answer = await run(*the_first_query(port), env=env)
                 while "Chatbot:" not in lines[-1]:
