@@ -25,7 +25,12 @@ and two states of the caches:
 Prints one JSON line per (profile, state, clients): ``gateway_cpu_ms`` per request, ``rps``,
 ``p50_ms``, ``p99_ms``, the database's round trips per request (``db_xact``, transactions
 committed in the bench database, from ``pg_stat_database``) and the gateway's memory
-(``rss_mib`` now, ``peak_rss_mib``: the largest process's VmRSS and VmHWM).  Memory at the
+(``rss_mib`` now, ``peak_rss_mib``: the largest process's VmRSS and VmHWM).
+
+A shared VM's CPU speed itself varies (the same loop here took 0.71-1.12 s within a minute), and
+CPU per request with it: ``reference_ms`` is the CPU time of :func:`reference_loop` in this
+process just before and after the run (their mean), and ``cpu_per_reference`` the gateway's
+CPU per request in those units, comparable across runs and machines.  Memory at the
 1,000,000-enterprise world: ``--enterprises 1000000``; with the caches filled towards their
 bounds: ``--states cold --seconds 50 --fresh 12000`` (12,000 new enterprises per run).
 """
@@ -39,6 +44,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -158,19 +164,34 @@ async def run(
     # pg_stat_database is updated when a backend reports (at most every second or so); a
     # short pause lets the gateway's backends flush theirs before and after.
     await asyncio.sleep(1.2)
+    reference = reference_loop()
     xacts_before = await xact_count(conn)
     cpu_before = gateway_cpu(stack)
     result = await asyncio.to_thread(loadgen, stack, headers, bodies, clients, seconds)
     cpu_after = gateway_cpu(stack)
     await asyncio.sleep(1.2)
     xacts_after = await xact_count(conn) - 1  # our own query
+    reference = (reference + reference_loop()) / 2
     done = max(1, int(result["requests"]))
+    cpu_ms = (cpu_after - cpu_before) * 1000 / done
     return {
-        "gateway_cpu_ms": round((cpu_after - cpu_before) * 1000 / done, 2),
+        "gateway_cpu_ms": round(cpu_ms, 2),
+        "reference_ms": round(reference * 1000, 1),
+        "cpu_per_reference": round(cpu_ms / (reference * 1000), 4),
         **{k: result[k] for k in ("requests", "errors", "rps", "p50_ms", "p99_ms")},
         "db_xact": round(max(0, xacts_after - xacts_before - 1) / done, 2),
         **gateway_memory_mib(stack),
     }
+
+
+def reference_loop() -> float:
+    """CPU seconds of a fixed pure-Python loop (~0.1 s on a 2025 server core): the unit this
+    machine's speed is read in just now."""
+    started = time.process_time()
+    total = 0
+    for n in range(1_500_000):
+        total += n
+    return time.process_time() - started
 
 
 async def scenario_run(
